@@ -1,0 +1,165 @@
+r"""Discrete curves :math:`t_0 < t_1 < \dots < t_K \mapsto x^0, \dots, x^K` and their interpolants."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ._backend import as_float_array, namespace, to_numpy
+from .spaces.base import MetricSpace
+
+__all__ = ["Trajectory"]
+
+
+@dataclass
+class Trajectory:
+    r"""Nodes :math:`(t_k, x^k)_{k=0}^K` of a curve, with energies and metadata.
+
+    Attributes
+    ----------
+    times : numpy.ndarray, shape (K+1,)
+        Strictly increasing node times (host NumPy float64; they are few).
+    points : array, shape (K+1, *batch, d)
+        The nodes in the caller's array library. For a batch of start points the batch axes follow the time axis.
+    energies : array, shape (K+1, *batch), optional
+        :math:`E(x^k)` when the producer computed them.
+    meta : dict
+        What produced the curve: scheme, step size, geometry, selection rule, inner solver and its exactness
+        guarantee, constraint, etc. Reports print it.
+
+    Notes
+    -----
+    Two interpolants are provided (spec §1.4): the piecewise-constant one
+    :math:`\bar u(t) = x^k` for :math:`t \in (t_{k-1}, t_k]` (and :math:`\bar u(t_0) = x^0`) and the piecewise-linear
+    one. They differ by at most :math:`\max_k d(x^{k+1}, x^k)` in sup-distance (spec C12).
+    """
+
+    times: Any
+    points: Any
+    energies: Any = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        t = np.asarray(to_numpy(self.times) if not isinstance(self.times, np.ndarray) else self.times, dtype=np.float64)
+        if t.ndim != 1 or t.size < 1:
+            raise ValueError(f"argument 'times' must be a non-empty 1-D array, got shape {t.shape}")
+        if not np.all(np.isfinite(t)):
+            raise ValueError("argument 'times' contains non-finite values")
+        if t.size > 1 and not np.all(np.diff(t) > 0):
+            raise ValueError("argument 'times' must be strictly increasing")
+        self.times = t
+        xp = namespace(points=self.points)
+        self.points = as_float_array(self.points, "points", xp, min_ndim=2)
+        if self.points.shape[0] != t.size:
+            raise ValueError(f"argument 'points' has {self.points.shape[0]} nodes but 'times' has {t.size}")
+        if self.energies is not None:
+            self.energies = as_float_array(self.energies, "energies", xp)
+            if tuple(self.energies.shape) != tuple(self.points.shape[:-1]):
+                raise ValueError(
+                    f"argument 'energies' has shape {tuple(self.energies.shape)}, expected {tuple(self.points.shape[:-1])}"
+                )
+        self._xp = xp
+
+    # ------------------------------------------------------------------ shape information
+    @property
+    def n_steps(self) -> int:
+        """K, the number of steps (nodes − 1)."""
+        return int(self.times.size - 1)
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        return tuple(self.points.shape[1:-1])
+
+    @property
+    def dim(self) -> int:
+        return int(self.points.shape[-1])
+
+    @property
+    def final(self) -> Any:
+        """The last node :math:`x^K`."""
+        return self.points[-1, ...]
+
+    @property
+    def horizon(self) -> float:
+        return float(self.times[-1] - self.times[0])
+
+    # ------------------------------------------------------------------ interpolants
+    def interpolate(self, t: Any, kind: str = "linear") -> Any:
+        r"""Evaluate an interpolant at the times ``t`` (host array-like), shape (len(t), *batch, d).
+
+        ``kind="linear"``: piecewise linear; ``kind="constant"``: :math:`\bar u(t) = x^k` for
+        :math:`t \in (t_{k-1}, t_k]`. Times outside :math:`[t_0, t_K]` raise ``ValueError``.
+        """
+        tt = np.atleast_1d(np.asarray(t, dtype=np.float64))
+        if not np.all(np.isfinite(tt)):
+            raise ValueError("argument 't' contains non-finite values")
+        lo, hi = self.times[0], self.times[-1]
+        span = max(hi - lo, 1.0)
+        if np.any(tt < lo - 1e-12 * span) or np.any(tt > hi + 1e-12 * span):
+            raise ValueError(f"argument 't' must lie in [{lo}, {hi}]")
+        tt = np.clip(tt, lo, hi)
+        xp = self._xp
+        if kind == "constant":
+            idx = np.searchsorted(self.times, tt, side="left")
+            return xp.take(self.points, xp.asarray(idx, dtype=xp.int64), axis=0)
+        if kind != "linear":
+            raise ValueError(f"argument 'kind' must be 'linear' or 'constant', got {kind!r}")
+        if self.times.size == 1:
+            return xp.take(self.points, xp.asarray(np.zeros(tt.size, dtype=np.int64)), axis=0)
+        k = np.clip(np.searchsorted(self.times, tt, side="right") - 1, 0, self.times.size - 2)
+        w = (tt - self.times[k]) / (self.times[k + 1] - self.times[k])
+        a = xp.take(self.points, xp.asarray(k, dtype=xp.int64), axis=0)
+        b = xp.take(self.points, xp.asarray(k + 1, dtype=xp.int64), axis=0)
+        ww = xp.asarray(w, dtype=self.points.dtype)
+        ww = xp.reshape(ww, (tt.size,) + (1,) * (self.points.ndim - 1))
+        return a + ww * (b - a)
+
+    # ------------------------------------------------------------------ metric quantities
+    def increments(self, space: MetricSpace) -> Any:
+        """:math:`d(x^{k+1}, x^k)`, shape (K, *batch)."""
+        if self.n_steps == 0:
+            raise ValueError("a trajectory with a single node has no increments")
+        return space.distance(self.points[1:, ...], self.points[:-1, ...])
+
+    def metric_derivative(self, space: MetricSpace) -> Any:
+        r"""Difference quotients :math:`d(x^{k+1}, x^k)/(t_{k+1} - t_k)`, shape (K, *batch).
+
+        For the piecewise-linear interpolant in a normed space this is exactly its metric derivative
+        :math:`|u'|` on :math:`(t_k, t_{k+1})` (spec §1.1).
+        """
+        xp = self._xp
+        dt = xp.asarray(np.diff(self.times), dtype=self.points.dtype)
+        dt = xp.reshape(dt, (self.n_steps,) + (1,) * (self.points.ndim - 2))
+        return self.increments(space) / dt
+
+    def lipschitz_constant(self, space: MetricSpace) -> Any:
+        """:math:`\\max_k d(x^{k+1}, x^k)/(t_{k+1} - t_k)` per batch element (the interpolant's Lipschitz constant)."""
+        return self._xp.max(self.metric_derivative(space), axis=0)
+
+    def length(self, space: MetricSpace) -> Any:
+        """:math:`\\sum_k d(x^{k+1}, x^k)` per batch element."""
+        return self._xp.sum(self.increments(space), axis=0)
+
+    def energy_values(self, E: Any) -> Any:
+        """:math:`E(x^k)`, shape (K+1, *batch) (computed with ``E`` if the trajectory has none)."""
+        if self.energies is not None:
+            return self.energies
+        return E.value(self.points)
+
+    def select(self, index: Any) -> Trajectory:
+        """The sub-trajectory of one batch element (``index`` indexes the batch axes)."""
+        idx = index if isinstance(index, tuple) else (index,)
+        pts = self.points[(slice(None),) + idx + (Ellipsis,)]
+        en = None if self.energies is None else self.energies[(slice(None),) + idx]
+        return Trajectory(self.times.copy(), pts, en, dict(self.meta))
+
+    def __repr__(self) -> str:
+        tau = self.meta.get("tau")
+        taus = f", tau={tau:g}" if isinstance(tau, float) and math.isfinite(tau) else ""
+        return (
+            f"Trajectory(K={self.n_steps}, batch={self.batch_shape}, d={self.dim}, "
+            f"t=[{self.times[0]:g}, {self.times[-1]:g}]{taus}, scheme={self.meta.get('scheme', '?')!r})"
+        )

@@ -1,0 +1,474 @@
+r"""Energies :math:`E : \mathbb R^d \to \mathbb R` that the flows decrease.
+
+An energy has ``value(x)`` (batched over leading axes, returning the batch shape) and ``grad(x)`` (returning
+the shape of ``x``). For an attack that *maximizes* a loss :math:`\ell`, use :class:`Negated` (:math:`E = -\ell`).
+Every energy validates its input and raises ``ValueError`` if a value or gradient comes out non-finite, so no
+NaN ever enters a scheme silently.
+
+Concrete energies keep their parameters as arrays of the library they were built with; calling them with an
+array of another library raises ``TypeError`` (build the energy with arrays of the library you compute in).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ._backend import as_float_array, check_finite, library_name, namespace, to_numpy
+from .spaces.lp import Lp, pnorm
+
+__all__ = [
+    "Energy",
+    "Linear",
+    "Quadratic",
+    "SeparableQuadratic",
+    "L1Norm",
+    "Negated",
+    "MonotoneTransform",
+    "Sum",
+    "FromCallables",
+    "TorchEnergy",
+    "as_energy",
+]
+
+
+class Energy:
+    r"""Base class of energies. Subclasses implement ``_value(x, xp)`` and ``_grad(x, xp)``.
+
+    Attributes
+    ----------
+    smooth : bool
+        True if :math:`E \in C^1`; then the local slope in any norm is :math:`\|\nabla E\|_*` (spec C5). For
+        convex nonsmooth energies (``smooth = False``), ``grad`` returns the minimal-norm subgradient and the
+        slope is its dual norm (spec §1.2).
+    dim : int or None
+        The dimension :math:`d` if the energy fixes it.
+    """
+
+    smooth: bool = True
+    dim: int | None = None
+
+    # -- public API ----------------------------------------------------------------------------------
+    def value(self, x: Any) -> Any:
+        """:math:`E(x)`, batched over the leading axes of ``x``."""
+        xp, x = self._check_x(x)
+        v = self._value(x, xp)
+        self._check_out(v, "value", xp)
+        return v
+
+    def grad(self, x: Any) -> Any:
+        r""":math:`\nabla E(x)` (for nonsmooth convex energies: the minimal-norm subgradient), shape of ``x``."""
+        xp, x = self._check_x(x)
+        g = self._grad(x, xp)
+        self._check_out(g, "gradient", xp)
+        return g
+
+    def grad_lipschitz(self, space: Lp) -> float | None:
+        r"""A Lipschitz constant :math:`L` of :math:`\nabla E : (\mathbb R^d, \|\cdot\|) \to (\mathbb R^d, \|\cdot\|_*)`.
+
+        Used by the one-step estimate of spec C9, :math:`|E(x - \tau v) - E(x) + \tau\|\nabla E(x)\|_*| \le
+        \tfrac L2 \tau^2`. Returns None when no constant is known (the default).
+        """
+        return None
+
+    def slope(self, space: Lp, x: Any) -> Any:
+        r"""The local slope :math:`|\partial E|(x) = \|\nabla E(x)\|_*` in the geometry ``space`` (spec §1.2)."""
+        if not isinstance(space, Lp):
+            raise TypeError(f"argument 'space' must be an Lp space, got {type(space).__name__}")
+        xp, x = self._check_x(x)
+        return pnorm(self.grad(x), space.dual_exponent, xp)
+
+    def __add__(self, other: Energy) -> Sum:
+        return Sum(self, other)
+
+    def __neg__(self) -> Negated:
+        return Negated(self)
+
+    # -- helpers -------------------------------------------------------------------------------------
+    def _check_x(self, x: Any) -> tuple[Any, Any]:
+        xp = namespace(x=x)
+        x = as_float_array(x, "x", xp, min_ndim=1)
+        if self.dim is not None and x.shape[-1] != self.dim:
+            raise ValueError(f"argument 'x' has dimension {x.shape[-1]} but {type(self).__name__} is defined on R^{self.dim}")
+        return xp, x
+
+    def _check_out(self, v: Any, what: str, xp: Any) -> None:
+        try:
+            check_finite(v, what, xp)
+        except ValueError:
+            raise ValueError(
+                f"energy {type(self).__name__} returned a non-finite {what}; argument 'x' is outside its domain "
+                "or the energy is broken (maxslope never propagates NaN)"
+            ) from None
+
+    def _param(self, value: Any, name: str, xp: Any) -> Any:
+        if isinstance(value, (int, float)):
+            return value
+        if library_name(value) != library_name(xp.asarray(0.0)):
+            raise TypeError(
+                f"{type(self).__name__}.{name} is a {library_name(value)} array but 'x' is a "
+                f"{library_name(xp.asarray(0.0))} array; build the energy with arrays of the library you compute in"
+            )
+        return value
+
+    def _value(self, x: Any, xp: Any) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _grad(self, x: Any, xp: Any) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+def _vector(a: Any, name: str) -> Any:
+    if isinstance(a, (list, tuple)):
+        a = np.asarray(a, dtype=np.float64)
+    xp = namespace(**{name: a})
+    a = as_float_array(a, name, xp, min_ndim=1)
+    if a.ndim != 1:
+        raise ValueError(f"argument {name!r} must be a vector (1-D), got shape {tuple(a.shape)}")
+    return a
+
+
+def _finite_float(c: Any, name: str) -> float:
+    if isinstance(c, bool):
+        raise TypeError(f"argument {name!r} must be a real number, got bool")
+    try:
+        f = float(c)
+    except (TypeError, ValueError):
+        raise TypeError(f"argument {name!r} must be a real number, got {type(c).__name__}") from None
+    if not math.isfinite(f):
+        raise ValueError(f"argument {name!r} must be finite, got {f}")
+    return f
+
+
+def _scalar_or_vector(c: Any, name: str, d: int) -> Any:
+    if isinstance(c, (int, float)) and not isinstance(c, bool):
+        if not math.isfinite(c):
+            raise ValueError(f"argument {name!r} must be finite, got {c}")
+        return float(c)
+    c = _vector(c, name)
+    if c.shape[0] != d:
+        raise ValueError(f"argument {name!r} has length {c.shape[0]}, expected {d}")
+    return c
+
+
+class Linear(Energy):
+    r"""The linear energy :math:`E(x) = \langle a, x\rangle + c` (spec §4.1).
+
+    Its slope is :math:`\|a\|_*` everywhere, and its :math:`\infty`-flows are straight lines at unit speed
+    (unique in :math:`\ell^\infty` on the coordinates with :math:`a_i \ne 0`).
+    """
+
+    def __init__(self, a: Any, c: float = 0.0) -> None:
+        self.a = _vector(a, "a")
+        self.dim = int(self.a.shape[0])
+        self.c = _finite_float(c, "c")
+
+    def _value(self, x: Any, xp: Any) -> Any:
+        return xp.sum(x * self._param(self.a, "a", xp), axis=-1) + self.c
+
+    def _grad(self, x: Any, xp: Any) -> Any:
+        return xp.zeros_like(x) + self._param(self.a, "a", xp)
+
+    def grad_lipschitz(self, space: Lp) -> float:
+        return 0.0
+
+
+class Quadratic(Energy):
+    r"""The quadratic :math:`E(x) = \tfrac12 x^\top A x + b^\top x + c` with symmetric :math:`A`.
+
+    ``grad_lipschitz(space)`` returns the operator norm :math:`\|A\|_{p \to q}`: exact for :math:`p = 2`
+    (spectral norm), :math:`p = 1` (:math:`\max_{ij}|a_{ij}|`) and :math:`p = \infty` with :math:`d \le 16`
+    (:math:`\max_{s \in \{\pm1\}^d} \|As\|_1`, a convex function maximized at a vertex); for larger :math:`d` in
+    :math:`\ell^\infty` the upper bound :math:`\sum_{ij}|a_{ij}|`; None for other :math:`p`.
+    """
+
+    def __init__(self, A: Any, b: Any = None, c: float = 0.0) -> None:
+        xp = namespace(A=A) if not isinstance(A, (list, tuple)) else namespace()
+        A = as_float_array(np.asarray(A, dtype=float) if isinstance(A, (list, tuple)) else A, "A", xp, min_ndim=2)
+        if A.ndim != 2 or A.shape[0] != A.shape[1]:
+            raise ValueError(f"argument 'A' must be a square matrix, got shape {tuple(A.shape)}")
+        An = to_numpy(A)
+        scale = max(float(np.max(np.abs(An))), 1e-300)
+        if float(np.max(np.abs(An - An.T))) > 1e-12 * scale:
+            raise ValueError("argument 'A' must be symmetric (E = x^T A x / 2 only sees its symmetric part)")
+        self.A = A
+        self.dim = int(A.shape[0])
+        self.b = None if b is None else _vector(b, "b")
+        if self.b is not None and self.b.shape[0] != self.dim:
+            raise ValueError(f"argument 'b' has length {self.b.shape[0]}, expected {self.dim}")
+        self.c = _finite_float(c, "c")
+
+    def _value(self, x: Any, xp: Any) -> Any:
+        A = self._param(self.A, "A", xp)
+        Ax = xp.matmul(x, A)
+        v = 0.5 * xp.sum(x * Ax, axis=-1) + self.c
+        if self.b is not None:
+            v = v + xp.sum(x * self._param(self.b, "b", xp), axis=-1)
+        return v
+
+    def _grad(self, x: Any, xp: Any) -> Any:
+        g = xp.matmul(x, self._param(self.A, "A", xp))
+        if self.b is not None:
+            g = g + self._param(self.b, "b", xp)
+        return g
+
+    def is_convex(self) -> bool:
+        """True if :math:`A` is positive semidefinite (smallest eigenvalue ≥ −1e-12·‖A‖)."""
+        An = to_numpy(self.A)
+        ev = np.linalg.eigvalsh(An)
+        return bool(ev[0] >= -1e-12 * max(abs(ev[-1]), 1e-300))
+
+    def grad_lipschitz(self, space: Lp) -> float | None:
+        An = to_numpy(self.A)
+        d = An.shape[0]
+        if space.p == 2.0:
+            return float(np.linalg.norm(An, 2))
+        if space.p == 1.0:
+            return float(np.max(np.abs(An)))
+        if space.p == math.inf:
+            if d <= Lp.MAX_VERTEX_DIM:
+                best = 0.0
+                for s in itertools.product((1.0, -1.0), repeat=d - 1):
+                    v = np.array((1.0,) + s)
+                    best = max(best, float(np.sum(np.abs(An @ v))))
+                return best
+            return float(np.sum(np.abs(An)))
+        return None
+
+
+class SeparableQuadratic(Energy):
+    r"""The separable quadratic :math:`E(x) = \tfrac12 \sum_i \lambda_i (x_i - c_i)^2`, :math:`\lambda_i > 0`.
+
+    In :math:`\ell^\infty` its :math:`\infty`-flow is unique and independent of :math:`\lambda` (spec §4.2):
+    :math:`u_i(t) = c_i + \mathrm{sign}(x_{0,i} - c_i)(|x_{0,i} - c_i| - t)^+`.
+    ``grad_lipschitz`` is :math:`\|\mathrm{diag}\,\lambda\|_{p\to q}`: :math:`\|\lambda\|_r` with
+    :math:`1/r = 1/q - 1/p` when :math:`q \le p`, else :math:`\max_i \lambda_i`.
+    """
+
+    def __init__(self, lam: Any, center: Any = 0.0) -> None:
+        self.lam = _vector(lam, "lam")
+        xp = namespace(lam=self.lam)
+        if not bool(xp.all(self.lam > 0)):
+            raise ValueError("argument 'lam' must be strictly positive (the spec §4.2 closed forms need lambda_i > 0)")
+        self.dim = int(self.lam.shape[0])
+        self.center = _scalar_or_vector(center, "center", self.dim)
+
+    def _shift(self, x: Any, xp: Any) -> Any:
+        return x - self._param(self.center, "center", xp)
+
+    def _value(self, x: Any, xp: Any) -> Any:
+        y = self._shift(x, xp)
+        return 0.5 * xp.sum(self._param(self.lam, "lam", xp) * y * y, axis=-1)
+
+    def _grad(self, x: Any, xp: Any) -> Any:
+        return self._param(self.lam, "lam", xp) * self._shift(x, xp)
+
+    def grad_lipschitz(self, space: Lp) -> float:
+        lam = to_numpy(self.lam)
+        p, q = space.p, space.dual_exponent
+        if q <= p:
+            inv_r = (1.0 / q) - (0.0 if p == math.inf else 1.0 / p)
+            if inv_r == 0:
+                return float(np.max(lam))
+            r = 1.0 / inv_r
+            return float(np.sum(lam**r) ** (1.0 / r))
+        return float(np.max(lam))
+
+
+class L1Norm(Energy):
+    r"""The convex, nonsmooth energy :math:`E(x) = \sum_i w_i |x_i - c_i|` (spec §4.3), weights :math:`w_i > 0`.
+
+    ``grad`` returns the minimal-norm subgradient :math:`w \odot \mathrm{sign}(x - c)` (zero where
+    :math:`x_i = c_i`), which minimizes every :math:`\ell^q` norm over :math:`\partial E(x)`; the slope in
+    :math:`\ell^\infty` with unit weights is :math:`\|x - c\|_0`, the number of nonzero coordinates.
+    """
+
+    smooth = False
+
+    def __init__(self, dim: int, center: Any = 0.0, weight: Any = 1.0) -> None:
+        if not isinstance(dim, int) or dim < 1:
+            raise ValueError(f"argument 'dim' must be a positive integer, got {dim!r}")
+        self.dim = dim
+        self.center = _scalar_or_vector(center, "center", dim)
+        self.weight = _scalar_or_vector(weight, "weight", dim)
+        w = self.weight
+        if (isinstance(w, float) and w <= 0) or (not isinstance(w, float) and not bool(namespace(w=w).all(w > 0))):
+            raise ValueError("argument 'weight' must be strictly positive")
+
+    def _value(self, x: Any, xp: Any) -> Any:
+        return xp.sum(self._param(self.weight, "weight", xp) * xp.abs(x - self._param(self.center, "center", xp)), axis=-1)
+
+    def _grad(self, x: Any, xp: Any) -> Any:
+        return self._param(self.weight, "weight", xp) * xp.sign(x - self._param(self.center, "center", xp))
+
+
+class Negated(Energy):
+    r""":math:`E = -\ell`: turns a loss to maximize (an attack) into an energy to decrease."""
+
+    def __init__(self, loss: Any) -> None:
+        self.inner = as_energy(loss, "loss")
+        self.dim = self.inner.dim
+        self.smooth = self.inner.smooth
+
+    def _value(self, x: Any, xp: Any) -> Any:
+        return -self.inner.value(x)
+
+    def _grad(self, x: Any, xp: Any) -> Any:
+        if not self.inner.smooth:
+            raise ValueError("Negated of a nonsmooth convex energy is concave: its minimal-norm subgradient is undefined")
+        return -self.inner.grad(x)
+
+    def grad_lipschitz(self, space: Lp) -> float | None:
+        return self.inner.grad_lipschitz(space)
+
+
+class MonotoneTransform(Energy):
+    r""":math:`\varphi \circ E` for an increasing :math:`\varphi \in C^1` (:math:`\varphi' > 0`).
+
+    It has the same :math:`\infty`-flows, the same minimizing-movement iterates and — because the sign of every
+    gradient coordinate is unchanged — bitwise the same signed-gradient iterates as :math:`E` (spec C15, §4.8).
+    ``phi`` and ``dphi`` map arrays to arrays of the same library; ``dphi`` must be positive where evaluated
+    (checked; a violation raises ``ValueError``).
+    """
+
+    def __init__(self, phi: Callable[[Any], Any], dphi: Callable[[Any], Any], energy: Any) -> None:
+        if not callable(phi) or not callable(dphi):
+            raise TypeError("arguments 'phi' and 'dphi' must be callables")
+        self.phi, self.dphi = phi, dphi
+        self.inner = as_energy(energy, "energy")
+        self.dim = self.inner.dim
+        self.smooth = self.inner.smooth
+
+    def _value(self, x: Any, xp: Any) -> Any:
+        return self.phi(self.inner.value(x))
+
+    def _grad(self, x: Any, xp: Any) -> Any:
+        d = self.dphi(self.inner.value(x))
+        if not bool(xp.all(d > 0)):
+            raise ValueError("argument 'dphi' returned a value <= 0: phi must be strictly increasing")
+        return d[..., None] * self.inner.grad(x)
+
+
+class Sum(Energy):
+    """:math:`E_1 + \\dots + E_m`; its gradient Lipschitz constant is the sum of the parts' (if all known)."""
+
+    def __init__(self, *energies: Any) -> None:
+        if not energies:
+            raise ValueError("Sum needs at least one energy")
+        self.parts = [as_energy(e, f"energies[{i}]") for i, e in enumerate(energies)]
+        dims = {e.dim for e in self.parts if e.dim is not None}
+        if len(dims) > 1:
+            raise ValueError(f"Sum of energies on different dimensions {sorted(dims)}")
+        self.dim = dims.pop() if dims else None
+        self.smooth = all(e.smooth for e in self.parts)
+
+    def _value(self, x: Any, xp: Any) -> Any:
+        out = self.parts[0].value(x)
+        for e in self.parts[1:]:
+            out = out + e.value(x)
+        return out
+
+    def _grad(self, x: Any, xp: Any) -> Any:
+        if not self.smooth:
+            raise ValueError("the minimal-norm subgradient of a sum with nonsmooth parts is not the sum of theirs")
+        out = self.parts[0].grad(x)
+        for e in self.parts[1:]:
+            out = out + e.grad(x)
+        return out
+
+    def grad_lipschitz(self, space: Lp) -> float | None:
+        ls = [e.grad_lipschitz(space) for e in self.parts]
+        return None if any(v is None for v in ls) else float(sum(ls))  # type: ignore[arg-type]
+
+
+class FromCallables(Energy):
+    """An energy from two callables ``value(x)`` and ``grad(x)`` (batched, array-API in and out).
+
+    Parameters
+    ----------
+    value, grad : callable
+    lipschitz : callable(space) -> float or None, optional
+        A gradient Lipschitz constant for a given geometry, if known.
+    smooth : bool
+        Whether the energy is C^1 (default True).
+    dim : int, optional
+    """
+
+    def __init__(
+        self,
+        value: Callable[[Any], Any],
+        grad: Callable[[Any], Any],
+        lipschitz: Callable[[Lp], float | None] | None = None,
+        smooth: bool = True,
+        dim: int | None = None,
+    ) -> None:
+        if not callable(value) or not callable(grad):
+            raise TypeError("arguments 'value' and 'grad' must be callables")
+        self._v, self._g, self._lip = value, grad, lipschitz
+        self.smooth = smooth
+        self.dim = dim
+
+    def _value(self, x: Any, xp: Any) -> Any:
+        return self._v(x)
+
+    def _grad(self, x: Any, xp: Any) -> Any:
+        g = self._g(x)
+        if tuple(g.shape) != tuple(x.shape):
+            raise ValueError(f"argument 'grad' returned shape {tuple(g.shape)} for input of shape {tuple(x.shape)}")
+        return g
+
+    def grad_lipschitz(self, space: Lp) -> float | None:
+        return None if self._lip is None else self._lip(space)
+
+
+class TorchEnergy(Energy):
+    """An energy from a torch function or ``nn.Module`` ``f(x) -> values`` (batch), gradients by autograd.
+
+    Accepts torch tensors (any device) and, for convenience, NumPy arrays (converted to CPU tensors of the same
+    dtype and back). Needs the optional ``torch`` extra.
+    """
+
+    def __init__(self, fn: Callable[[Any], Any], dim: int | None = None) -> None:
+        try:
+            import torch
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ImportError("TorchEnergy needs torch: pip install 'maxslope[torch]'") from exc
+        if not callable(fn):
+            raise TypeError("argument 'fn' must be callable")
+        self._torch = torch
+        self.fn = fn
+        self.dim = dim
+
+    def _to_torch(self, x: Any) -> tuple[Any, bool]:
+        torch = self._torch
+        if isinstance(x, torch.Tensor):
+            return x, False
+        return torch.from_numpy(np.ascontiguousarray(to_numpy(x))), True
+
+    def _value(self, x: Any, xp: Any) -> Any:
+        t, conv = self._to_torch(x)
+        with self._torch.no_grad():
+            v = self.fn(t)
+        return v.numpy() if conv else v
+
+    def _grad(self, x: Any, xp: Any) -> Any:
+        torch = self._torch
+        t, conv = self._to_torch(x)
+        t = t.detach().clone().requires_grad_(True)
+        with torch.enable_grad():
+            v = self.fn(t)
+            (g,) = torch.autograd.grad(v.sum(), t)
+        return g.numpy() if conv else g
+
+
+def as_energy(e: Any, name: str = "E") -> Energy:
+    """Return ``e`` if it is an :class:`Energy`; wrap a duck-typed object with ``value``/``grad``; else raise."""
+    if isinstance(e, Energy):
+        return e
+    if hasattr(e, "value") and hasattr(e, "grad") and callable(e.value) and callable(e.grad):
+        return FromCallables(e.value, e.grad, getattr(e, "grad_lipschitz", None), getattr(e, "smooth", True), getattr(e, "dim", None))
+    raise TypeError(f"argument {name!r} must be an energy (an object with value(x) and grad(x)), got {type(e).__name__}")

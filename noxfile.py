@@ -1,0 +1,58 @@
+"""Sessions: tests, thorough, lint, typing, gpu, bench, docs (``nox -l`` lists them)."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["lint", "typing", "tests"]
+nox.options.default_venv_backend = "venv"
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The default suite (Hypothesis profile 'ci'), as CI runs it."""
+    session.install("-e", ".[test]")
+    session.run("python", "-m", "pytest", "-q", *session.posargs, env={"HYPOTHESIS_PROFILE": "ci"})
+
+
+@nox.session
+def thorough(session: nox.Session) -> None:
+    """Hypothesis profile 'thorough' (many examples) plus the tests marked slow."""
+    session.install("-e", ".[test]")
+    session.run(
+        "python", "-m", "pytest", "-q", "--run-slow", *session.posargs, env={"HYPOTHESIS_PROFILE": "thorough"}
+    )
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    session.install("ruff>=0.5")
+    session.run("ruff", "check", "maxslope", "proofs_checks", "tests", "benchmarks", "noxfile.py")
+
+
+@nox.session
+def typing(session: nox.Session) -> None:
+    session.install("-e", ".", "mypy>=1.10")
+    session.run("mypy")
+
+
+@nox.session
+def gpu(session: nox.Session) -> None:
+    """The backend-parametrized suite on CuPy (needs a CUDA GPU; fails loudly without one)."""
+    session.install("-e", ".[test,gpu]")
+    session.run("python", "-c", "import cupy; cupy.cuda.runtime.getDeviceCount()")
+    session.run("python", "-m", "pytest", "-q", "-k", "cupy", *session.posargs, env={"MAXSLOPE_REQUIRE_GPU": "1"})
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Run every benchmark; each prints ratios against a baseline measured in the same run."""
+    session.install("-e", ".[test]")
+    session.run("python", "-m", "benchmarks", *session.posargs)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the Sphinx documentation with warnings as errors."""
+    session.install("-e", ".[docs]")
+    session.run("sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html")
