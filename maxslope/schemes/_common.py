@@ -1,0 +1,41 @@
+"""Validation shared by the schemes."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .._backend import check_positive_scalar
+from ..spaces.box import Box
+
+
+def resolve_steps(tau: Any, steps: Any, T: Any) -> tuple[float, int]:
+    """Validate ``tau`` and exactly one of ``steps`` / ``T`` (a multiple of ``tau``); return (tau, steps)."""
+    tau = check_positive_scalar(tau, "tau")
+    if (steps is None) == (T is None):
+        raise ValueError("give exactly one of 'steps' and 'T' (the horizon)")
+    if steps is not None:
+        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
+            raise ValueError(f"argument 'steps' must be a non-negative integer, got {steps!r}")
+        return tau, steps
+    T = check_positive_scalar(T, "T")
+    k = round(T / tau)
+    if not math.isclose(k * tau, T, rel_tol=1e-9, abs_tol=0.0):
+        raise ValueError(f"argument 'T' = {T} is not a multiple of 'tau' = {tau}; choose T = K * tau")
+    return tau, int(k)
+
+
+def check_constraint(constraint: Any, x0: Any) -> Box | None:
+    if constraint is None:
+        return None
+    if not isinstance(constraint, Box):
+        raise TypeError(f"argument 'constraint' must be a maxslope.spaces.Box or None, got {type(constraint).__name__}")
+    if not bool(constraint.xp.all(constraint.contains(x0, tol=1e-12))):
+        raise ValueError("argument 'x0' lies outside the constraint box")
+    return constraint
+
+
+def check_record_every(record_every: Any) -> int:
+    if isinstance(record_every, bool) or not isinstance(record_every, int) or record_every < 1:
+        raise ValueError(f"argument 'record_every' must be a positive integer, got {record_every!r}")
+    return record_every

@@ -1,0 +1,200 @@
+r"""The minimizing-movement scheme (MMS), spec §1.4."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .._backend import as_float_array, check_p, namespace, to_numpy
+from ..curves import Trajectory
+from ..energies import as_energy
+from ..spaces.lp import Lp
+from ._common import check_constraint, check_record_every, resolve_steps
+from .inner import GridInner, get_inner
+
+__all__ = ["minimizing_movement", "p_step"]
+
+#: relative slack allowed when checking that an inner solver's point is feasible
+FEASIBILITY_RTOL = 1e-12
+
+
+def minimizing_movement(
+    E: Any,
+    space: Lp,
+    x0: Any,
+    tau: float,
+    steps: int | None = None,
+    T: float | None = None,
+    p: float = math.inf,
+    constraint: Any = None,
+    inner: Any = "auto",
+    record_every: int = 1,
+) -> Trajectory:
+    r"""The minimizing-movement scheme for an energy :math:`E` in the normed space ``space``.
+
+    For :math:`p = \infty` (the ball-constrained step, spec §1.4)
+
+    .. math:: x^{k+1} \in \arg\min\{E(x) : \|x - x^k\| \le \tau,\ x \in C\},
+
+    and for finite :math:`p > 1`
+
+    .. math:: x^{k+1} \in \arg\min_{x \in C}\ E(x) + \frac{\|x - x^k\|^p}{p\,\tau^{p-1}}.
+
+    The finite-:math:`p` step is computed exactly from the ball-constrained one through
+    :math:`\min_x = \min_{r \ge 0} [f(r) + r^p/(p\tau^{p-1})]`, :math:`f(r) = \min_{\bar B_r(x^k) \cap C} E`, with a
+    golden-section search in :math:`r`; :math:`f` is convex for convex :math:`E`, so the search is global then
+    (see :func:`p_step`). As :math:`p \to \infty` the step tends to the ball-constrained one (claim C7).
+
+    Parameters
+    ----------
+    E : Energy
+        The energy to decrease (for an attack, ``Negated(loss)``).
+    space : Lp
+        The geometry :math:`(\mathbb R^d, \|\cdot\|)`.
+    x0 : array, shape (..., d)
+        Start point(s); leading axes are a batch, processed together.
+    tau : float
+        The step size :math:`\tau > 0`.
+    steps, T : int, float
+        Exactly one: the number of steps :math:`K`, or the horizon :math:`T = K\tau`.
+    p : float
+        :math:`p \in (1, \infty]`; ``inf`` (default) is the ball-constrained scheme of the :math:`\infty`-flow.
+    constraint : Box, optional
+        The budget set :math:`C`, e.g. ``Box(x0, eps)`` (the flow on :math:`S = \bar B_\varepsilon(x_0)`); ``x0``
+        must lie in it. Alternatively keep :math:`T \le \varepsilon` (every :math:`\infty`-curve then stays in
+        the budget, spec C21).
+    inner : {"auto", "exact", "grid", "multistart", "cbo"} or callable
+        The inner solver (see :mod:`maxslope.schemes.inner`). ``"auto"`` uses the closed form when one exists and
+        raises otherwise, so that an approximate solver is always an explicit choice. The trajectory's
+        ``meta["inner_guarantee"]`` says how exact the chosen solver is.
+    record_every : int
+        Store every ``record_every``-th node (and the last).
+
+    Returns
+    -------
+    Trajectory
+        Nodes at :math:`t_k = k\tau`, with energies and metadata.
+
+    Raises
+    ------
+    ValueError
+        For :math:`\tau \le 0`, both or neither of ``steps`` / ``T``, :math:`p \le 1`, ``x0`` outside the
+        constraint, non-finite input, or an inner solver that returns an infeasible point.
+    """
+    E = as_energy(E)
+    if not isinstance(space, Lp):
+        raise TypeError(f"argument 'space' must be an Lp space, got {type(space).__name__}")
+    xp = namespace(x0=x0)
+    x0 = as_float_array(x0, "x0", xp, min_ndim=1)
+    tau, K = resolve_steps(tau, steps, T)
+    p = check_p(p, "p", strict=True)
+    C = check_constraint(constraint, x0)
+    record_every = check_record_every(record_every)
+    solver, guarantee = get_inner(inner, E, space, C)
+
+    x = x0
+    e = E.value(x)
+    pts, ens, times = [x], [e], [0.0]
+    for k in range(K):
+        if p == math.inf:
+            x_new = solver(E, space, x, tau, C)
+        else:
+            x_new = p_step(E, space, x, tau, p, C, solver)
+        _check_feasible(space, x, x_new, tau if p == math.inf else math.inf, C, solver)
+        x = x_new
+        e = E.value(x)
+        if (k + 1) % record_every == 0 or k + 1 == K:
+            pts.append(x)
+            ens.append(e)
+            times.append((k + 1) * tau)
+    meta = {
+        "scheme": "minimizing_movement",
+        "p": p,
+        "tau": tau,
+        "steps": K,
+        "space": repr(space),
+        "inner": getattr(solver, "name", repr(solver)),
+        "inner_guarantee": guarantee,
+        "constraint": None if C is None else repr(C),
+        "record_every": record_every,
+    }
+    if isinstance(solver, GridInner):
+        meta["inner_spacing"] = solver.last_spacing
+    return Trajectory(np.asarray(times), xp.stack(pts, axis=0), xp.stack(ens, axis=0), meta)
+
+
+def _check_feasible(space: Lp, x: Any, x_new: Any, radius: float, C: Any, solver: Any) -> None:
+    xp = namespace(x=x, x_new=x_new)
+    if tuple(x_new.shape) != tuple(x.shape):
+        raise ValueError(f"argument 'inner' returned shape {tuple(x_new.shape)}, expected {tuple(x.shape)}")
+    if not bool(xp.all(xp.isfinite(x_new))):
+        raise ValueError("argument 'inner' returned a non-finite point")
+    if math.isfinite(radius):
+        dist = space.distance(x_new, x)
+        if not bool(xp.all(dist <= radius * (1 + FEASIBILITY_RTOL) + 1e-300)):
+            worst = float(to_numpy(xp.max(dist)))
+            raise ValueError(
+                f"argument 'inner' ({getattr(solver, 'name', solver)!r}) returned an infeasible point: "
+                f"d(x_new, x_k) = {worst!r} > tau = {radius!r}"
+            )
+    if C is not None and not bool(xp.all(C.contains(x_new, tol=1e-12 * (1 + float(to_numpy(xp.max(xp.abs(x)))))))):
+        raise ValueError(f"argument 'inner' ({getattr(solver, 'name', solver)!r}) returned a point outside the constraint box")
+
+
+def p_step(E: Any, space: Lp, xk: Any, tau: float, p: float, constraint: Any = None, solver: Any = None, iters: int = 120) -> Any:
+    r"""One finite-:math:`p` minimizing-movement step :math:`\arg\min_x E(x) + \|x - x^k\|^p/(p\tau^{p-1})`.
+
+    Reduced to the scalar problem :math:`\min_{r \ge 0} \phi(r)`, :math:`\phi(r) = f(r) + r^p/(p\tau^{p-1})`,
+    :math:`f(r) = \min_{\bar B_r(x^k) \cap C} E`, solved by bracketing (doubling :math:`r` from :math:`\tau`
+    until :math:`\phi` increases) and ``iters`` golden-section steps (interval shrinks by
+    :math:`0.618^{120} \approx 10^{-25}`). For convex :math:`E`, :math:`f` is convex (a partial minimization of
+    a jointly convex function), so :math:`\phi` is unimodal and the result is the global minimizer; for
+    nonconvex :math:`E` it is a local minimizer of :math:`\phi`.
+    """
+    xp = namespace(xk=xk)
+    if solver is None:
+        solver, _ = get_inner("auto", as_energy(E), space, constraint)
+    c = 1.0 / (p * tau ** (p - 1.0))
+
+    def phi(r: Any) -> Any:
+        y = _ball_step(solver, E, space, xk, r, constraint)
+        return E.value(y) + c * r**p
+
+    batch = tuple(xk.shape[:-1])
+    hi = xp.full(batch, float(tau), dtype=xk.dtype)
+    ph = phi(hi)
+    for _ in range(200):
+        h2 = 2.0 * hi
+        p2 = phi(h2)
+        grow = p2 < ph
+        if not bool(xp.any(grow)):
+            break
+        hi = xp.where(grow, h2, hi)
+        ph = xp.where(grow, p2, ph)
+    lo = xp.zeros(batch, dtype=xk.dtype)
+    hi = 2.0 * hi
+    g = (math.sqrt(5.0) - 1.0) / 2.0
+    a, b = lo, hi
+    for _ in range(iters):
+        c1 = b - g * (b - a)
+        c2 = a + g * (b - a)
+        left = phi(c1) <= phi(c2)
+        b = xp.where(left, c2, b)
+        a = xp.where(left, a, c1)
+    r = (a + b) / 2
+    return _ball_step(solver, E, space, xk, r, constraint)
+
+
+def _ball_step(solver: Any, E: Any, space: Lp, xk: Any, r: Any, constraint: Any) -> Any:
+    """Ball step with a per-batch radius: closed forms accept array radii through broadcasting."""
+    xp = namespace(xk=xk)
+    rr = r[..., None] if hasattr(r, "ndim") and r.ndim > 0 else r
+    if space.p == math.inf or not (hasattr(r, "ndim") and r.ndim > 0):
+        return solver(E, space, xk, rr, constraint)
+    # ℓ2 / ℓ1 closed forms take scalar radii: loop over batch elements on the host
+    flat = xp.reshape(xk, (-1, xk.shape[-1]))
+    rflat = to_numpy(xp.reshape(r, (-1,)))
+    out = [solver(E, space, flat[i : i + 1, :], float(rflat[i]), constraint) for i in range(flat.shape[0])]
+    return xp.reshape(xp.concat(out, axis=0), xk.shape)
