@@ -105,7 +105,8 @@ class Energy:
                 "or the energy is broken (maxslope never propagates NaN)"
             ) from None
 
-    def _param(self, value: Any, name: str, xp: Any) -> Any:
+    def _param(self, value: Any, name: str, xp: Any, dtype: Any = None) -> Any:
+        """A parameter in the namespace of ``x`` (and, if given, cast to ``x``'s floating dtype)."""
         if isinstance(value, (int, float)):
             return value
         if library_name(value) != library_name(xp.asarray(0.0)):
@@ -113,6 +114,8 @@ class Energy:
                 f"{type(self).__name__}.{name} is a {library_name(value)} array but 'x' is a "
                 f"{library_name(xp.asarray(0.0))} array; build the energy with arrays of the library you compute in"
             )
+        if dtype is not None and value.dtype != dtype:
+            return xp.astype(value, dtype)
         return value
 
     def _value(self, x: Any, xp: Any) -> Any:  # pragma: no cover - abstract
@@ -168,10 +171,10 @@ class Linear(Energy):
         self.c = _finite_float(c, "c")
 
     def _value(self, x: Any, xp: Any) -> Any:
-        return xp.sum(x * self._param(self.a, "a", xp), axis=-1) + self.c
+        return xp.sum(x * self._param(self.a, "a", xp, x.dtype), axis=-1) + self.c
 
     def _grad(self, x: Any, xp: Any) -> Any:
-        return xp.zeros_like(x) + self._param(self.a, "a", xp)
+        return xp.zeros_like(x) + self._param(self.a, "a", xp, x.dtype)
 
     def grad_lipschitz(self, space: Lp) -> float:
         return 0.0
@@ -203,17 +206,17 @@ class Quadratic(Energy):
         self.c = _finite_float(c, "c")
 
     def _value(self, x: Any, xp: Any) -> Any:
-        A = self._param(self.A, "A", xp)
+        A = self._param(self.A, "A", xp, x.dtype)
         Ax = xp.matmul(x, A)
         v = 0.5 * xp.sum(x * Ax, axis=-1) + self.c
         if self.b is not None:
-            v = v + xp.sum(x * self._param(self.b, "b", xp), axis=-1)
+            v = v + xp.sum(x * self._param(self.b, "b", xp, x.dtype), axis=-1)
         return v
 
     def _grad(self, x: Any, xp: Any) -> Any:
-        g = xp.matmul(x, self._param(self.A, "A", xp))
+        g = xp.matmul(x, self._param(self.A, "A", xp, x.dtype))
         if self.b is not None:
-            g = g + self._param(self.b, "b", xp)
+            g = g + self._param(self.b, "b", xp, x.dtype)
         return g
 
     def is_convex(self) -> bool:
@@ -258,14 +261,14 @@ class SeparableQuadratic(Energy):
         self.center = _scalar_or_vector(center, "center", self.dim)
 
     def _shift(self, x: Any, xp: Any) -> Any:
-        return x - self._param(self.center, "center", xp)
+        return x - self._param(self.center, "center", xp, x.dtype)
 
     def _value(self, x: Any, xp: Any) -> Any:
         y = self._shift(x, xp)
-        return 0.5 * xp.sum(self._param(self.lam, "lam", xp) * y * y, axis=-1)
+        return 0.5 * xp.sum(self._param(self.lam, "lam", xp, x.dtype) * y * y, axis=-1)
 
     def _grad(self, x: Any, xp: Any) -> Any:
-        return self._param(self.lam, "lam", xp) * self._shift(x, xp)
+        return self._param(self.lam, "lam", xp, x.dtype) * self._shift(x, xp)
 
     def grad_lipschitz(self, space: Lp) -> float:
         lam = to_numpy(self.lam)
@@ -300,10 +303,10 @@ class L1Norm(Energy):
             raise ValueError("argument 'weight' must be strictly positive")
 
     def _value(self, x: Any, xp: Any) -> Any:
-        return xp.sum(self._param(self.weight, "weight", xp) * xp.abs(x - self._param(self.center, "center", xp)), axis=-1)
+        return xp.sum(self._param(self.weight, "weight", xp, x.dtype) * xp.abs(x - self._param(self.center, "center", xp, x.dtype)), axis=-1)
 
     def _grad(self, x: Any, xp: Any) -> Any:
-        return self._param(self.weight, "weight", xp) * xp.sign(x - self._param(self.center, "center", xp))
+        return self._param(self.weight, "weight", xp, x.dtype) * xp.sign(x - self._param(self.center, "center", xp, x.dtype))
 
 
 class Negated(Energy):

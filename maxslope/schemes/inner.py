@@ -83,8 +83,11 @@ class ExactInner:
     ``SeparableQuadratic`` (+)    ℓ2          trust-region solution :math:`(\lambda c + \mu x^k)/(\lambda + \mu)`,
                                               :math:`\mu \ge 0` by bisection to machine precision (no constraint)
     ``L1Norm`` (+)                ℓ∞          :math:`\mathrm{clip}(c, l, u)`
-    ``Quadratic`` (+, A ≻ 0)      ℓ∞          bounded least squares (scipy ``lsq_linear``, BVLS active set: finite
-                                              termination, exact up to rounding), host-side loop over the batch
+    ``Quadratic`` (+, A ⪰ 0)      ℓ∞          convex box QP: for :math:`d \le 6` exact enumeration of the
+                                              :math:`3^d` faces of the box (stationary point of each face by a
+                                              linear solve, feasible ones compared; handles singular A); for
+                                              larger d and A ≻ 0 bounded least squares (scipy ``lsq_linear``, BVLS
+                                              active set). Host-side loop over the batch
     ============================  ==========  =====================================================================
 
     Anything else raises :class:`NoExactSolver`.
@@ -115,7 +118,7 @@ class ExactInner:
             return "l1norm", base, sign
         if isinstance(base, Quadratic) and sign > 0 and p == math.inf:
             ev = np.linalg.eigvalsh(to_numpy(base.A))
-            if ev[0] > 1e-12 * max(abs(ev[-1]), 1e-300):
+            if ev[0] > 1e-12 * max(abs(ev[-1]), 1e-300) or (ev[0] >= -1e-12 * max(abs(ev[-1]), 1e-300) and base.dim <= MAX_FACE_DIM):
                 return "quad_box", base, sign
         raise NoExactSolver(
             f"no closed-form ball-constrained minimizer for {type(E).__name__} in {space!r}"
@@ -212,25 +215,55 @@ def _trust_region_separable(xp: Any, E: SeparableQuadratic, xk: Any, radius: flo
     return from_numpy(np.ascontiguousarray(x), xk)
 
 
+MAX_FACE_DIM = 6
+
+
 def _box_qp(E: Quadratic, xk: Any, lo: Any, hi: Any) -> Any:
+    """Global minimizer of ½xᵀAx + bᵀx over the box [lo, hi], A ⪰ 0 (host, loop over the batch)."""
+    A = to_numpy(E.A)
+    d = A.shape[0]
+    b = np.zeros(d) if E.b is None else to_numpy(E.b)
+    shape = to_numpy(xk).shape
+    L = np.broadcast_to(to_numpy(lo), shape).reshape(-1, d)
+    H = np.broadcast_to(to_numpy(hi), shape).reshape(-1, d)
+    out = np.empty_like(L)
+    if d <= MAX_FACE_DIM:
+        import itertools
+
+        faces = list(itertools.product((0, 1, 2), repeat=d))  # 0: at lower, 1: at upper, 2: free
+        scale = max(1.0, float(np.abs(A).max()), float(np.abs(b).max()))
+        for j in range(L.shape[0]):
+            best, best_v = None, math.inf
+            for f in faces:
+                fa = np.array(f)
+                x = np.where(fa == 0, L[j], H[j])
+                free = fa == 2
+                if free.any():
+                    Aff = A[np.ix_(free, free)]
+                    rhs = -(b[free] + A[np.ix_(free, ~free)] @ x[~free])
+                    sol, *_ = np.linalg.lstsq(Aff, rhs, rcond=None)
+                    if np.max(np.abs(Aff @ sol - rhs), initial=0.0) > 1e-10 * scale:
+                        continue  # unbounded below on this face's affine hull
+                    x = x.copy()
+                    x[free] = sol
+                    tol = 1e-13 * (1.0 + np.abs(x))
+                    if np.any(x < L[j] - tol) or np.any(x > H[j] + tol):
+                        continue
+                    x = np.clip(x, L[j], H[j])
+                v = 0.5 * x @ A @ x + b @ x
+                if best is None or v < best_v - 1e-15 * (1 + abs(best_v)):
+                    best, best_v = x, v
+            out[j] = best
+        return from_numpy(out.reshape(shape), xk)
     from scipy.optimize import lsq_linear
 
-    A = to_numpy(E.A)
-    b = np.zeros(A.shape[0]) if E.b is None else to_numpy(E.b)
     w, V = np.linalg.eigh(A)
     R = (V * np.sqrt(w)).T  # A = R^T R
     target = -np.linalg.solve(R.T, b)  # ½|Rx|² + bᵀx = ½|Rx − target|² + const
-    X = to_numpy(xk).reshape(-1, A.shape[0])
-    L = np.broadcast_to(to_numpy(lo), to_numpy(xk).shape).reshape(-1, A.shape[0])
-    H = np.broadcast_to(to_numpy(hi), to_numpy(xk).shape).reshape(-1, A.shape[0])
-    out = np.empty_like(X)
-    for j in range(X.shape[0]):
-        if np.all(H[j] - L[j] == 0):
-            out[j] = L[j]
-            continue
-        res = lsq_linear(R, target, bounds=(L[j], H[j]), method="bvls", tol=1e-15, max_iter=10 * A.shape[0] + 100)
+    for j in range(L.shape[0]):
+        res = lsq_linear(R, target, bounds=(L[j], np.maximum(H[j], L[j] + 1e-300)), method="bvls", tol=1e-15, max_iter=10 * d + 100)
         out[j] = np.clip(res.x, L[j], H[j])
-    return from_numpy(out.reshape(to_numpy(xk).shape), xk)
+    return from_numpy(out.reshape(shape), xk)
 
 
 def _project_feasible(space: Lp, xk: Any, radius: float, constraint: Box | None, y: Any, iters: int = 50) -> Any:

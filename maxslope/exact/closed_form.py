@@ -1,0 +1,530 @@
+r"""Closed-form :math:`\infty`-flows (spec §4), exact in sympy and evaluable in NumPy and mpmath.
+
+A :class:`ClosedFormFlow` is a piecewise-polynomial curve :math:`u : [0, T] \to \mathbb R^d` with rational
+break points, together with the energy and the slope as sympy expressions. On every piece the signs of all
+absolute values are constant, so every quantity along the curve is a polynomial in :math:`t` there, and the
+energy-dissipation equality (spec C2)
+
+.. math:: E(u(s)) - E(u(t)) = \int_s^t |\partial E|(u(r))\,dr
+
+and the differential inclusion :math:`\langle \nabla E(u), \dot u\rangle = -\|\nabla E(u)\|_*`,
+:math:`\|\dot u\| \le 1` (spec C4) can be verified *symbolically* (:meth:`ClosedFormFlow.verify_symbolic`),
+and enclosed in interval arithmetic (:mod:`maxslope.checks.certified`). Curves that are **not** flows can be
+built the same way (:meth:`ClosedFormFlow.from_pieces`) and must fail those checks (negative controls).
+
+The constructors below derive the curves of spec §4.1–4.5 and C23; derivations are in their docstrings.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from ..energies import Energy, L1Norm, Linear, Negated, Quadratic, SeparableQuadratic
+from ..spaces.box import Box
+from ..spaces.lp import Lp
+
+__all__ = [
+    "ClosedFormFlow",
+    "Piece",
+    "SymbolicReport",
+    "linear_flow",
+    "separable_quadratic_flow",
+    "l1norm_flow",
+    "ascent_flow",
+    "sliding_flow",
+    "l2_centered_quadratic_flow",
+    "box_linear_flow",
+    "T_SYM",
+]
+
+T_SYM = sp.Symbol("t", real=True)
+
+
+def _q(v: Any) -> sp.Expr:
+    """Exact rational from a Python number (via its decimal repr, so 0.73 -> 73/100)."""
+    if isinstance(v, sp.Basic):
+        return v
+    if isinstance(v, int):
+        return sp.Integer(v)
+    return sp.Rational(repr(float(v)))
+
+
+@dataclass
+class Piece:
+    """One polynomial piece :math:`u(t)`, :math:`t \\in [t_0, t_1]`, of a closed-form curve."""
+
+    t0: sp.Expr
+    t1: sp.Expr
+    u: sp.Matrix
+
+
+@dataclass
+class SymbolicReport:
+    """Per-piece symbolic residuals (all zero for a flow)."""
+
+    ede_residuals: list[sp.Expr]
+    inclusion_residuals: list[sp.Expr]
+    speeds: list[sp.Expr]
+    continuity_gaps: list[sp.Expr]
+
+    @property
+    def holds(self) -> bool:
+        return (
+            all(sp.simplify(r) == 0 for r in self.ede_residuals)
+            and all(sp.simplify(r) == 0 for r in self.inclusion_residuals)
+            and all(bool(sp.simplify(s - 1) <= 0) for s in self.speeds)
+            and all(sp.simplify(g) == 0 for g in self.continuity_gaps)
+        )
+
+
+def _resolve_abs(expr: sp.Expr, t_mid: sp.Expr) -> sp.Expr:
+    """Replace |a(t)| and sign(a(t)) by their constant sign on a piece (evaluated at the midpoint)."""
+
+    def fix_abs(a: sp.Expr) -> sp.Expr:
+        s = sp.sign(a.subs(T_SYM, t_mid))
+        return s * a
+
+    def fix_sign(a: sp.Expr) -> sp.Expr:
+        return sp.sign(a.subs(T_SYM, t_mid))
+
+    expr = expr.replace(
+        lambda e: e.is_Pow and e.exp == sp.S.Half, lambda e: sp.sqrt(sp.factor(e.base))
+    )  # sqrt(c (t - a)^2) -> sqrt(c) |t - a|
+    expr = expr.replace(sp.Abs, fix_abs)
+    expr = expr.replace(sp.sign, fix_sign)
+    expr = expr.replace(sp.Max, lambda *a: max(a, key=lambda e: float(e.subs(T_SYM, t_mid))))
+    expr = expr.replace(sp.Min, lambda *a: min(a, key=lambda e: float(e.subs(T_SYM, t_mid))))
+    return sp.expand(expr)
+
+
+class ClosedFormFlow:
+    r"""A piecewise-polynomial curve with its energy and slope, exact in sympy.
+
+    Parameters
+    ----------
+    name : str
+    space : Lp
+        The geometry of the flow.
+    energy : Energy
+        The numeric energy (used by schemes and numeric checks).
+    energy_expr : callable(sympy.Matrix) -> sympy.Expr
+        :math:`E` as a sympy expression of the point.
+    slope_expr : callable(sympy.Matrix, int) -> sympy.Expr
+        The (possibly constrained) slope :math:`|\partial E|` at a point of piece ``k``.
+    pieces : list of Piece
+    grad_expr : callable(sympy.Matrix) -> sympy.Matrix, optional
+        :math:`\nabla E` (for the inclusion check); derived from ``energy_expr`` if omitted.
+    reference : str
+        The spec section the curve comes from.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        space: Lp,
+        energy: Energy,
+        energy_expr: Callable[[sp.Matrix], sp.Expr],
+        slope_expr: Callable[[sp.Matrix, int], sp.Expr],
+        pieces: Sequence[Piece],
+        grad_expr: Callable[[sp.Matrix], sp.Matrix] | None = None,
+        reference: str = "",
+        constrained: bool = False,
+    ) -> None:
+        if not pieces:
+            raise ValueError("argument 'pieces' must not be empty")
+        for a, b in zip(pieces[:-1], pieces[1:], strict=False):
+            if a.t1 != b.t0:
+                raise ValueError("pieces must be contiguous (t1 of one = t0 of the next)")
+        self.name, self.space, self.energy = name, space, energy
+        self.energy_expr, self.slope_expr = energy_expr, slope_expr
+        self.pieces = list(pieces)
+        self.grad_expr = grad_expr
+        self.reference = reference
+        self.constrained = constrained
+        self.dim = int(self.pieces[0].u.shape[0])
+        self.T = self.pieces[-1].t1
+        self._np: list[Callable[[np.ndarray], np.ndarray]] | None = None
+
+    # ------------------------------------------------------------------ construction of arbitrary curves
+    @classmethod
+    def from_pieces(cls, name: str, like: ClosedFormFlow, pieces: Sequence[Piece]) -> ClosedFormFlow:
+        """A curve with the energy, slope and geometry of ``like`` but other pieces (e.g. a negative control)."""
+        return cls(name, like.space, like.energy, like.energy_expr, like.slope_expr, pieces, like.grad_expr, "negative control", like.constrained)
+
+    # ------------------------------------------------------------------ numeric evaluation
+    @property
+    def x0(self) -> np.ndarray:
+        return np.array([float(v) for v in self.pieces[0].u.subs(T_SYM, self.pieces[0].t0)], dtype=np.float64)
+
+    @property
+    def horizon(self) -> float:
+        return float(self.T)
+
+    def __call__(self, t: Any) -> np.ndarray:
+        """:math:`u(t)` in float64 (NumPy), vectorized over ``t``; shape ``t.shape + (d,)``."""
+        tt = np.asarray(t, dtype=np.float64)
+        if np.any(tt < float(self.pieces[0].t0) - 1e-15) or np.any(tt > float(self.T) * (1 + 1e-15) + 1e-15):
+            raise ValueError(f"argument 't' must lie in [{float(self.pieces[0].t0)}, {float(self.T)}]")
+        if self._np is None:
+            self._np = [sp.lambdify(T_SYM, list(pc.u), "numpy") for pc in self.pieces]
+        out = np.empty(tt.shape + (self.dim,))
+        edges = np.array([float(pc.t1) for pc in self.pieces])
+        idx = np.minimum(np.searchsorted(edges, tt, side="left"), len(self.pieces) - 1)
+        for k, f in enumerate(self._np):
+            m = idx == k
+            if np.any(m):
+                vals = f(tt[m])
+                out[m] = np.stack([np.broadcast_to(np.asarray(v, dtype=np.float64), tt[m].shape) for v in vals], axis=-1)
+        return out
+
+    def mp(self, t: Any, dps: int = 50) -> list[mpmath.mpf]:
+        """:math:`u(t)` with mpmath at ``dps`` decimal digits (exact rational substitution, then evaluation)."""
+        tq = sp.nsimplify(t) if not isinstance(t, sp.Basic) else t
+        for pc in self.pieces:
+            if bool(tq <= pc.t1) or pc is self.pieces[-1]:
+                with mpmath.workdps(dps):
+                    return [mpmath.mpf(str(sp.N(v.subs(T_SYM, tq), dps + 5))) for v in pc.u]
+        raise AssertionError  # pragma: no cover
+
+    def energy_along(self, t: Any) -> np.ndarray:
+        """:math:`E(u(t))` with the numeric energy."""
+        return np.asarray(self.energy.value(self(t)))
+
+    # ------------------------------------------------------------------ symbolic verification
+    def piece_polynomials(self, k: int) -> tuple[sp.Expr, sp.Expr, sp.Matrix]:
+        """On piece ``k``: (E(u(t)), slope(u(t)), u(t)) with absolute values resolved, as polynomials in t."""
+        pc = self.pieces[k]
+        t1 = pc.t1 if pc.t1 != sp.oo else pc.t0 + 1
+        mid = (pc.t0 + t1) / 2
+        e = _resolve_abs(self.energy_expr(pc.u), mid)
+        s = _resolve_abs(self.slope_expr(pc.u, k), mid)
+        return e, s, pc.u
+
+    def verify_symbolic(self) -> SymbolicReport:
+        r"""Exact per-piece residuals of EDE, of the inclusion and the speeds (spec C2, C4, C1)."""
+        ede, incl, speeds, gaps = [], [], [], []
+        r = sp.Symbol("r", real=True)
+        for k, pc in enumerate(self.pieces):
+            e, s, u = self.piece_polynomials(k)
+            integral = sp.integrate(s.subs(T_SYM, r), (r, pc.t0, T_SYM))
+            ede.append(sp.expand(e.subs(T_SYM, pc.t0) - e - integral))
+            udot = u.diff(T_SYM)
+            speeds.append(sp.simplify(_sym_norm(udot, self.space.p)))
+            if not self.constrained:
+                g = self.grad_expr(u) if self.grad_expr is not None else sp.Matrix([sp.diff(self.energy_expr(_X(self.dim)), xi) for xi in _X(self.dim)]).subs(dict(zip(_X(self.dim), u, strict=False)))
+                t1 = pc.t1 if pc.t1 != sp.oo else pc.t0 + 1
+                mid = (pc.t0 + t1) / 2
+                dual = _resolve_abs(_sym_norm(g, self.space.dual_exponent), mid)
+                incl.append(sp.expand(_resolve_abs((g.T * udot)[0, 0], mid) + dual))
+            if k > 0:
+                prev = self.pieces[k - 1]
+                gaps.append(sp.simplify((prev.u.subs(T_SYM, prev.t1) - pc.u.subs(T_SYM, pc.t0)).norm()))
+        return SymbolicReport(ede, incl, speeds, gaps)
+
+    def exact_energy_drop(self, t: Any) -> sp.Expr:
+        """:math:`E(u(0)) - E(u(t))` as an exact sympy number."""
+        tq = sp.nsimplify(t)
+        e0 = self.energy_expr(self.pieces[0].u.subs(T_SYM, self.pieces[0].t0))
+        for pc in self.pieces:
+            if bool(tq <= pc.t1) or pc is self.pieces[-1]:
+                return sp.nsimplify(e0 - self.energy_expr(pc.u.subs(T_SYM, tq)))
+        raise AssertionError  # pragma: no cover
+
+    def __repr__(self) -> str:
+        return f"ClosedFormFlow({self.name!r}, {self.space!r}, d={self.dim}, pieces={len(self.pieces)}, T={self.T})"
+
+
+def _X(d: int) -> list[sp.Symbol]:
+    return list(sp.symbols(f"x0:{d}", real=True))
+
+
+def _sym_norm(v: sp.Matrix, p: float) -> sp.Expr:
+    if p == math.inf:
+        return sp.Max(*[sp.Abs(c) for c in v]) if len(v) > 1 else sp.Abs(v[0])
+    if p == 1.0:
+        return sum((sp.Abs(c) for c in v), sp.Integer(0))
+    if p == 2.0:
+        return sp.sqrt(sum((c**2 for c in v), sp.Integer(0)))
+    pr = sp.nsimplify(p)
+    return sum((sp.Abs(c) ** pr for c in v), sp.Integer(0)) ** (1 / pr)
+
+
+def _dual_slope(space: Lp) -> Callable[[sp.Matrix], sp.Expr]:
+    return lambda g: _sym_norm(g, space.dual_exponent)
+
+
+def _sgn(v: sp.Expr) -> int:
+    return int(sp.sign(v))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+def linear_flow(a: Sequence[float], x0: Sequence[float], T: float = 1.0, p: float = math.inf) -> ClosedFormFlow:
+    r"""Spec §4.1: :math:`E(x) = \langle a, x\rangle`.
+
+    * ℓ∞: :math:`u_i(t) = x_{0,i} - t\,\mathrm{sign}(a_i)` (coordinates with :math:`a_i = 0` are free; here they
+      rest), :math:`E(u(t)) = E(x_0) - t\|a\|_1`.
+    * ℓ2: :math:`u = x_0 - t a/|a|_2`, rate :math:`|a|_2`.
+    * ℓ1: :math:`u = x_0 - t\,\mathrm{sign}(a_j)e_j` for the unique :math:`j` with :math:`|a_j| = \|a\|_\infty`
+      (raises if the argmax is not unique: then the flow is not unique, spec C13).
+    """
+    aq, xq = [_q(v) for v in a], [_q(v) for v in x0]
+    d = len(aq)
+    if len(xq) != d:
+        raise ValueError("arguments 'a' and 'x0' must have the same length")
+    space = Lp(p)
+    t = T_SYM
+    if space.p == math.inf:
+        u = sp.Matrix([xq[i] - t * sp.sign(aq[i]) for i in range(d)])
+    elif space.p == 2.0:
+        n = sp.sqrt(sum(v**2 for v in aq))
+        if n == 0:
+            raise ValueError("argument 'a' must be nonzero")
+        u = sp.Matrix([xq[i] - t * aq[i] / n for i in range(d)])
+    elif space.p == 1.0:
+        m = max(abs(v) for v in aq)
+        js = [i for i in range(d) if abs(aq[i]) == m]
+        if len(js) != 1 or m == 0:
+            raise ValueError("the l1 flow of a linear energy is unique only for a unique largest |a_i|")
+        u = sp.Matrix([xq[i] - (t * sp.sign(aq[i]) if i == js[0] else 0) for i in range(d)])
+    else:
+        raise ValueError("linear_flow supports p in {1, 2, inf}")
+    E = Linear(np.array([float(v) for v in aq]))
+    a_m = sp.Matrix(aq)
+    return ClosedFormFlow(
+        f"linear, {space!r}", space, E,
+        lambda x: (a_m.T * x)[0, 0],
+        lambda x, k: _sym_norm(a_m, space.dual_exponent),
+        [Piece(sp.Integer(0), _q(T), u)],
+        grad_expr=lambda x: a_m,
+        reference="spec §4.1",
+    )
+
+
+def separable_quadratic_flow(lam: Sequence[float], x0: Sequence[float], center: Sequence[float] | None = None, T: float | None = None) -> ClosedFormFlow:
+    r"""Spec §4.2: :math:`E = \tfrac12\sum_i\lambda_i(x_i - c_i)^2` in ℓ∞.
+
+    The unique flow is :math:`u_i(t) = c_i + \mathrm{sign}(x_{0,i} - c_i)(|x_{0,i} - c_i| - t)^+`, independent of
+    :math:`\lambda`: while :math:`u_i \ne c_i`, the inclusion forces :math:`\dot u_i = -\mathrm{sign}(u_i - c_i)`
+    (unit speed toward :math:`c_i`), and a coordinate at :math:`c_i` cannot leave (any exit direction points
+    uphill). Break points at :math:`|x_{0,i} - c_i|`. Default horizon :math:`T = \|x_0 - c\|_\infty + 1/4`.
+    """
+    lq, xq = [_q(v) for v in lam], [_q(v) for v in x0]
+    d = len(lq)
+    cq = [sp.Integer(0)] * d if center is None else [_q(v) for v in center]
+    if any(v <= 0 for v in lq):
+        raise ValueError("argument 'lam' must be positive")
+    dist = [abs(xq[i] - cq[i]) for i in range(d)]
+    Tq = _q(T) if T is not None else max(dist) + sp.Rational(1, 4)
+    pieces = _pieces_shrink(xq, cq, Tq)
+    E = SeparableQuadratic(np.array([float(v) for v in lq]), np.array([float(v) for v in cq]))
+    lm, cm = sp.Matrix(lq), sp.Matrix(cq)
+    return ClosedFormFlow(
+        "separable quadratic, Lp(inf)", Lp(math.inf), E,
+        lambda x: sum((lm[i] * (x[i] - cm[i]) ** 2 for i in range(d)), sp.Integer(0)) / 2,
+        lambda x, k: sum((lm[i] * sp.Abs(x[i] - cm[i]) for i in range(d)), sp.Integer(0)),
+        pieces,
+        grad_expr=lambda x: sp.Matrix([lm[i] * (x[i] - cm[i]) for i in range(d)]),
+        reference="spec §4.2",
+    )
+
+
+def _pieces_shrink(xq: list[sp.Expr], cq: list[sp.Expr], Tq: sp.Expr) -> list[Piece]:
+    d = len(xq)
+    dist = [abs(xq[i] - cq[i]) for i in range(d)]
+    bps = sorted({v for v in dist if 0 < v < Tq})
+    edges = [sp.Integer(0)] + bps + [Tq]
+    pieces = []
+    for a, b in zip(edges[:-1], edges[1:], strict=False):
+        u = sp.Matrix([cq[i] + sp.sign(xq[i] - cq[i]) * (dist[i] - T_SYM) if dist[i] >= b else cq[i] for i in range(d)])
+        pieces.append(Piece(a, b, u))
+    return pieces
+
+
+def l1norm_flow(x0: Sequence[float], T: float | None = None) -> ClosedFormFlow:
+    r"""Spec §4.3: :math:`E(x) = |x|_1` in ℓ∞ (convex, not :math:`C^1`): the same curve as §4.2 with
+    :math:`c = 0`; the slope is :math:`\|u\|_0` (number of nonzero coordinates), the dual norm of the minimal-norm
+    subgradient.
+    """
+    xq = [_q(v) for v in x0]
+    d = len(xq)
+    Tq = _q(T) if T is not None else max(abs(v) for v in xq) + sp.Rational(1, 4)
+    pieces = _pieces_shrink(xq, [sp.Integer(0)] * d, Tq)
+    return ClosedFormFlow(
+        "|x|_1, Lp(inf)", Lp(math.inf), L1Norm(d),
+        lambda x: sum((sp.Abs(v) for v in x), sp.Integer(0)),
+        lambda x, k: sum((sp.Abs(sp.sign(v)) for v in x), sp.Integer(0)),
+        pieces,
+        grad_expr=lambda x: sp.Matrix([sp.sign(v) for v in x]),
+        reference="spec §4.3",
+    )
+
+
+def ascent_flow(x0: Sequence[float], T: float = 1.0, eps: float | None = None) -> ClosedFormFlow:
+    r"""Spec §4.4: :math:`E(x) = -\tfrac12|x|_2^2` in ℓ∞ from :math:`x_0` with all :math:`x_{0,i} \ne 0`:
+    :math:`u_i = x_{0,i} + t\,\mathrm{sign}(x_{0,i})`. With ``eps`` the flow on the budget box
+    :math:`\bar B_\varepsilon(x_0)`: coordinates stop at the face at :math:`t = \varepsilon` and the constrained
+    slope (spec C23) drops to 0, so flow(ε) = FGSM = MMS₁.
+    """
+    xq = [_q(v) for v in x0]
+    if any(v == 0 for v in xq):
+        raise ValueError("ascent_flow needs x0_i != 0 for all i (from 0 the flow is not unique, spec C13)")
+    d = len(xq)
+    Tq = _q(T)
+    E = Negated(SeparableQuadratic(np.ones(d)))
+    if eps is None:
+        pieces = [Piece(sp.Integer(0), Tq, sp.Matrix([xq[i] + T_SYM * sp.sign(xq[i]) for i in range(d)]))]
+        slope = lambda x, k: sum((sp.Abs(v) for v in x), sp.Integer(0))  # noqa: E731
+        constrained = False
+    else:
+        eq = _q(eps)
+        edges = [sp.Integer(0), min(eq, Tq)] + ([Tq] if Tq > eq else [])
+        pieces = [Piece(edges[0], edges[1], sp.Matrix([xq[i] + T_SYM * sp.sign(xq[i]) for i in range(d)]))]
+        if Tq > eq:
+            pieces.append(Piece(eq, Tq, sp.Matrix([xq[i] + eq * sp.sign(xq[i]) for i in range(d)])))
+        slope = lambda x, k: sum((sp.Abs(v) for v in x), sp.Integer(0)) if k == 0 else sp.Integer(0)  # noqa: E731
+        constrained = True
+    return ClosedFormFlow(
+        "ascent toy -|x|^2/2, Lp(inf)" + ("" if eps is None else f", budget box eps={eps}"), Lp(math.inf), E,
+        lambda x: -sum((v**2 for v in x), sp.Integer(0)) / 2,
+        slope,
+        pieces,
+        grad_expr=lambda x: -x,
+        reference="spec §4.4",
+        constrained=constrained,
+    )
+
+
+def sliding_flow(x0: Sequence[float] = (0.6, 0.0), T: float = 1.0) -> ClosedFormFlow:
+    r"""Spec §4.5: the coupled sliding example :math:`E(x_1, x_2) = \tfrac12(x_1 - x_2/2)^2 - x_2` in ℓ∞.
+
+    With :math:`s = x_1 - x_2/2`, :math:`\nabla E = (s, -s/2 - 1)`. For :math:`s > 0` the flow moves with
+    :math:`\dot u = (-1, 1)` (:math:`\dot s = -3/2`); for :math:`-2 < s < 0` with :math:`(1, 1)`
+    (:math:`\dot s = 1/2`); for :math:`s < -2` with :math:`(1, -1)` (:math:`\dot s = 3/2`). On :math:`s = 0`,
+    :math:`\partial_1 E = 0` and the only admissible continuation is the sliding velocity
+    :math:`\dot u = (1/2, 1)` (it keeps :math:`s = 0`, has :math:`\|\dot u\|_\infty = 1` and
+    :math:`\langle\nabla E, \dot u\rangle = -1 = -\|\nabla E\|_1`). The "lazy" selection :math:`\dot u_1 = 0` is not
+    a solution (see :func:`sliding_lazy_curve`).
+    """
+    xq = [_q(v) for v in x0]
+    if len(xq) != 2:
+        raise ValueError("argument 'x0' must have length 2")
+    Tq = _q(T)
+    t = T_SYM
+    s0 = xq[0] - xq[1] / 2
+    pieces: list[Piece] = []
+    t_cur = sp.Integer(0)
+    pos = sp.Matrix(xq)
+
+    def add(vel: tuple[sp.Expr, sp.Expr], dur: sp.Expr) -> None:
+        nonlocal t_cur, pos
+        end = min(t_cur + dur, Tq)
+        if end <= t_cur:
+            return
+        v = sp.Matrix(vel)
+        pieces.append(Piece(t_cur, end, pos + (t - t_cur) * v))
+        pos = pos + (end - t_cur) * v
+        t_cur = end
+
+    if s0 > 0:
+        add((-1, 1), s0 / sp.Rational(3, 2))
+    elif s0 < 0:
+        if s0 < -2:
+            add((1, -1), (-2 - s0) / sp.Rational(3, 2))
+            s0 = sp.Integer(-2)
+        add((1, 1), -s0 / sp.Rational(1, 2))
+    if t_cur < Tq:
+        add((sp.Rational(1, 2), 1), Tq - t_cur)
+    E = Quadratic(np.array([[1.0, -0.5], [-0.5, 0.25]]), np.array([0.0, -1.0]))
+    return ClosedFormFlow(
+        "sliding example, Lp(inf)", Lp(math.inf), E,
+        lambda x: (x[0] - x[1] / 2) ** 2 / 2 - x[1],
+        lambda x, k: sp.Abs(x[0] - x[1] / 2) + sp.Abs(-(x[0] - x[1] / 2) / 2 - 1),
+        pieces,
+        grad_expr=lambda x: sp.Matrix([x[0] - x[1] / 2, -(x[0] - x[1] / 2) / 2 - 1]),
+        reference="spec §4.5",
+    )
+
+
+def sliding_lazy_curve(x0: Sequence[float] = (0.6, 0.0), T: float = 1.0) -> ClosedFormFlow:
+    r"""Negative control for spec §4.5 / C4: the pointwise "zero where :math:`\partial_iE = 0`" selection.
+
+    Until :math:`s = 0` it follows the flow; on :math:`s = 0` it moves with :math:`\dot u = (0, 1)`, which
+    immediately leaves :math:`s = 0` — we take the curve as it stands (velocity (0, 1) from the hitting time),
+    which violates the inclusion and the energy-dissipation equality.
+    """
+    ref = sliding_flow(x0, T)
+    first = ref.pieces[0]
+    t1 = first.t1
+    p1 = first.u.subs(T_SYM, t1)
+    pieces = [first] + ([Piece(t1, ref.T, p1 + (T_SYM - t1) * sp.Matrix([0, 1]))] if t1 < ref.T else [])
+    return ClosedFormFlow.from_pieces("sliding, lazy selection (not a flow)", ref, pieces)
+
+
+def l2_centered_quadratic_flow(x0: Sequence[float], center: Sequence[float] | None = None, T: float | None = None) -> ClosedFormFlow:
+    r"""Spec §4.6: :math:`E = \tfrac12|x - c|_2^2` in ℓ2: :math:`u(t) = c + (x_0 - c)(1 - t/\rho)^+`,
+    :math:`\rho = |x_0 - c|_2` (a straight segment at unit speed, then rest)."""
+    xq = [_q(v) for v in x0]
+    d = len(xq)
+    cq = [sp.Integer(0)] * d if center is None else [_q(v) for v in center]
+    w = sp.Matrix([xq[i] - cq[i] for i in range(d)])
+    rho = sp.sqrt(sum(v**2 for v in w))
+    if rho == 0:
+        raise ValueError("argument 'x0' must differ from the center")
+    Tq = _q(T) if T is not None else rho + sp.Rational(1, 4)
+    cm = sp.Matrix(cq)
+    pieces = [Piece(sp.Integer(0), min(rho, Tq), cm + w * (1 - T_SYM / rho))]
+    if Tq > rho:
+        pieces.append(Piece(rho, Tq, cm))
+    E = SeparableQuadratic(np.ones(d), np.array([float(v) for v in cq]))
+    return ClosedFormFlow(
+        "centered quadratic, Lp(2)", Lp(2), E,
+        lambda x: sum(((x[i] - cm[i]) ** 2 for i in range(d)), sp.Integer(0)) / 2,
+        lambda x, k: sp.sqrt(sum(((x[i] - cm[i]) ** 2 for i in range(d)), sp.Integer(0))) if k == 0 else sp.Integer(0),
+        pieces,
+        grad_expr=lambda x: x - cm,
+        reference="spec §4.6",
+    )
+
+
+def box_linear_flow(a: Sequence[float], x0: Sequence[float], eps: float | Sequence[float], T: float) -> ClosedFormFlow:
+    r"""Spec C23: :math:`E = \langle a, x\rangle` on the budget box :math:`S = \bar B_\varepsilon(x_0)` in ℓ∞.
+
+    :math:`u_i(t) = x_{0,i} - \mathrm{sign}(a_i)\min(t, \varepsilon_i)`; coordinate :math:`i` becomes blocked at
+    :math:`t = \varepsilon_i`, and the constrained slope :math:`\sum_{i \text{ unblocked}}|a_i|` drops by
+    :math:`|a_i|` there.
+    """
+    aq, xq = [_q(v) for v in a], [_q(v) for v in x0]
+    d = len(aq)
+    eq = [_q(eps)] * d if isinstance(eps, (int, float)) else [_q(v) for v in eps]
+    Tq = _q(T)
+    bps = sorted({e for e in eq if 0 < e < Tq})
+    edges = [sp.Integer(0)] + bps + [Tq]
+    pieces = []
+    for lo, hi in zip(edges[:-1], edges[1:], strict=False):
+        u = sp.Matrix([xq[i] - sp.sign(aq[i]) * (T_SYM if eq[i] >= hi else eq[i]) for i in range(d)])
+        pieces.append(Piece(lo, hi, u))
+    a_m = sp.Matrix(aq)
+
+    def slope(x: sp.Matrix, k: int) -> sp.Expr:
+        hi = pieces[k].t1
+        return sum((sp.Abs(aq[i]) for i in range(d) if eq[i] >= hi), sp.Integer(0))
+
+    E = Linear(np.array([float(v) for v in aq]))
+    flow = ClosedFormFlow(
+        "linear on the budget box, Lp(inf)", Lp(math.inf), E,
+        lambda x: (a_m.T * x)[0, 0],
+        slope,
+        pieces,
+        grad_expr=lambda x: a_m,
+        reference="spec C23",
+        constrained=True,
+    )
+    flow.box = Box(np.array([float(v) for v in xq]), np.array([float(v) for v in eq]))  # type: ignore[attr-defined]
+    return flow

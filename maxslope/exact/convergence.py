@@ -1,0 +1,88 @@
+"""Convergence of schemes to reference flows as the step size halves."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .._backend import to_numpy
+from ..curves import Trajectory
+
+__all__ = ["ConvergenceStudy", "convergence_study"]
+
+
+@dataclass
+class ConvergenceStudy:
+    r"""Errors of a scheme against a reference flow for a sequence of step sizes.
+
+    Attributes
+    ----------
+    taus : ndarray
+    node_errors : ndarray
+        :math:`\max_k \|x^k - u(k\tau)\|_\infty` (max over the batch too).
+    interp_errors : ndarray
+        :math:`\sup_t \|\hat u_\tau(t) - u(t)\|_\infty` of the piecewise-linear interpolant, sampled at
+        ``samples_per_step`` points per step.
+    node_orders, interp_orders : ndarray
+        Observed orders :math:`\log(e_j/e_{j+1})/\log(\tau_j/\tau_{j+1})` (NaN where an error is 0).
+    """
+
+    taus: np.ndarray
+    node_errors: np.ndarray
+    interp_errors: np.ndarray
+    node_orders: np.ndarray = field(init=False)
+    interp_orders: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.node_orders = _orders(self.taus, self.node_errors)
+        self.interp_orders = _orders(self.taus, self.interp_errors)
+
+    def table(self) -> str:
+        lines = [f"{'tau':>12} {'node err':>12} {'order':>7} {'interp err':>12} {'order':>7}"]
+        for j, tau in enumerate(self.taus):
+            no = "" if j == 0 else f"{self.node_orders[j - 1]:7.2f}"
+            io = "" if j == 0 else f"{self.interp_orders[j - 1]:7.2f}"
+            lines.append(f"{tau:12.5g} {self.node_errors[j]:12.3e} {no:>7} {self.interp_errors[j]:12.3e} {io:>7}")
+        return "\n".join(lines)
+
+
+def _orders(taus: np.ndarray, errs: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.log(errs[:-1] / errs[1:]) / np.log(taus[:-1] / taus[1:])
+    r[~np.isfinite(r)] = np.nan
+    return r  # type: ignore[no-any-return]
+
+
+def convergence_study(
+    scheme: Callable[[float], Trajectory],
+    reference: Callable[[Any], Any],
+    taus: Sequence[float],
+    samples_per_step: int = 8,
+) -> ConvergenceStudy:
+    """Run ``scheme(tau)`` for each ``tau`` and measure its distance to ``reference(t)`` (spec C10, C11).
+
+    ``reference`` maps an array of times to points (shape ``t.shape + (d,)``), e.g. a
+    :class:`~maxslope.exact.ClosedFormFlow`. Batched trajectories are compared with a batched reference only if
+    the reference returns matching shapes.
+    """
+    taus_a = np.asarray(taus, dtype=np.float64)
+    if taus_a.ndim != 1 or taus_a.size < 2 or np.any(taus_a <= 0):
+        raise ValueError("argument 'taus' must hold at least two positive step sizes")
+    node, interp = [], []
+    for tau in taus_a:
+        traj = scheme(float(tau))
+        if not isinstance(traj, Trajectory):
+            raise TypeError("argument 'scheme' must return a Trajectory")
+        pts = np.asarray(to_numpy(traj.points))
+        ref = np.asarray(reference(traj.times))
+        ref = ref.reshape(ref.shape[:1] + (1,) * (pts.ndim - ref.ndim) + ref.shape[1:]) if ref.ndim < pts.ndim else ref
+        node.append(float(np.max(np.abs(pts - ref))))
+        fine = np.linspace(traj.times[0], traj.times[-1], traj.n_steps * samples_per_step + 1)
+        up = np.asarray(to_numpy(traj.interpolate(fine, "linear")))
+        rf = np.asarray(reference(fine))
+        rf = rf.reshape(rf.shape[:1] + (1,) * (up.ndim - rf.ndim) + rf.shape[1:]) if rf.ndim < up.ndim else rf
+        interp.append(float(np.max(np.abs(up - rf))))
+    return ConvergenceStudy(taus_a, np.array(node), np.array(interp))
