@@ -42,7 +42,7 @@ from ._backend import as_float_array, check_positive_scalar, from_numpy, namespa
 from .curves import Trajectory
 from .energies import Negated, as_energy
 from .spaces.box import Box
-from .spaces.lp import Lp, pnorm
+from .spaces.lp import Lp
 
 __all__ = ["fgsm", "ifgsm", "pgd", "CONVENTIONS"]
 
@@ -59,10 +59,17 @@ def _norm(norm: Any) -> float:
     raise ValueError(f"argument 'norm' must be inf, 2 or 1, got {norm!r}")
 
 
+def _plain_norm(xp: Any, v: Any, p: float) -> Any:
+    """The libraries' unscaled norms, sqrt(sum(v*v)) and sum(|v|), for bit-level agreement with them."""
+    if p == 2.0:
+        return xp.sqrt(xp.sum(v * v, axis=-1))
+    return xp.sum(xp.abs(v), axis=-1)
+
+
 def _direction(xp: Any, g: Any, p: float, convention: str) -> Any:
     if p == math.inf:
         return xp.sign(g)
-    n = pnorm(g, p, xp)[..., None]
+    n = _plain_norm(xp, g, p)[..., None]
     if convention == "maxslope":
         return Lp(p).steepest_direction(g)
     if convention == "torchattacks":
@@ -101,7 +108,7 @@ def _project(xp: Any, x: Any, x0: Any, eps: float, p: float, bounds: tuple[float
             x = x0 + delta
         else:
             delta = x - x0
-            dn = pnorm(delta, 2.0, xp)[..., None]
+            dn = _plain_norm(xp, delta, 2.0)[..., None]
             with np.errstate(divide="ignore"):
                 factor = eps / dn
             factor = xp.minimum(factor, xp.ones_like(factor))
@@ -112,7 +119,7 @@ def _project(xp: Any, x: Any, x0: Any, eps: float, p: float, bounds: tuple[float
             x = x0 + xp.clip(x - x0, -eps, eps)
         else:
             v = x - x0
-            n = xp.maximum(pnorm(v, p, xp)[..., None], xp.full_like(v[..., :1], 1e-12))
+            n = xp.maximum(_plain_norm(xp, v, p)[..., None], xp.full_like(v[..., :1], 1e-12))
             x = x0 + v * xp.minimum(xp.ones_like(n), eps / n)
         return xp.clip(x, lo, hi) if bounds is not None else x
     # art: box first, then the ball
@@ -122,7 +129,7 @@ def _project(xp: Any, x: Any, x0: Any, eps: float, p: float, bounds: tuple[float
     if p == math.inf:
         v = xp.sign(v) * xp.minimum(xp.abs(v), xp.full_like(v, eps))
     else:
-        n = pnorm(v, p, xp)[..., None]
+        n = _plain_norm(xp, v, p)[..., None]
         v = v * xp.minimum(xp.ones_like(n), eps / (n + 1e-7))
     return x0 + v
 

@@ -473,6 +473,11 @@ class CBOInner:
             rho = min(radius, float(to_numpy(xp.min(constraint.radius))))
         u = self.rng.uniform(-rho, rho, size=batch + (self.N, d))
         xk_ = xk[..., None, :]
+        if constraint is not None:  # add the particle axis to a batched constraint
+            constraint = Box.from_bounds(
+                xp.zeros_like(xk_) + xp.reshape(xp.zeros_like(xk) + constraint.lower, xk_.shape),
+                xp.zeros_like(xk_) + xp.reshape(xp.zeros_like(xk) + constraint.upper, xk_.shape),
+            )
         X = _project_feasible(space, xk_, radius, constraint, xk_ + from_numpy(u, xk))
         fx = E.value(X)
         j = xp.argmin(fx, axis=-1)

@@ -149,7 +149,11 @@ def p_step(E: Any, space: Lp, xk: Any, tau: float, p: float, constraint: Any = N
     Reduced to the scalar problem :math:`\min_{r \ge 0} \phi(r)`, :math:`\phi(r) = f(r) + r^p/(p\tau^{p-1})`,
     :math:`f(r) = \min_{\bar B_r(x^k) \cap C} E`, solved by bracketing (doubling :math:`r` from :math:`\tau`
     until :math:`\phi` increases) and ``iters`` golden-section steps (interval shrinks by
-    :math:`0.618^{120} \approx 10^{-25}`). For convex :math:`E`, :math:`f` is convex (a partial minimization of
+    :math:`0.618^{120} \approx 10^{-25}`; golden section resolves :math:`r` only to about
+    :math:`\sqrt{\epsilon_{\rm mach}}` relative because :math:`\phi` is flat at its minimum). Without a constraint and
+    for :math:`C^1` energies the search is instead a bisection on the sign of
+    :math:`\phi'(r) = (r/\tau)^{p-1} - \|\nabla E(x_r)\|_*` (envelope theorem), which reaches machine precision.
+    For convex :math:`E`, :math:`f` is convex (a partial minimization of
     a jointly convex function), so :math:`\phi` is unimodal and the result is the global minimizer; for
     nonconvex :math:`E` it is a local minimizer of :math:`\phi`.
     """
@@ -175,14 +179,26 @@ def p_step(E: Any, space: Lp, xk: Any, tau: float, p: float, constraint: Any = N
         ph = xp.where(grow, p2, ph)
     lo = xp.zeros(batch, dtype=xk.dtype)
     hi = 2.0 * hi
-    g = (math.sqrt(5.0) - 1.0) / 2.0
     a, b = lo, hi
-    for _ in range(iters):
-        c1 = b - g * (b - a)
-        c2 = a + g * (b - a)
-        left = phi(c1) <= phi(c2)
-        b = xp.where(left, c2, b)
-        a = xp.where(left, a, c1)
+    Ea = as_energy(E)
+    if constraint is None and Ea.smooth:
+        # phi'(r) = (r/tau)^(p-1) - ||grad E(x_r)||_*  (envelope theorem: the ball multiplier is the dual norm
+        # of the gradient at x_r); increasing for convex E, so bisection on its sign reaches machine precision
+        for _ in range(iters):
+            m = (a + b) / 2
+            y = _ball_step(solver, E, space, xk, m, None)
+            dphi = (m / tau) ** (p - 1.0) - space.dual_norm(Ea.grad(y))
+            pos = dphi > 0
+            b = xp.where(pos, m, b)
+            a = xp.where(pos, a, m)
+    else:
+        g = (math.sqrt(5.0) - 1.0) / 2.0
+        for _ in range(iters):
+            c1 = b - g * (b - a)
+            c2 = a + g * (b - a)
+            left = phi(c1) <= phi(c2)
+            b = xp.where(left, c2, b)
+            a = xp.where(left, a, c1)
     r = (a + b) / 2
     return _ball_step(solver, E, space, xk, r, constraint)
 
