@@ -35,8 +35,8 @@ def test_clamp_clamp_is_projection_onto_intersection(x, a, b):
         with pytest.raises(ValueError, match="empty"):
             B1.intersect(B2)
         return
-    I = B1.intersect(B2)
-    np.testing.assert_array_equal(B2.project(B1.project(x)), I.project(x))
+    inter = B1.intersect(B2)
+    np.testing.assert_array_equal(B2.project(B1.project(x)), inter.project(x))
 
 
 def test_blocked_and_restricted_slope():

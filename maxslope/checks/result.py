@@ -1,0 +1,72 @@
+"""Result objects of the curve checks: never a bare bool."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["CheckResult", "CombinedResult"]
+
+
+@dataclass
+class CheckResult:
+    """The verdict of one check, with how far from failing it was.
+
+    Attributes
+    ----------
+    name : str
+        Which check (e.g. ``"speed"``).
+    measured : float
+        The measured quantity (e.g. the largest speed, or the largest energy-dissipation residual).
+    tolerance : float
+        The threshold the measured value is compared with.
+    tolerance_reason : str
+        Why the tolerance has its size (quadrature budget, rounding, user allowance for discretization, ...).
+    passed : bool
+        The verdict.
+    worst_location : float or None
+        Where the measured value was attained (a time), if meaningful.
+    details : dict
+        Further numbers (per-interval residuals, margins, ...), for reports.
+    """
+
+    name: str
+    measured: float
+    tolerance: float
+    tolerance_reason: str
+    passed: bool
+    worst_location: float | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def margin(self) -> float:
+        """``tolerance - measured`` (positive: passed with room to spare)."""
+        return self.tolerance - self.measured
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __str__(self) -> str:
+        where = "" if self.worst_location is None or not math.isfinite(self.worst_location) else f" at t={self.worst_location:.6g}"
+        v = "PASS" if self.passed else "FAIL"
+        return f"{self.name}: {v} (measured {self.measured:.3e}{where}, tolerance {self.tolerance:.3e}: {self.tolerance_reason})"
+
+
+@dataclass
+class CombinedResult:
+    """Several checks combined (all must pass)."""
+
+    name: str
+    parts: list[CheckResult]
+
+    @property
+    def passed(self) -> bool:
+        return all(p.passed for p in self.parts)
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __str__(self) -> str:
+        head = f"{self.name}: {'PASS' if self.passed else 'FAIL'}"
+        return "\n".join([head] + ["  " + str(p) for p in self.parts])
