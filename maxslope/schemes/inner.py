@@ -83,6 +83,9 @@ class ExactInner:
     ``SeparableQuadratic`` (+)    ℓ2          trust-region solution :math:`(\lambda c + \mu x^k)/(\lambda + \mu)`,
                                               :math:`\mu \ge 0` by bisection to machine precision (no constraint)
     ``L1Norm`` (+)                ℓ∞          :math:`\mathrm{clip}(c, l, u)`
+    ``Quadratic`` (+, A ≻ 0)      ℓ2          trust-region subproblem in the eigenbasis of A:
+                                              :math:`y(\mu) = -(A + \mu I)^{-1}\nabla E(x^k)`, :math:`\mu \ge 0` by
+                                              bisection on :math:`|y(\mu)|_2 = r` (no constraint)
     ``Quadratic`` (+, A ⪰ 0)      ℓ∞          convex box QP: for :math:`d \le 6` exact enumeration of the
                                               :math:`3^d` faces of the box (stationary point of each face by a
                                               linear solve, feasible ones compared; handles singular A); for
@@ -116,6 +119,10 @@ class ExactInner:
                 return "sepquad_l2", base, sign
         if isinstance(base, L1Norm) and sign > 0 and p == math.inf:
             return "l1norm", base, sign
+        if isinstance(base, Quadratic) and sign > 0 and p == 2.0 and constraint is None:
+            ev = np.linalg.eigvalsh(to_numpy(base.A))
+            if ev[0] > 1e-12 * max(abs(ev[-1]), 1e-300):
+                return "quad_l2", base, sign
         if isinstance(base, Quadratic) and sign > 0 and p == math.inf:
             ev = np.linalg.eigvalsh(to_numpy(base.A))
             if ev[0] > 1e-12 * max(abs(ev[-1]), 1e-300) or (ev[0] >= -1e-12 * max(abs(ev[-1]), 1e-300) and base.dim <= MAX_FACE_DIM):
@@ -156,6 +163,8 @@ class ExactInner:
             return xp.where(xp.abs(lo - c) > xp.abs(hi - c), lo, hi)
         if kind == "sepquad_l2":
             return _trust_region_separable(xp, base, xk, radius)
+        if kind == "quad_l2":
+            return _trust_region_quadratic(base, xk, radius)
         if kind == "quad_box":
             lo, hi = feasible_box(space, xk, radius, constraint)
             return _box_qp(base, xk, lo, hi)
@@ -184,6 +193,31 @@ def _l1_knapsack(xp: Any, a: Any, xk: Any, radius: float, constraint: Box | None
         x[..., i] = x[..., i] + direction * step
         budget = budget - step
     return from_numpy(x, xk)
+
+
+def _trust_region_quadratic(E: Quadratic, xk: Any, radius: float) -> Any:
+    """min ½xᵀAx + bᵀx s.t. |x − x^k|_2 ≤ r, A ≻ 0: eigenbasis + bisection on the multiplier μ ≥ 0."""
+    A = to_numpy(E.A)
+    b = np.zeros(A.shape[0]) if E.b is None else to_numpy(E.b)
+    w, V = np.linalg.eigh(A)
+    xn = to_numpy(xk)
+    g = (xn @ A + b) @ V  # gradient at x^k in the eigenbasis
+    y_free = -g / w
+    inside = np.linalg.norm(y_free, axis=-1) <= radius
+
+    def norm(mu: np.ndarray) -> np.ndarray:
+        return np.linalg.norm(g / (w + mu[..., None]), axis=-1)  # type: ignore[no-any-return]
+
+    lo = np.zeros(xn.shape[:-1])
+    hi = np.maximum(np.linalg.norm(g, axis=-1) / max(radius, 1e-300), 1.0)  # |y(hi)| <= |g|/hi <= r
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        big = norm(mid) > radius
+        lo = np.where(big, mid, lo)
+        hi = np.where(big, hi, mid)
+    y = -g / (w + hi[..., None])
+    y = np.where(inside[..., None], y_free, y)
+    return from_numpy(np.ascontiguousarray(xn + y @ V.T), xk)
 
 
 def _trust_region_separable(xp: Any, E: SeparableQuadratic, xk: Any, radius: float) -> Any:

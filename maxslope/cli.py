@@ -1,0 +1,142 @@
+"""Command line: ``maxslope verify`` runs the registered claims of the papers and reports on them.
+
+``maxslope verify [--only IDS] [--profile fast|thorough] [--json FILE] [--report DIR]``
+
+Exit code 0 if every selected claim holds (its check passes and its negative control is rejected), 1 otherwise,
+2 for usage errors. ``python -m proofs_checks`` is the same entry point.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+__all__ = ["main"]
+
+JSON_SCHEMA_VERSION = 1
+
+
+def _fmt(v: float) -> str:
+    if not math.isfinite(v):
+        return str(v)
+    if v == 0:
+        return "0"
+    if 1e-3 <= abs(v) < 1e4:
+        return f"{v:.4g}"
+    return f"{v:.2e}"
+
+
+def _table(outcomes: list[Any]) -> str:
+    cols = [("id", 4), ("claim", 30), ("test case", 44), ("measured", 10), ("tolerance", 10), ("verdict", 7), ("negative control", 16)]
+    head = "  ".join(n.ljust(w) for n, w in cols)
+    lines = [head, "  ".join("-" * w for _, w in cols)]
+    for o in outcomes:
+        ev = o.evidence
+        neg = "rejected" if o.negative_rejected else ("error" if o.error else "NOT rejected")
+        cells = [
+            o.claim.id,
+            o.claim.title,
+            ev.test_case if ev else "(crashed, see below)",
+            _fmt(ev.measured) if ev else "-",
+            _fmt(ev.tolerance) if ev else "-",
+            "pass" if o.holds else "FAIL",
+            neg,
+        ]
+        wrapped = [textwrap.wrap(c, w) or [""] for c, (_, w) in zip(cells, cols, strict=True)]
+        for i in range(max(len(w) for w in wrapped)):
+            lines.append("  ".join((w[i] if i < len(w) else "").ljust(cw) for w, (_, cw) in zip(wrapped, cols, strict=True)).rstrip())
+    return "\n".join(lines)
+
+
+def _select(only: str | None) -> list[Any]:
+    from proofs_checks import REGISTRY, SPEC_IDS
+
+    if not only:
+        return [REGISTRY[i] for i in SPEC_IDS if i in REGISTRY]
+    ids = [s.strip().upper() for s in only.split(",") if s.strip()]
+    unknown = [i for i in ids if i not in SPEC_IDS]
+    if unknown:
+        raise SystemExit(f"maxslope verify: unknown claim id(s) {', '.join(unknown)}; ids are C1..C24, M1..M20")
+    missing = [i for i in ids if i not in REGISTRY]
+    if missing:
+        raise SystemExit(f"maxslope verify: claim(s) {', '.join(missing)} are not registered yet")
+    return [REGISTRY[i] for i in ids]
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from proofs_checks import PENDING_ISSUE, REGISTRY, SPEC_IDS, run_claim
+
+    claims = _select(args.only)
+    t0 = time.perf_counter()
+    outcomes = []
+    tty = sys.stderr.isatty()
+    for i, c in enumerate(claims, 1):
+        msg = f"[{i}/{len(claims)}] {c.id} {c.title} ..."
+        print(msg, end="\r" if tty else "\n", file=sys.stderr, flush=True)
+        o = run_claim(c, args.profile)
+        outcomes.append(o)
+        status = "pass" if o.holds else "FAIL"
+        print(f"{msg} {status} ({o.seconds:.2f} s)" + (" " * 10 if tty else ""), file=sys.stderr, flush=True)
+    elapsed = time.perf_counter() - t0
+    n_ok = sum(o.holds for o in outcomes)
+    print()
+    print(f"maxslope verify — profile {args.profile}: {n_ok}/{len(outcomes)} claims hold ({elapsed:.1f} s)")
+    print("A claim holds when its check passes and its negative control (an input violating it) is rejected.\n")
+    print(_table(outcomes))
+    pending = [i for i in SPEC_IDS if i not in REGISTRY]
+    if pending and not args.only:
+        by_issue: dict[str, list[str]] = {}
+        for i in pending:
+            by_issue.setdefault(PENDING_ISSUE.get(i, "unassigned"), []).append(i)
+        print("\nNot registered yet: " + "; ".join(f"{_ranges(v)} ({k})" for k, v in by_issue.items()))
+    for o in outcomes:
+        if o.error:
+            print(f"\n{o.claim.id} crashed:\n{o.error}")
+    if args.json:
+        doc = {
+            "schema_version": JSON_SCHEMA_VERSION,
+            "profile": args.profile,
+            "seconds": round(elapsed, 3),
+            "summary": {"claims": len(outcomes), "hold": n_ok, "fail": len(outcomes) - n_ok},
+            "claims": [o.to_dict() for o in outcomes],
+            "not_registered": pending if not args.only else [],
+        }
+        Path(args.json).write_text(json.dumps(doc, indent=2, ensure_ascii=False))
+        print(f"\nJSON written to {args.json}")
+    if args.report:
+        from .report import write_report
+
+        path = write_report(outcomes, Path(args.report), args.profile, elapsed, pending if not args.only else [])
+        print(f"Report written to {path}")
+    return 0 if n_ok == len(outcomes) else 1
+
+
+def _ranges(ids: list[str]) -> str:
+    if len(ids) <= 2:
+        return ", ".join(ids)
+    return f"{ids[0]}–{ids[-1]}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="maxslope", description="Checkable metric gradient flows.")
+    sub = parser.add_subparsers(dest="command")
+    v = sub.add_parser("verify", help="run the registered claims of the papers and print a table")
+    v.add_argument("--only", help="comma-separated claim ids, e.g. C1,C4,C23")
+    v.add_argument("--profile", choices=["fast", "thorough"], default="fast", help="problem sizes (default: fast)")
+    v.add_argument("--json", metavar="FILE", help="write the results as JSON (schema: docs/verify_json_schema.md)")
+    v.add_argument("--report", metavar="DIR", help="write a Markdown report with plots to DIR")
+    args = parser.parse_args(argv)
+    if args.command != "verify":
+        parser.print_help()
+        return 2
+    return _verify(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,395 @@
+"""Claims C1–C9, C12, C13: curves, slopes, steepest sets and one-step facts in (R^d, ‖·‖_p)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import sympy as sp
+
+import maxslope as ms
+from maxslope import Lp, Trajectory
+from maxslope.checks import check_curve_of_maximal_slope, check_energy_dissipation, check_speed, check_upper_gradient
+from maxslope.exact import (
+    ascent_flow,
+    l1norm_flow,
+    l2_centered_quadratic_flow,
+    linear_flow,
+    separable_quadratic_flow,
+    sliding_flow,
+    sliding_lazy_curve,
+)
+from maxslope.exact.closed_form import T_SYM, ClosedFormFlow, Piece
+from maxslope.schemes import ExactInner, minimizing_movement, p_step, steepest_descent
+
+from ._common import LINF, sample, taus
+from .registry import Evidence, Plot, le, register
+
+# ---------------------------------------------------------------------------------------------------- C1
+
+
+def _c1_measure(trajs: list[Trajectory]) -> Evidence:
+    res = [check_speed(t, LINF) for t in trajs]
+    worst = max(r.measured for r in res)
+    return Evidence(all(r.passed for r in res), worst, res[0].tolerance, f"{len(trajs)} trajectories (MMS, signed GD, closed forms)", "max_k d(x^{k+1},x^k)/tau")
+
+
+def _c1_check(profile: str) -> Evidence:
+    q = separable_quadratic_flow([1, 2, 3], [0.73, -0.41, 0.05])
+    s = sliding_flow()
+    trajs = []
+    for tau in taus(profile):
+        for f in (q, s):
+            trajs.append(minimizing_movement(f.energy, LINF, f.x0, tau, steps=round(0.8 / tau)))
+            trajs.append(steepest_descent(f.energy, LINF, f.x0, tau, steps=round(0.8 / tau)))
+    trajs += [sample(q), sample(s)]
+    return _c1_measure(trajs)
+
+
+def _c1_negative(profile: str) -> Evidence:
+    s = sliding_flow()
+    fast = steepest_descent(s.energy, LINF, s.x0, 0.15, steps=8)  # steps of 0.15 recorded as if tau = 0.1
+    return _c1_measure([Trajectory(np.arange(9) * 0.1, fast.points)])
+
+
+register(
+    "C1", "speed bound",
+    "Every ∞-curve is 1-Lipschitz: ‖u(t) − u(s)‖ ≤ |t − s|; MMS and semi-implicit steps have length ≤ τ.",
+    "none beyond the definitions", "§2 C1", _c1_check, _c1_negative,
+    "signed GD with steps 0.15 recorded at spacing τ = 0.1 (speed 1.5)",
+)
+
+# ---------------------------------------------------------------------------------------------------- C2
+
+_C2_FLOWS = [
+    lambda: linear_flow([1, -2, 0.5], [0, 0, 0]),
+    lambda: separable_quadratic_flow([1, 2, 3], [0.73, -0.41, 0.05]),
+    lambda: l1norm_flow([0.73, -0.41, 0.05]),
+    lambda: ascent_flow([0.3, -0.2]),
+    lambda: sliding_flow(),
+    lambda: l2_centered_quadratic_flow([0.3, 0.4]),
+]
+
+
+def _c2_measure(flows: list[ClosedFormFlow]) -> Evidence:
+    sym_ok = all(f.verify_symbolic().holds for f in flows)
+    res = [check_energy_dissipation(sample(f), f.energy, f.space) for f in flows]
+    worst = max(r.measured for r in res)
+    tol = min(r.tolerance for r in res)
+    return Evidence(
+        sym_ok and all(r.passed for r in res), worst, tol,
+        f"{len(flows)} closed-form curves (§4.1–4.6), 400 samples each",
+        f"symbolic EDE residual zero on every piece: {sym_ok}; numeric max |R| over samples",
+        [Plot("line", "EDE residual along the sliding flow" if len(flows) > 1 else "EDE residual", list(res[-1].details["times"]), {"R(t)": list(res[-1].details["residual"])}, "t", "R(t)")],
+    )
+
+
+def _c2_check(profile: str) -> Evidence:
+    return _c2_measure([f() for f in _C2_FLOWS])
+
+
+def _l2_direction_in_linf() -> ClosedFormFlow:
+    f = linear_flow([1, -2, 0.5], [0, 0, 0])
+    a = sp.Matrix([1, -2, sp.Rational(1, 2)])
+    return ClosedFormFlow.from_pieces("x0 − t a/|a|_2 under ℓ∞", f, [Piece(sp.Integer(0), sp.Integer(1), -T_SYM * a / a.norm())])
+
+
+def _c2_negative(profile: str) -> Evidence:
+    return _c2_measure([_l2_direction_in_linf()])
+
+
+register(
+    "C2", "energy-dissipation equality",
+    "E(u(s)) − E(u(t)) = ∫_s^t ‖∇E(u(r))‖_* dr for every ∞-curve of maximal slope.",
+    "E ∈ C¹ (or convex with the minimal-norm slope)", "§1.3, §2 C2", _c2_check, _c2_negative,
+    "the unit-speed ℓ2-normalized direction under ℓ∞ for E = ⟨a, x⟩ (not the steepest one)",
+)
+
+# ---------------------------------------------------------------------------------------------------- C3
+
+
+def _random_lipschitz_curves(rng: np.random.Generator, n: int, d: int, K: int) -> Trajectory:
+    """n random piecewise-linear curves on [0, 1] with ℓ∞ speed ≤ 1 (K steps each)."""
+    steps = rng.uniform(-1, 1, size=(K, n, d))
+    x0 = rng.normal(size=(1, n, d))
+    return Trajectory(np.linspace(0, 1, K + 1), np.concatenate([x0, x0 + np.cumsum(steps / K, axis=0)]))
+
+
+def _c3_energy() -> ms.Energy:
+    return ms.Quadratic(np.array([[2.0, 0.5], [0.5, 1.0]]), np.array([0.3, -0.2]))
+
+
+def _c3_check(profile: str) -> Evidence:
+    rng = np.random.default_rng(0)
+    E = _c3_energy()
+    curves = _random_lipschitz_curves(rng, 50 if profile == "fast" else 500, 2, 40)
+    ug = check_upper_gradient(curves, E, LINF)
+    # the non-optimal direction v = ∇E/|∇E|_2 (constant, frozen at x0) is 1-Lipschitz but not a flow
+    lin = ms.Linear(np.array([1.0, -2.0]))
+    t = np.linspace(0, 1, 201)
+    v = np.array([1.0, -2.0]) / math.sqrt(5)
+    slow = Trajectory(t, -t[:, None] * v)
+    ede = check_energy_dissipation(slow, lin, LINF)
+    R = float(ede.details["residual"][-1])
+    ok = ug.passed and (not ede.passed) and R < 0
+    return Evidence(ok, ug.measured, ug.tolerance, "random 1-Lipschitz curves (ℓ∞) for a quadratic; ℓ2 direction for ⟨a,x⟩",
+                    f"max upper-gradient violation {ug.measured:.2e}; the ℓ2-direction curve has R(1) = {R:.4f} < 0 (strict), so it is not a flow")
+
+
+def _c3_negative(profile: str) -> Evidence:
+    E = _c3_energy()
+    f = steepest_descent(E, LINF, np.array([1.0, -1.0]), 0.01, steps=60)
+    ug = check_upper_gradient(f, E, LINF, slope=lambda x: 0.5 * np.sum(np.abs(E.grad(x)), axis=-1))
+    return Evidence(ug.passed, ug.measured, ug.tolerance, "steepest-descent curve with the halved slope ½‖∇E‖₁ offered as upper gradient")
+
+
+register(
+    "C3", "upper-gradient inequality",
+    "For every 1-Lipschitz curve, E(u(s)) − E(u(t)) ≤ ∫ ‖∇E(u)‖_* |u'| dr ≤ ∫ ‖∇E(u)‖_* dr; strict inequality ⇒ not a flow.",
+    "E ∈ C¹", "§1.2, §2 C3", _c3_check, _c3_negative,
+    "half the slope, ½‖∇E‖₁, is not an upper gradient: the inequality must fail along a steepest curve",
+)
+
+# ---------------------------------------------------------------------------------------------------- C4
+
+
+def _c4_measure(flow: ClosedFormFlow) -> Evidence:
+    traj = sample(flow, 800)
+    res = check_curve_of_maximal_slope(traj, flow.energy, LINF)
+    incl = res.parts[-1]
+    return Evidence(res.passed, incl.measured, incl.tolerance, f"{flow.name}, 800 samples",
+                    f"∫ r dt = {incl.measured:.2e}, max speed {incl.details['max_speed']:.6f}")
+
+
+def _c4_check(profile: str) -> Evidence:
+    return _c4_measure(sliding_flow())
+
+
+def _c4_negative(profile: str) -> Evidence:
+    return _c4_measure(sliding_lazy_curve())
+
+
+register(
+    "C4", "differential inclusion ⇔ EDE",
+    "u̇ ∈ −∂‖·‖_*(∇E(u)) a.e. ⇔ (‖u̇‖ ≤ 1 and ⟨∇E(u), u̇⟩ = −‖∇E(u)‖_*) ⇔ C2.",
+    "E ∈ C¹, u Lipschitz", "§1.5, §4.5, §2 C4", _c4_check, _c4_negative,
+    "the 'lazy' selection u̇₁ = 0 where ∂₁E = 0 on the sliding example",
+)
+
+# ---------------------------------------------------------------------------------------------------- C5
+
+
+def _c5_measure(profile: str, wrong: bool) -> Evidence:
+    E = ms.Quadratic(np.array([[2.0, 1.0], [1.0, 3.0]]), np.array([1.0, -1.0]))
+    x = np.array([0.3, -0.2])
+    hs = [0.04, 0.02, 0.01, 0.005] + ([0.0025, 0.00125] if profile != "fast" else [])
+    worst_ratio, series = 0.0, {}
+    for p in (1.0, 2.0, math.inf):
+        sp_ = Lp(p)
+        s = float(ms.slope(E, sp_, x)) if not wrong else float(np.linalg.norm(E.grad(x)))
+        L = E.grad_lipschitz(sp_)
+        errs = [abs(float(ms.numerical_slope(E, sp_, x, h, n=4096)) - s) for h in hs]
+        series[f"ℓ{'∞' if p == math.inf else int(p)}"] = errs
+        tol = [(h / 2) * L + (3e-7 * s if p == 2.0 else 0.0) + 1e-12 for h in hs]
+        worst_ratio = max(worst_ratio, max(e / t for e, t in zip(errs, tol, strict=True)))
+    lin_err = max(abs(float(ms.numerical_slope(ms.Linear(np.array([1.0, -2.0, 0.5])), Lp(p), np.zeros(3), 0.1)) - v)
+                  for p, v in ((math.inf, 3.5), (1.0, 2.0)))
+    ok = worst_ratio <= 1.0 and (lin_err <= 1e-14 or wrong)
+    return Evidence(ok, worst_ratio, 1.0, "E = ½xᵀAx + bᵀx at x = (0.3, −0.2), ℓ1/ℓ2/ℓ∞, h = 0.04·2^−j; ⟨a,x⟩ exact",
+                    f"max error / (L h/2 + sampling) over h; linear-energy error {lin_err:.1e}",
+                    [Plot("loglog", "numerical slope error vs h", hs, series, "h", "|numerical − exact|")])
+
+
+register(
+    "C5", "slope formula",
+    "|∂E|(x) = ‖∇E(x)‖_*; the difference quotient max_{‖v‖=1}(E(x) − E(x + hv))/h converges to it at rate O(h).",
+    "E ∈ C¹ (C² for the rate)", "§1.2, §2 C5",
+    lambda pr: _c5_measure(pr, False), lambda pr: _c5_measure(pr, True),
+    "the Euclidean |∇E|₂ offered as the slope in every geometry",
+)
+
+# ---------------------------------------------------------------------------------------------------- C6
+
+
+def _c6_measure(profile: str, perturb: bool) -> Evidence:
+    rng = np.random.default_rng(6)
+    n = 300 if profile == "fast" else 3000
+    xi = rng.integers(-2, 3, size=(n, 5)).astype(float)  # zeros and ties are common
+    worst, accepted, total = 0.0, 0, 0
+    for p, sels in ((math.inf, ["zero", 0.5, -1.0]), (1.0, ["first", "average"]), (2.0, [None]), (3.0, [None])):
+        L = Lp(p)
+        nz = np.any(xi != 0, axis=-1)
+        for sel in sels:
+            v = L.steepest_direction(xi, selection=sel)
+            if perturb:  # leave the face: shrink (p ≠ 1) or move mass off the tie set (p = 1)
+                v = 0.9 * v if p != 1.0 else v + 0.2 * (np.abs(xi) < np.max(np.abs(xi), -1, keepdims=True)) * np.sign(xi)
+            gap = np.abs(np.sum(xi * v, -1) - L.dual_norm(xi)) + np.maximum(L.norm(v) - 1, 0)
+            worst = max(worst, float(gap[nz].max()))
+            acc = L.in_steepest_set(v, xi)[nz]
+            accepted += int(acc.sum())
+            total += int(nz.sum())
+    return Evidence(accepted == total, worst, 1e-12, f"{n} random ξ ∈ {{−2..2}}⁵ (zeros and ties), ℓ∞/ℓ1/ℓ2/ℓ3, all selections",
+                    f"membership accepted for {accepted}/{total}; max |⟨ξ,v⟩ − ‖ξ‖_*| + (‖v‖ − 1)⁺")
+
+
+register(
+    "C6", "dual-norm subdifferential",
+    "v ∈ ∂‖·‖_*(ξ) ⇔ ‖v‖ ≤ 1 and ⟨ξ, v⟩ = ‖ξ‖_*; sign(ξ), ξ/|ξ|₂, the ℓp formula and one-hot argmax belong to it.",
+    "any norm", "§1.5, §2 C6", lambda pr: _c6_measure(pr, False), lambda pr: _c6_measure(pr, True),
+    "directions moved off the face (0.9·v, or ℓ1 mass off the tie set) must be rejected by the membership test",
+)
+
+# ---------------------------------------------------------------------------------------------------- C7
+
+
+def _c7_measure(profile: str, limit: float) -> Evidence:
+    E = ms.SeparableQuadratic(np.array([1.0]))
+    ps = [2, 4, 8, 16, 32, 64] + ([128, 256] if profile != "fast" else [])
+    xs = [float(p_step(E, LINF, np.array([1.0]), 0.3, p)[0]) for p in ps]
+    gaps = [abs(x - limit) for x in xs]
+    # asymptotics: 1 − x = τ x^{1/(p−1)} ⇒ |x_p − 0.7| ≈ τ|ln 0.7|/(p − 1)
+    tol = 1.05 * 0.3 * abs(math.log(0.7)) / (ps[-1] - 1) + 1e-12
+    mono = all(b < a for a, b in zip(gaps, gaps[1:], strict=False))
+    return Evidence(mono and gaps[-1] <= tol, gaps[-1], tol, f"E = x²/2, x^k = 1, τ = 0.3, p = {ps[0]}…{ps[-1]}; limit {limit}",
+                    f"x_p = {', '.join(f'{x:.6f}' for x in xs)}; monotone approach: {mono}",
+                    [Plot("loglog", "p-MMS step: distance to the ball step", [float(p) for p in ps], {"|x_p − 0.7|": gaps}, "p", "distance")])
+
+
+register(
+    "C7", "MMS as the p → ∞ limit of p-MMS",
+    "argmin{E(x) + d(x, x^k)^p/(pτ^{p−1})} → argmin_{B̄_τ(x^k)} E as p → ∞.",
+    "E lsc, minimizers unique", "§1.4, §2 C7", lambda pr: _c7_measure(pr, 0.7), lambda pr: _c7_measure(pr, 0.8),
+    "the same p-steps compared with the ball step of the wrong radius 0.2 (limit 0.8)",
+)
+
+# ---------------------------------------------------------------------------------------------------- C8
+
+
+def _c8_measure(profile: str, inner: object) -> Evidence:
+    cases = [
+        (ms.SeparableQuadratic(np.array([1.0, 2.0, 3.0])), np.array([0.73, -0.41, 0.05])),
+        (ms.Quadratic(np.array([[2.0, 0.5], [0.5, 1.0]]), np.array([0.3, -0.2])), np.array([1.0, -1.0])),
+        (ms.Linear(np.array([1.0, -2.0])), np.array([0.0, 0.0])),
+    ]
+    tau, K, m = 0.1, 6, 32
+    worst, worst_tol = -math.inf, 0.0
+    exact = ExactInner()
+    for E, x0 in cases:
+        traj = minimizing_movement(E, LINF, x0, tau, steps=K, inner=inner)
+        for k in range(K):
+            xk = traj.points[k]
+            rs = np.linspace(0, tau, m + 1)[1:]
+            g = np.array([float(ms.slope(E, LINF, exact(E, LINF, xk, float(r), None))) for r in rs])
+            # the slope along the variational interpolant is non-increasing in r: right Riemann sum is a lower
+            # bound of ∫, left sum (with r → 0⁺, the slope at x^k) an upper bound; use the lower bound
+            lower = float(np.sum(g) * (tau / m))
+            drop = float(E.value(xk) - E.value(traj.points[k + 1]))
+            viol = lower - drop
+            if viol > worst:
+                worst, worst_tol = viol, 1e-12 * (1 + abs(drop))
+    return Evidence(worst <= max(worst_tol, 1e-12), worst, max(worst_tol, 1e-12),
+                    "MMS, τ = 0.1, 6 steps: separable quadratic, coupled quadratic, linear (ℓ∞)",
+                    "max_k [lower Riemann bound of ∫_0^τ |∂E|(x_{k,r}) dr − (E(x^k) − E(x^{k+1}))]")
+
+
+class _HalfStep:
+    name = "half-step (not a minimizer)"
+    guarantee = "none"
+
+    def __call__(self, E, space, xk, r, c):  # noqa: ANN001, ANN204
+        return xk + 0.5 * (ExactInner()(E, space, xk, r, c) - xk)
+
+
+register(
+    "C8", "MMS discrete energy inequality",
+    "E(x^k) − E(x^{k+1}) ≥ ∫_0^τ |∂E|(x_{k,r}) dr along the De Giorgi variational interpolant x_{k,r} ∈ argmin_{B̄_r(x^k)} E.",
+    "E lsc, exact global minimizers", "§1.4, §2 C8", lambda pr: _c8_measure(pr, "exact"), lambda pr: _c8_measure(pr, _HalfStep()),
+    "an inner solver that returns the half-way point (not a minimizer)",
+)
+
+# ---------------------------------------------------------------------------------------------------- C9
+
+
+def _c9_measure(profile: str, factor: float) -> Evidence:
+    rng = np.random.default_rng(9)
+    n = 200 if profile == "fast" else 5000
+    worst = 0.0
+    exact_defect_err = 0.0
+    A = rng.normal(size=(3, 3))
+    for E in (ms.SeparableQuadratic(np.ones(3)), ms.SeparableQuadratic(np.array([1.0, 2.0, 3.0])), ms.Quadratic(A + A.T)):
+        for p in (math.inf, 2.0, 1.0):
+            space = Lp(p)
+            L = E.grad_lipschitz(space)
+            x = rng.normal(size=(n, 3))
+            for tau in (0.1, 0.01):
+                v = space.steepest_direction(E.grad(x))
+                defect = np.abs(E.value(x - tau * v) - E.value(x) + tau * space.dual_norm(E.grad(x)))
+                worst = max(worst, float(np.max(defect / (factor * L * tau**2) )))
+                if p == math.inf and isinstance(E, ms.SeparableQuadratic) and float(E.lam[0]) == 1.0 and float(E.lam[2]) == 1.0:
+                    exact_defect_err = max(exact_defect_err, float(np.max(np.abs(defect - tau**2 / 2 * np.count_nonzero(x, -1)))))
+    return Evidence(worst <= 1 + 1e-9 and exact_defect_err <= 1e-14, worst, 1 + 1e-9,
+                    f"{n} random x, τ ∈ {{0.1, 0.01}}, ℓ∞/ℓ2/ℓ1, ½|x|², separable and indefinite quadratics",
+                    f"max defect / ({factor:g}·L τ²); ½|x|² in ℓ∞: defect − (τ²/2)#{{x_i ≠ 0}} = {exact_defect_err:.1e}")
+
+
+register(
+    "C9", "semi-implicit one-step estimate",
+    "|E(x − τv) − E(x) + τ‖∇E(x)‖_*| ≤ (L/2)τ² for v ∈ ∂‖·‖_*(∇E(x)), L the Lipschitz constant of ∇E: (R^d, ‖·‖) → (R^d, ‖·‖_*).",
+    "∇E Lipschitz", "§1.6, §2 C9", lambda pr: _c9_measure(pr, 0.5), lambda pr: _c9_measure(pr, 0.25),
+    "the bound with L/4 instead of L/2 (violated by ½|x|², whose defect is exactly (τ²/2)·#{x_i ≠ 0})",
+)
+
+# ---------------------------------------------------------------------------------------------------- C12
+
+
+def _c12_measure(profile: str, lag: int) -> Evidence:
+    s = sliding_flow()
+    worst = 0.0
+    for tau in taus(profile):
+        tr = steepest_descent(s.energy, LINF, s.x0, tau, T=round(1 / tau) * tau)
+        fine = np.linspace(0, tr.times[-1], tr.n_steps * 8 + 1)
+        const = tr.interpolate(np.maximum(fine - lag * tau, 0), "constant")
+        gap = float(np.max(LINF.distance(const, tr.interpolate(fine, "linear"))))
+        worst = max(worst, gap / tau)
+    return Evidence(worst <= 1 + 1e-12, worst, 1 + 1e-12, "signed GD on the sliding example, τ = 0.1·2^−j",
+                    "max_t ‖ū_τ(t) − û_τ(t)‖_∞ / τ" + (f" (constant interpolant lagged by {lag} steps)" if lag else ""))
+
+
+register(
+    "C12", "interpolant independence",
+    "The piecewise-constant and piecewise-linear interpolants differ by ≤ τ in sup norm, so they have the same limits.",
+    "none", "§1.4, §2 C12", lambda pr: _c12_measure(pr, 0), lambda pr: _c12_measure(pr, 2),
+    "a piecewise-constant interpolant lagged by two steps",
+)
+
+# ---------------------------------------------------------------------------------------------------- C13
+
+
+def _c13_measure(curves: list[tuple[Trajectory, ms.Energy]], desc: str) -> Evidence:
+    res = [check_curve_of_maximal_slope(tr, E, LINF) for tr, E in curves]
+    pts = [np.asarray(tr.points) for tr, _ in curves]
+    distinct = min(float(np.max(np.abs(a - b))) for i, a in enumerate(pts) for b in pts[i + 1:]) if len(pts) > 1 else 0.0
+    ede = [r.parts[1] for r in res]
+    worst = max(e.measured for e in ede)
+    ok = all(r.passed for r in res) and distinct > 0.05
+    return Evidence(ok, worst, min(e.tolerance for e in ede), desc, f"{sum(r.passed for r in res)}/{len(res)} accepted; min pairwise sup-distance {distinct:.3f}")
+
+
+def _c13_curves(speed2: float) -> list[tuple[Trajectory, ms.Energy]]:
+    t = np.linspace(0, 1, 401)
+    lin = ms.Linear(np.array([1.0, 0.0]))
+    out = [(Trajectory(t, np.stack([-t, 0 * t], -1)), lin), (Trajectory(t, np.stack([-t, speed2 * np.sin(t)], -1)), lin)]
+    up = ms.Negated(ms.SeparableQuadratic(np.array([1.0])))
+    t0 = 0.3
+    out += [(Trajectory(t, sgn * np.maximum(t - t0, 0)[:, None]), up) for sgn in (1.0, -1.0)]
+    return out
+
+
+register(
+    "C13", "non-uniqueness",
+    "Several distinct curves satisfy C2–C4 from the same x₀ (zero gradient coordinates in ℓ∞, or critical points).",
+    "critical points or zero gradient coordinates", "§2 C13, §4.1, §4.4",
+    lambda pr: _c13_measure(_c13_curves(1.0), "⟨a,x⟩ with a₂ = 0: x₂ at rest and x₂ = sin t; −x²/2 from 0: ±(t − 0.3)⁺"),
+    lambda pr: _c13_measure(_c13_curves(1.5), "the same with x₂ = 1.5 sin t (speed 1.5 > 1)"),
+    "a second coordinate moving at speed 1.5 must not be accepted",
+)

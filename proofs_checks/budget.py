@@ -1,0 +1,146 @@
+"""Claims C21–C23: the attack budget, single-step facts, monotonicity and the box-constrained flow."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import maxslope as ms
+from maxslope import Box
+from maxslope.attacks import fgsm, ifgsm
+from maxslope.checks import certify_energy_dissipation, check_energy_dissipation, is_monotone
+from maxslope.exact import ascent_flow, box_linear_flow
+from maxslope.schemes import GridInner, minimizing_movement, steepest_descent
+
+from ._common import LINF, sample
+from .registry import Evidence, register
+
+
+class _Wavy(ms.Energy):
+    """ℓ(x) = sin(3x₁)cos(2x₂) + x₁/2 (a nonconvex 2-D loss to maximize)."""
+
+    dim = 2
+
+    def _value(self, x, xp):  # noqa: ANN001, ANN202
+        return xp.sin(3 * x[..., 0]) * xp.cos(2 * x[..., 1]) + 0.5 * x[..., 0]
+
+    def _grad(self, x, xp):  # noqa: ANN001, ANN202
+        g0 = 3 * xp.cos(3 * x[..., 0]) * xp.cos(2 * x[..., 1]) + 0.5
+        g1 = -2 * xp.sin(3 * x[..., 0]) * xp.sin(2 * x[..., 1])
+        return xp.stack([g0, g1], axis=-1)
+
+
+def _c21_measure(profile: str, K_factor: float, inner: object) -> Evidence:
+    rng = np.random.default_rng(21)
+    n = 100 if profile == "fast" else 1000
+    # (i) K tau <= eps: the clamp never acts (up to the rounding of the K sums)
+    loss = _Wavy()
+    x0 = rng.uniform(-1, 1, size=(n, 2))
+    eps, K = 0.2, 8
+    tau = K_factor * eps / K
+    free = steepest_descent(ms.Negated(loss), LINF, x0, tau, steps=K)
+    boxed = ifgsm(loss, x0, eps, tau, K)
+    clip_gap = float(np.max(np.abs(free.points - boxed.points)))
+    clip_tol = 4 * K * np.finfo(float).eps * 2
+    # (ii) clipped IFGSM = semi-implicit scheme on the box, bitwise; clamp∘clamp = projection onto the intersection
+    semi = steepest_descent(ms.Negated(loss), LINF, x0, 0.03, steps=20, constraint=Box(x0, eps))
+    ii = float(np.max(np.abs(ifgsm(loss, x0, eps, 0.03, 20).points - semi.points)))
+    B1, B2 = Box(x0, eps), Box(x0 + 0.1, 0.15)
+    y = rng.normal(size=(n, 2))
+    cc = float(np.max(np.abs(B2.project(B1.project(y)) - B1.intersect(B2).project(y))))
+    # (iii) one MMS step with tau = eps is at least as good as FGSM and as the flow's time-eps point
+    E = ms.Negated(loss)
+    x1 = x0[:20]
+    mms = minimizing_movement(E, LINF, x1, eps, steps=1, inner=inner).final
+    f = fgsm(loss, x1, eps)
+    flow_eps = steepest_descent(E, LINF, x1, eps / 64, steps=64).final  # a feasible point of the budget ball
+    gap_iii = float(np.max(E.value(mms) - np.minimum(E.value(f), E.value(flow_eps))))
+    tol_iii = 5e-6  # grid inner: value within Lip·h of the optimum, h = 0.4/40/4³ ≈ 1.6e-4, Lip ≤ 4
+    toy = ascent_flow([0.3, -0.2], T=0.2, eps=0.2)  # E = −|x|²/2: flow(ε) = FGSM = MMS₁ (spec §4.4)
+    u_eps = toy(np.array([0.2]))[0]
+    toy_gap = max(
+        float(np.max(np.abs(u_eps - fgsm(toy.energy.inner, toy.x0, 0.2)))),
+        float(np.max(np.abs(u_eps - minimizing_movement(toy.energy, LINF, toy.x0, 0.2, steps=1).final))),
+    )
+    ok = clip_gap <= clip_tol and ii == 0.0 and cc == 0.0 and gap_iii <= tol_iii and toy_gap <= 1e-15
+    return Evidence(ok, max(clip_gap / clip_tol, gap_iii / tol_iii), 1.0,
+                    f"{n} start points, ℓ = sin(3x₁)cos(2x₂) + x₁/2, ε = 0.2, K = 8; ascent toy of §4.4",
+                    f"(i) max |unclipped − clipped| = {clip_gap:.1e} (K τ = {K * tau:g}); (ii) IFGSM vs semi-implicit on S: {ii:.1e}, "
+                    f"clamp∘clamp vs projection: {cc:.1e}; (iii) max E(MMS₁) − min(E(FGSM), E(flow(ε))) = {gap_iii:.2e}; "
+                    f"toy: flow(ε) = FGSM to {toy_gap:.0e}")
+
+
+register(
+    "C21", "budget and single-step facts",
+    "(i) ‖u(t) − x₀‖ ≤ t, IFGSM with Kτ ≤ ε never clips; (ii) clipped IFGSM = semi-implicit scheme on S = B̄_ε(x₀), clamp∘clamp = projection onto the intersection; (iii) one MMS step with τ = ε attains the max over the budget ball, so E(MMS₁) ≤ min(E(FGSM), E(u(ε))).",
+    "(ii) needs ∂_iE ≠ 0 on the compared coordinates", "§1.7, §2 C21",
+    lambda pr: _c21_measure(pr, 1.0, GridInner(n=41, zoom=4)),
+    lambda pr: _c21_measure(pr, 2.0, GridInner(n=3, zoom=0)),
+    "K τ = 2ε (the clamp acts) and a 3×3-grid inner solver (not a global maximizer)",
+)
+
+# ---------------------------------------------------------------------------------------------------- C22
+
+
+def _c22_cases() -> list:
+    return [
+        (ms.SeparableQuadratic(np.array([1.0])), np.array([0.25]), 0.4),
+        (ms.Negated(_Wavy()), np.array([0.1, 0.55]), 0.05),
+        (ms.Quadratic(np.array([[1.0, -0.5], [-0.5, 0.25]]), np.array([0.0, -1.0])), np.array([0.6, 0.0]), 0.1),
+    ]
+
+
+def _c22_check(profile: str) -> Evidence:
+    worst, flagged = 0.0, 0
+    for E, x0, tau in _c22_cases():
+        inner = "auto" if not isinstance(E, ms.Negated) else GridInner()
+        m = minimizing_movement(E, LINF, x0, tau, steps=12, inner=inner)
+        r = is_monotone(m.energies)
+        worst = max(worst, r.measured)
+        s = steepest_descent(E, LINF, x0, tau, steps=12)
+        flagged += int(not is_monotone(s.energies).passed)
+    return Evidence(worst <= 0.0 and flagged >= 1, worst, 0.0, "MMS and signed GD on E = x²/2 (τ = 0.4 > |x₀|), a wavy loss, the sliding quadratic",
+                    f"max MMS energy increase {worst:.1e}; signed GD flagged non-monotone in {flagged}/3 cases (E = x²/2 overshoots)")
+
+
+def _c22_negative(profile: str) -> Evidence:
+    E, x0, tau = _c22_cases()[0]
+    s = steepest_descent(E, LINF, x0, tau, steps=12)
+    r = is_monotone(s.energies)
+    return Evidence(r.passed, r.measured, 0.0, "signed GD on E = x²/2, τ = 0.4 > |x₀| = 0.25, offered as a monotone scheme")
+
+
+register(
+    "C22", "monotonicity",
+    "E∘u is non-increasing for flows and for the MMS; IFGSM (signed GD) is not monotone in general (overshoot).",
+    "—", "§2 C22", _c22_check, _c22_negative,
+    "the signed-GD energy sequence of E = x²/2 with τ > |x₀| must be flagged as non-monotone",
+)
+
+# ---------------------------------------------------------------------------------------------------- C23
+
+
+def _c23_measure(profile: str, constrained_slope: bool) -> Evidence:
+    f = box_linear_flow([1.0, -2.0, 0.5], [0.0, 0.0, 0.0], [0.1, 0.2, 0.3], 0.5)
+    box = f.box  # type: ignore[attr-defined]
+    E = f.energy
+    slope = (lambda x: box.restricted_slope(x, E.grad(x), tol=1e-12)) if constrained_slope else None
+    num = check_energy_dissipation(sample(f, 1000), E, LINF, slope=slope)
+    cert = certify_energy_dissipation(f) if constrained_slope else None
+    node = 0.0
+    for tau in (0.1, 0.05, 0.025):
+        s = steepest_descent(E, LINF, f.x0, tau, T=0.5, constraint=box)
+        node = max(node, float(np.max(np.abs(s.points - f(s.times)))))
+    ok = num.passed and node <= 1e-15 and (cert is None or cert.passed)
+    return Evidence(ok, num.measured, num.tolerance, "E = ⟨a,x⟩, a = (1, −2, 0.5) on the box ε = (0.1, 0.2, 0.3), T = 0.5",
+                    f"EDE with the {'restricted' if constrained_slope else 'unconstrained'} slope: max |R| = {num.measured:.2e}; "
+                    f"clipped IFGSM node error {node:.1e}" + (f"; interval arithmetic: {cert.status}" if cert else ""))
+
+
+register(
+    "C23", "box-constrained flow",
+    "On S = B̄_ε(x₀) the EDE holds with the slope Σ_{i unblocked} |∂_iE|; for E = ⟨a,x⟩ the flow is u_i = x₀,ᵢ − sign(a_i) min(t, ε_i) and clipped IFGSM is exact at the nodes.",
+    "E ∈ C¹ (a derivation of this project)", "§1.7, §2 C23",
+    lambda pr: _c23_measure(pr, True), lambda pr: _c23_measure(pr, False),
+    "the unconstrained slope ‖∇E‖₁ on the box flow (ignores blocked coordinates)",
+)
+

@@ -1,0 +1,155 @@
+"""The claim registry: each claim of the papers as statement, hypotheses, check and negative control.
+
+A claim *holds* when its ``check`` passes **and** its ``negative_control`` — an input that violates the claim —
+is rejected by the same check. A check that cannot fail is a defect, so a claim whose negative control is
+accepted counts as failed.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Evidence", "Claim", "ClaimOutcome", "REGISTRY", "register", "le", "run_claim", "SPEC_IDS", "PENDING_ISSUE", "Plot"]
+
+#: every claim id of the two specifications; ids without a registered claim are reported as pending
+SPEC_IDS: list[str] = [f"C{i}" for i in range(1, 25)] + [f"M{i}" for i in range(1, 21)]
+PENDING_ISSUE = {
+    **{f"C{i}": "Wasserstein issue (#5)" for i in range(16, 21)},
+    "C24": "two-moons issue (#7)",
+    **{f"M{i}": "perimeter issue (#6)" for i in range(1, 21)},
+}
+
+
+@dataclass
+class Plot:
+    """Data for one figure of the report."""
+
+    kind: str  # "loglog" (convergence) or "line" (residual curve)
+    title: str
+    x: list[float]
+    series: dict[str, list[float]]
+    xlabel: str = ""
+    ylabel: str = ""
+
+
+@dataclass
+class Evidence:
+    """What a check measured.
+
+    ``measured`` is compared with ``tolerance`` (``passed`` is the verdict); ``test_case`` says on what.
+    """
+
+    passed: bool
+    measured: float
+    tolerance: float
+    test_case: str
+    details: str = ""
+    plots: list[Plot] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.passed = bool(self.passed)
+        self.measured = float(self.measured)
+        self.tolerance = float(self.tolerance)
+
+
+@dataclass
+class Claim:
+    id: str
+    title: str
+    statement: str
+    hypotheses: str
+    section: str
+    check: Callable[[str], Evidence]
+    negative_control: Callable[[str], Evidence]
+    negative_description: str
+    source: str = "adversarial_flows.md"
+
+
+@dataclass
+class ClaimOutcome:
+    claim: Claim
+    evidence: Evidence | None
+    negative: Evidence | None
+    seconds: float
+    error: str | None = None
+
+    @property
+    def negative_rejected(self) -> bool:
+        return self.negative is not None and not self.negative.passed
+
+    @property
+    def holds(self) -> bool:
+        return self.error is None and self.evidence is not None and self.evidence.passed and self.negative_rejected
+
+    def to_dict(self) -> dict[str, Any]:
+        def ev(e: Evidence | None) -> dict[str, Any] | None:
+            if e is None:
+                return None
+            return {
+                "passed": e.passed,
+                "measured": _num(e.measured),
+                "tolerance": _num(e.tolerance),
+                "test_case": e.test_case,
+                "details": e.details,
+            }
+
+        return {
+            "id": self.claim.id,
+            "title": self.claim.title,
+            "statement": self.claim.statement,
+            "hypotheses": self.claim.hypotheses,
+            "section": f"{self.claim.source} {self.claim.section}",
+            "verdict": "pass" if self.holds else "fail",
+            "check": ev(self.evidence),
+            "negative_control": {"description": self.claim.negative_description, "rejected": self.negative_rejected, "evidence": ev(self.negative)},
+            "seconds": round(self.seconds, 3),
+            "error": self.error,
+        }
+
+
+def _num(v: float) -> float | str:
+    return v if math.isfinite(v) else str(v)
+
+
+REGISTRY: dict[str, Claim] = {}
+
+
+def register(
+    id: str,
+    title: str,
+    statement: str,
+    hypotheses: str,
+    section: str,
+    check: Callable[[str], Evidence],
+    negative: Callable[[str], Evidence],
+    negative_description: str,
+    source: str = "adversarial_flows.md",
+) -> Claim:
+    """Add a claim to :data:`REGISTRY` (ids must be unique and come from the specs)."""
+    if id in REGISTRY:
+        raise ValueError(f"claim {id} registered twice")
+    if id not in SPEC_IDS:
+        raise ValueError(f"claim id {id!r} is not a spec id")
+    c = Claim(id, title, statement, hypotheses, section, check, negative, negative_description, source)
+    REGISTRY[id] = c
+    return c
+
+
+def le(measured: float, tolerance: float, test_case: str, details: str = "", plots: list[Plot] | None = None) -> Evidence:
+    """Evidence that passes iff ``measured <= tolerance``."""
+    return Evidence(bool(measured <= tolerance), float(measured), float(tolerance), test_case, details, plots or [])
+
+
+def run_claim(c: Claim, profile: str = "fast") -> ClaimOutcome:
+    t0 = time.perf_counter()
+    try:
+        ev = c.check(profile)
+        neg = c.negative_control(profile)
+        return ClaimOutcome(c, ev, neg, time.perf_counter() - t0)
+    except Exception:  # a crashing check is a failed claim, reported with its traceback
+        return ClaimOutcome(c, None, None, time.perf_counter() - t0, traceback.format_exc(limit=6))

@@ -1,0 +1,81 @@
+"""The claim registry and `maxslope verify`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+import proofs_checks as pc
+from maxslope.cli import main
+from proofs_checks.registry import Evidence, register
+
+
+def test_registered_claims_hold_and_reject_their_negative_controls():
+    for cid, claim in pc.REGISTRY.items():
+        out = pc.run_claim(claim, "fast")
+        assert out.error is None, (cid, out.error)
+        assert out.evidence.passed, (cid, out.evidence)
+        assert out.negative_rejected, (cid, out.negative)
+
+
+def test_expected_claims_are_registered():
+    expected = {f"C{i}" for i in list(range(1, 16)) + [21, 22, 23]}
+    assert expected <= set(pc.REGISTRY)
+
+
+def test_a_claim_whose_negative_control_is_accepted_fails():
+    c = pc.registry.Claim("C99", "toy", "s", "h", "§0", lambda p: Evidence(True, 0, 1, "x"), lambda p: Evidence(True, 0, 1, "y"), "n")
+    out = pc.run_claim(c, "fast")
+    assert out.evidence.passed and not out.holds
+
+
+def test_crashing_check_is_a_failure():
+    def boom(profile):
+        raise RuntimeError("boom")
+
+    c = pc.registry.Claim("C98", "toy", "s", "h", "§0", boom, boom, "n")
+    out = pc.run_claim(c, "fast")
+    assert not out.holds and "boom" in out.error
+
+
+def test_register_rejects_duplicates_and_unknown_ids():
+    with pytest.raises(ValueError, match="twice"):
+        register("C1", "t", "s", "h", "§", lambda p: None, lambda p: None, "n")
+    with pytest.raises(ValueError, match="spec id"):
+        register("X1", "t", "s", "h", "§", lambda p: None, lambda p: None, "n")
+
+
+def test_cli_json_and_report(tmp_path, capsys):
+    js = tmp_path / "v.json"
+    rc = main(["verify", "--only", "C1,C4,C23", "--json", str(js), "--report", str(tmp_path / "rep")])
+    assert rc == 0
+    doc = json.loads(js.read_text())
+    assert doc["schema_version"] == 1 and doc["summary"] == {"claims": 3, "hold": 3, "fail": 0}
+    assert {c["id"] for c in doc["claims"]} == {"C1", "C4", "C23"}
+    assert all(c["negative_control"]["rejected"] for c in doc["claims"])
+    rep = (tmp_path / "rep" / "report.md").read_text()
+    assert "## C4" in rep and "Negative control" in rep
+    out = capsys.readouterr().out
+    assert "3/3 claims hold" in out
+
+
+def test_cli_exit_code_on_failure(monkeypatch):
+    bad = pc.registry.Claim("C24", "t", "s", "h", "§", lambda p: Evidence(False, 2, 1, "x"), lambda p: Evidence(False, 2, 1, "y"), "n")
+    monkeypatch.setitem(pc.REGISTRY, "C24", bad)
+    assert main(["verify", "--only", "C24"]) == 1
+
+
+def test_cli_usage_errors():
+    with pytest.raises(SystemExit, match="unknown claim"):
+        main(["verify", "--only", "Z9"])
+    with pytest.raises(SystemExit, match="not registered"):
+        main(["verify", "--only", "M5"])
+
+
+def test_python_m_proofs_checks_entry_point():
+    r = subprocess.run([sys.executable, "-m", "proofs_checks", "--only", "C6"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "1/1 claims hold" in r.stdout
