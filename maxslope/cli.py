@@ -92,8 +92,8 @@ def _verify(args: argparse.Namespace) -> int:
     pending = [i for i in SPEC_IDS if i not in REGISTRY]
     if pending and not args.only:
         by_issue: dict[str, list[str]] = {}
-        for i in pending:
-            by_issue.setdefault(PENDING_ISSUE.get(i, "unassigned"), []).append(i)
+        for cid in pending:
+            by_issue.setdefault(PENDING_ISSUE.get(cid, "unassigned"), []).append(cid)
         print("\nNot registered yet: " + "; ".join(f"{_ranges(v)} ({k})" for k, v in by_issue.items()))
     for o in outcomes:
         if o.error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import sympy as sp
@@ -23,7 +24,7 @@ from maxslope.exact.closed_form import T_SYM, ClosedFormFlow, Piece
 from maxslope.schemes import ExactInner, minimizing_movement, p_step, steepest_descent
 
 from ._common import LINF, sample, taus
-from .registry import Evidence, Plot, le, register
+from .registry import Evidence, Plot, register
 
 # ---------------------------------------------------------------------------------------------------- C1
 
@@ -188,6 +189,7 @@ def _c5_measure(profile: str, wrong: bool) -> Evidence:
         sp_ = Lp(p)
         s = float(ms.slope(E, sp_, x)) if not wrong else float(np.linalg.norm(E.grad(x)))
         L = E.grad_lipschitz(sp_)
+        assert L is not None
         errs = [abs(float(ms.numerical_slope(E, sp_, x, h, n=4096)) - s) for h in hs]
         series[f"ℓ{'∞' if p == math.inf else int(p)}"] = errs
         tol = [(h / 2) * L + (3e-7 * s if p == 2.0 else 0.0) + 1e-12 for h in hs]
@@ -216,7 +218,8 @@ def _c6_measure(profile: str, perturb: bool) -> Evidence:
     n = 300 if profile == "fast" else 3000
     xi = rng.integers(-2, 3, size=(n, 5)).astype(float)  # zeros and ties are common
     worst, accepted, total = 0.0, 0, 0
-    for p, sels in ((math.inf, ["zero", 0.5, -1.0]), (1.0, ["first", "average"]), (2.0, [None]), (3.0, [None])):
+    cases: list[tuple[float, list[Any]]] = [(math.inf, ["zero", 0.5, -1.0]), (1.0, ["first", "average"]), (2.0, [None]), (3.0, [None])]
+    for p, sels in cases:
         L = Lp(p)
         nz = np.any(xi != 0, axis=-1)
         for sel in sels:
@@ -320,6 +323,7 @@ def _c9_measure(profile: str, factor: float) -> Evidence:
         for p in (math.inf, 2.0, 1.0):
             space = Lp(p)
             L = E.grad_lipschitz(space)
+            assert L is not None
             x = rng.normal(size=(n, 3))
             for tau in (0.1, 0.01):
                 v = space.steepest_direction(E.grad(x))
@@ -378,7 +382,7 @@ def _c13_measure(curves: list[tuple[Trajectory, ms.Energy]], desc: str) -> Evide
 def _c13_curves(speed2: float) -> list[tuple[Trajectory, ms.Energy]]:
     t = np.linspace(0, 1, 401)
     lin = ms.Linear(np.array([1.0, 0.0]))
-    out = [(Trajectory(t, np.stack([-t, 0 * t], -1)), lin), (Trajectory(t, np.stack([-t, speed2 * np.sin(t)], -1)), lin)]
+    out: list[tuple[Trajectory, ms.Energy]] = [(Trajectory(t, np.stack([-t, 0 * t], -1)), lin), (Trajectory(t, np.stack([-t, speed2 * np.sin(t)], -1)), lin)]
     up = ms.Negated(ms.SeparableQuadratic(np.array([1.0])))
     t0 = 0.3
     out += [(Trajectory(t, sgn * np.maximum(t - t0, 0)[:, None]), up) for sgn in (1.0, -1.0)]

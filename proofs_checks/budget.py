@@ -58,10 +58,10 @@ def _c21_measure(profile: str, K_factor: float, inner: object) -> Evidence:
     toy = ascent_flow([0.3, -0.2], T=0.2, eps=0.2)  # E = −|x|²/2: flow(ε) = FGSM = MMS₁ (spec §4.4)
     u_eps = toy(np.array([0.2]))[0]
     toy_gap = max(
-        float(np.max(np.abs(u_eps - fgsm(toy.energy.inner, toy.x0, 0.2)))),
+        float(np.max(np.abs(u_eps - fgsm(ms.SeparableQuadratic(np.ones(2)), toy.x0, 0.2)))),
         float(np.max(np.abs(u_eps - minimizing_movement(toy.energy, LINF, toy.x0, 0.2, steps=1).final))),
     )
-    ok = clip_gap <= clip_tol and ii == 0.0 and cc == 0.0 and gap_iii <= tol_iii and toy_gap <= 1e-15
+    ok = bool(clip_gap <= clip_tol) and ii == 0.0 and cc == 0.0 and gap_iii <= tol_iii and toy_gap <= 1e-15
     return Evidence(ok, max(clip_gap / clip_tol, gap_iii / tol_iii), 1.0,
                     f"{n} start points, ℓ = sin(3x₁)cos(2x₂) + x₁/2, ε = 0.2, K = 8; ascent toy of §4.4",
                     f"(i) max |unclipped − clipped| = {clip_gap:.1e} (K τ = {K * tau:g}); (ii) IFGSM vs semi-implicit on S: {ii:.1e}, "

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 import maxslope as ms
 from maxslope import Lp, Trajectory
-from maxslope.exact import ArcLengthQuadraticFlow, convergence_study, l1norm_flow, separable_quadratic_flow, sliding_flow
+from maxslope.exact import (
+    ArcLengthQuadraticFlow,
+    convergence_study,
+    l1norm_flow,
+    separable_quadratic_flow,
+    sliding_flow,
+)
 from maxslope.schemes import ExactInner, minimizing_movement, steepest_descent
 
 from ._common import LINF, taus
@@ -39,7 +45,10 @@ def _c10_measure(profile: str, inner: object) -> Evidence:
     ts = taus(profile)
     worst, series = 0.0, {}
     for f, T in _flows():
-        cs = convergence_study(lambda tau, f=f, T=T: minimizing_movement(f.energy, LINF, f.x0, tau, T=round(T / tau) * tau, inner=inner), f, ts)
+        def scheme(tau: float, f: Any = f, T: float = T) -> Trajectory:
+            return minimizing_movement(f.energy, LINF, f.x0, tau, T=round(T / tau) * tau, inner=inner)
+
+        cs = convergence_study(scheme, f, ts)
         series[f.name] = [max(e, 1e-17) for e in cs.node_errors]
         worst = max(worst, float(cs.node_errors.max()))
     return Evidence(worst <= 1e-12, worst, 1e-12, f"MMS (ℓ∞) on §4.2, §4.3, §4.5, τ = 0.1·2^−j, j < {len(ts)}",

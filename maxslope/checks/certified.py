@@ -25,7 +25,7 @@ from typing import Any
 import mpmath
 import sympy as sp
 
-from ..exact.closed_form import T_SYM, ClosedFormFlow, _resolve_abs
+from ..exact.closed_form import T_SYM, ClosedFormFlow
 
 __all__ = ["CertifiedResult", "certify_energy_dissipation"]
 

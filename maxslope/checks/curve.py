@@ -65,11 +65,11 @@ def _slope_fn(E: Any, space: Lp, slope: Callable[[np.ndarray], np.ndarray] | Non
     return lambda x: np.asarray(E.slope(space, x), dtype=np.float64)
 
 
-def _gl(m: int) -> tuple[np.ndarray, np.ndarray]:
+def _gl(m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Gauss–Legendre nodes and weights on (0, 1): m nodes, then m // 2 nodes (for the error budget)."""
     x1, w1 = np.polynomial.legendre.leggauss(m)
     x2, w2 = np.polynomial.legendre.leggauss(max(m // 2, 1))
-    return np.concatenate([(x1 + 1) / 2, (x2 + 1) / 2]), np.concatenate([w1 / 2, np.zeros_like(w2)]), w2 / 2  # type: ignore[return-value]
+    return np.concatenate([(x1 + 1) / 2, (x2 + 1) / 2]), np.concatenate([w1 / 2, np.zeros_like(w2)]), w2 / 2
 
 
 def _sub_points(t: np.ndarray, X: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:

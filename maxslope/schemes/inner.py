@@ -106,7 +106,7 @@ class ExactInner:
         except NoExactSolver:
             return False
 
-    def _plan(self, E: Energy, space: Lp, constraint: Box | None) -> tuple[str, Energy, float]:
+    def _plan(self, E: Energy, space: Lp, constraint: Box | None) -> tuple[str, Any, float]:
         base, sign = _strip(E)
         p = space.p if isinstance(space, Lp) else None
         if isinstance(base, Linear):
@@ -125,7 +125,7 @@ class ExactInner:
                 return "quad_l2", base, sign
         if isinstance(base, Quadratic) and sign > 0 and p == math.inf:
             ev = np.linalg.eigvalsh(to_numpy(base.A))
-            if ev[0] > 1e-12 * max(abs(ev[-1]), 1e-300) or (ev[0] >= -1e-12 * max(abs(ev[-1]), 1e-300) and base.dim <= MAX_FACE_DIM):
+            if ev[0] > 1e-12 * max(abs(ev[-1]), 1e-300) or (ev[0] >= -1e-12 * max(abs(ev[-1]), 1e-300) and (base.dim or 0) <= MAX_FACE_DIM):
                 return "quad_box", base, sign
         raise NoExactSolver(
             f"no closed-form ball-constrained minimizer for {type(E).__name__} in {space!r}"
@@ -415,7 +415,7 @@ class MultistartInner:
         lo, hi = xp.zeros_like(xk) + lo, xp.zeros_like(xk) + hi
         starts = [xk]
         if space.p == math.inf and d <= 4:
-            for corner in Lp(math.inf).extreme_points(d, xp, xk.dtype):
+            for corner in Lp(math.inf).extreme_points(d, xp, xk.dtype) or []:
                 starts.append(xp.where(corner > 0, hi, lo))
         for _ in range(self.n_random):
             u = from_numpy(self.rng.uniform(size=tuple(xk.shape)), xk)

@@ -22,7 +22,7 @@ from maxslope.checks import (
 )
 from maxslope.exact import l2_centered_quadratic_flow, separable_quadratic_flow, sliding_flow, sliding_lazy_curve
 from maxslope.schemes import minimizing_movement, steepest_descent
-from maxslope.spaces import Box, Lp
+from maxslope.spaces import Lp
 
 LINF = Lp(math.inf)
 
