@@ -416,8 +416,9 @@ class MultistartInner:
         starts = [xk]
         if space.p == math.inf and d <= 4:
             corners = Lp(math.inf).extreme_points(d, xp, xk.dtype)
-            for j in range(0 if corners is None else corners.shape[0]):
-                starts.append(xp.where(corners[j] > 0, hi, lo))
+            if corners is not None:
+                for j in range(corners.shape[0]):
+                    starts.append(xp.where(corners[j] > 0, hi, lo))
         for _ in range(self.n_random):
             u = from_numpy(self.rng.uniform(size=tuple(xk.shape)), xk)
             starts.append(_project_feasible(space, xk, radius, constraint, lo + u * (hi - lo)))
