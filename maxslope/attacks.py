@@ -19,7 +19,7 @@ Python-float constants that NumPy / CuPy / torch all round to that dtype first):
 ``"foolbox"`` (foolbox 3.3.4, ``LinfPGD`` / ``L2PGD`` / ``L1PGD``, ``FGSM`` = ``LinfPGD`` with one step and
     ``rel_stepsize=1``) step, ``x0 + clip(x - x0, -eps, eps)`` (ℓ∞) or ``x0 + (x - x0)*min(1, eps/max(|x - x0|_p,
     1e-12))`` (ℓ2, ℓ1 — a rescaling, not the Euclidean projection), then the box. Directions ``sign(g)``,
-    ``g/max(|g|_p, 1e-12)``.
+    ``g * (1/max(|g|_p, 1e-12))``.
 ``"art"`` (adversarial-robustness-toolbox 1.x, ``FastGradientMethod`` / ``ProjectedGradientDescentNumpy``)
     step, **box first** (``clip(x, lo, hi)``), then ``x0 + projection(x - x0)`` with
     ``sign(v)*min(|v|, eps)`` (ℓ∞) or ``v*min(1, eps/(|v|_p + 1e-7))`` (ℓ2, ℓ1). Directions ``sign(g)``,
@@ -75,7 +75,7 @@ def _direction(xp: Any, g: Any, p: float, convention: str) -> Any:
     if convention == "torchattacks":
         return g / (n + 1e-10)
     if convention == "foolbox":
-        return g / xp.maximum(n, xp.full_like(n, 1e-12))
+        return g * (1 / xp.maximum(n, xp.full_like(n, 1e-12)))  # foolbox multiplies by the reciprocal
     return g / (n + 1e-7)  # art
 
 

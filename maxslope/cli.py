@@ -78,7 +78,8 @@ def _verify(args: argparse.Namespace) -> int:
     tty = sys.stderr.isatty()
     for i, c in enumerate(claims, 1):
         msg = f"[{i}/{len(claims)}] {c.id} {c.title} ..."
-        print(msg, end="\r" if tty else "\n", file=sys.stderr, flush=True)
+        if tty:
+            print(msg, end="\r", file=sys.stderr, flush=True)
         o = run_claim(c, args.profile)
         outcomes.append(o)
         status = "pass" if o.holds else "FAIL"

@@ -85,6 +85,57 @@ def test_art_pgd_bitwise_float32(norm):
     np.testing.assert_array_equal(tr.final, _literal_art_pgd(_loss(), x0, 0.1, 0.04, 8, norm))
 
 
+def _literal_torchattacks_pgd(loss, x0, eps, alpha, steps, norm):
+    """NumPy transcription of torchattacks 3.5.1 PGD / PGDL2 forward (no random start, range [0, 1])."""
+    adv = x0.copy()
+    for _ in range(steps):
+        g = loss.grad(adv)
+        if norm == math.inf:
+            adv = adv + alpha * np.sign(g)
+            delta = np.clip(adv - x0, -eps, eps)
+        else:
+            g = g / (np.sqrt(np.sum(g * g, axis=-1, keepdims=True)) + 1e-10)
+            adv = adv + alpha * g
+            delta = adv - x0
+            dn = np.sqrt(np.sum(delta * delta, axis=-1, keepdims=True))
+            with np.errstate(divide="ignore"):
+                delta = delta * np.minimum(eps / dn, 1.0)
+        adv = np.clip(x0 + delta, 0, 1)
+    return adv
+
+
+def _literal_foolbox_pgd(loss, x0, eps, stepsize, steps, norm):
+    """NumPy transcription of foolbox 3.3.4 BaseGradientDescent.run (Misclassification, no random start)."""
+    x = x0
+    for _ in range(steps):
+        g = loss.grad(x)
+        if norm == math.inf:
+            g = np.sign(g)
+        else:
+            n = np.maximum(np.sqrt(np.sum(g * g, axis=-1, keepdims=True)), 1e-12)
+            g = g * (1 / n)
+        x = x + 1.0 * (stepsize * g)
+        if norm == math.inf:
+            x = x0 + np.clip(x - x0, -eps, eps)
+        else:
+            v = x - x0
+            n = np.maximum(np.sqrt(np.sum(v * v, axis=-1, keepdims=True)), 1e-12)
+            x = x0 + v * np.minimum(1, eps / n)
+        x = np.clip(x, 0, 1)
+    return x
+
+
+@pytest.mark.parametrize("norm", [math.inf, 2])
+def test_torchattacks_and_foolbox_pgd_float32(norm):
+    rng = np.random.default_rng(2)
+    x0 = rng.uniform(0, 1, size=(64, 3)).astype(np.float32)
+    ta = pgd(_loss(), x0, 0.1, 0.04, 8, norm=norm, bounds=(0.0, 1.0), convention="torchattacks")
+    np.testing.assert_array_equal(ta.final, _literal_torchattacks_pgd(_loss(), x0, 0.1, 0.04, 8, norm))
+    fb = pgd(_loss(), x0, 0.1, 0.04, 8, norm=norm, bounds=(0.0, 1.0), convention="foolbox")
+    np.testing.assert_array_equal(fb.final, _literal_foolbox_pgd(_loss(), x0, 0.1, 0.04, 8, norm))
+    assert ta.final.dtype == fb.final.dtype == np.float32
+
+
 def test_conventions_differ_where_order_matters():
     """Ball-then-box (torchattacks, foolbox) and box-then-ball (ART) give different l2 iterates near the box edge;
     the exact projection onto the intersection (maxslope) differs from both; all stay feasible."""
