@@ -127,8 +127,8 @@ def check_finite(x: Any, name: str, xp: Any = None) -> None:
         )
 
 
-def check_positive_scalar(v: Any, name: str, *, allow_zero: bool = False, allow_inf: bool = False) -> float:
-    """Return ``float(v)`` after checking it is a real number > 0 (or ≥ 0 with ``allow_zero``)."""
+def check_real_scalar(v: Any, name: str, *, allow_inf: bool = False) -> float:
+    """Return ``float(v)`` after checking it is a real, non-NaN number (finite unless ``allow_inf``)."""
     if isinstance(v, bool):
         raise TypeError(f"argument {name!r} must be a real number, got bool")
     try:
@@ -137,6 +137,12 @@ def check_positive_scalar(v: Any, name: str, *, allow_zero: bool = False, allow_
         raise TypeError(f"argument {name!r} must be a real number, got {type(v).__name__}") from None
     if math.isnan(f) or (math.isinf(f) and not allow_inf):
         raise ValueError(f"argument {name!r} must be finite, got {f}")
+    return f
+
+
+def check_positive_scalar(v: Any, name: str, *, allow_zero: bool = False, allow_inf: bool = False) -> float:
+    """Return ``float(v)`` after checking it is a real number > 0 (or ≥ 0 with ``allow_zero``)."""
+    f = check_real_scalar(v, name, allow_inf=allow_inf)
     if f < 0 or (f == 0 and not allow_zero):
         raise ValueError(f"argument {name!r} must be {'>= 0' if allow_zero else '> 0'}, got {f}")
     return f

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ._backend import as_float_array, check_finite, library_name, namespace, to_numpy
+from ._backend import as_float_array, check_finite, check_real_scalar, library_name, namespace, to_numpy
 from .spaces.lp import Lp, pnorm
 
 __all__ = [
@@ -135,23 +135,9 @@ def _vector(a: Any, name: str) -> Any:
     return a
 
 
-def _finite_float(c: Any, name: str) -> float:
-    if isinstance(c, bool):
-        raise TypeError(f"argument {name!r} must be a real number, got bool")
-    try:
-        f = float(c)
-    except (TypeError, ValueError):
-        raise TypeError(f"argument {name!r} must be a real number, got {type(c).__name__}") from None
-    if not math.isfinite(f):
-        raise ValueError(f"argument {name!r} must be finite, got {f}")
-    return f
-
-
 def _scalar_or_vector(c: Any, name: str, d: int) -> Any:
     if isinstance(c, (int, float)) and not isinstance(c, bool):
-        if not math.isfinite(c):
-            raise ValueError(f"argument {name!r} must be finite, got {c}")
-        return float(c)
+        return check_real_scalar(c, name)
     c = _vector(c, name)
     if c.shape[0] != d:
         raise ValueError(f"argument {name!r} has length {c.shape[0]}, expected {d}")
@@ -168,7 +154,7 @@ class Linear(Energy):
     def __init__(self, a: Any, c: float = 0.0) -> None:
         self.a = _vector(a, "a")
         self.dim = int(self.a.shape[0])
-        self.c = _finite_float(c, "c")
+        self.c = check_real_scalar(c, "c")
 
     def _value(self, x: Any, xp: Any) -> Any:
         return xp.sum(x * self._param(self.a, "a", xp, x.dtype), axis=-1) + self.c
@@ -203,7 +189,7 @@ class Quadratic(Energy):
         self.b = None if b is None else _vector(b, "b")
         if self.b is not None and self.b.shape[0] != self.dim:
             raise ValueError(f"argument 'b' has length {self.b.shape[0]}, expected {self.dim}")
-        self.c = _finite_float(c, "c")
+        self.c = check_real_scalar(c, "c")
 
     def _value(self, x: Any, xp: Any) -> Any:
         A = self._param(self.A, "A", xp, x.dtype)

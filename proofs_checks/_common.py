@@ -8,6 +8,7 @@ import numpy as np
 
 from maxslope import Lp, Trajectory
 from maxslope.exact import ClosedFormFlow
+from maxslope.schemes import ExactInner
 
 LINF = Lp(math.inf)
 
@@ -23,3 +24,13 @@ def sample(flow: ClosedFormFlow, n: int = 400, T: float | None = None) -> Trajec
     breaks = [float(pc.t1) for pc in flow.pieces[:-1] if float(pc.t1) < T]
     t = np.union1d(np.linspace(0.0, T, n + 1), breaks)  # nodes at the kinks: the interpolant is then exact
     return Trajectory(t, flow(t), meta={"scheme": f"closed form: {flow.name}"})
+
+
+class HalfStep:
+    """A deliberately wrong inner solver (negative controls): returns the point half-way to the exact minimizer."""
+
+    name = "half-step (not a minimizer)"
+    guarantee = "none (negative control)"
+
+    def __call__(self, E, space, xk, r, c):  # noqa: ANN001, ANN204
+        return xk + 0.5 * (ExactInner()(E, space, xk, r, c) - xk)

@@ -23,7 +23,7 @@ from maxslope.exact import (
 from maxslope.exact.closed_form import T_SYM, ClosedFormFlow, Piece
 from maxslope.schemes import ExactInner, minimizing_movement, p_step, steepest_descent
 
-from ._common import LINF, sample, taus
+from ._common import LINF, HalfStep, sample, taus
 from .registry import Evidence, Plot, register
 
 # ---------------------------------------------------------------------------------------------------- C1
@@ -295,18 +295,10 @@ def _c8_measure(profile: str, inner: object) -> Evidence:
                     "max_k [lower Riemann bound of ∫_0^τ |∂E|(x_{k,r}) dr − (E(x^k) − E(x^{k+1}))]")
 
 
-class _HalfStep:
-    name = "half-step (not a minimizer)"
-    guarantee = "none"
-
-    def __call__(self, E, space, xk, r, c):  # noqa: ANN001, ANN204
-        return xk + 0.5 * (ExactInner()(E, space, xk, r, c) - xk)
-
-
 register(
     "C8", "MMS discrete energy inequality",
     "E(x^k) − E(x^{k+1}) ≥ ∫_0^τ |∂E|(x_{k,r}) dr along the De Giorgi variational interpolant x_{k,r} ∈ argmin_{B̄_r(x^k)} E.",
-    "E lsc, exact global minimizers", "§1.4, §2 C8", lambda pr: _c8_measure(pr, "exact"), lambda pr: _c8_measure(pr, _HalfStep()),
+    "E lsc, exact global minimizers", "§1.4, §2 C8", lambda pr: _c8_measure(pr, "exact"), lambda pr: _c8_measure(pr, HalfStep()),
     "an inner solver that returns the half-way point (not a minimizer)",
 )
 

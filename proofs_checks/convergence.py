@@ -16,9 +16,9 @@ from maxslope.exact import (
     separable_quadratic_flow,
     sliding_flow,
 )
-from maxslope.schemes import ExactInner, minimizing_movement, steepest_descent
+from maxslope.schemes import minimizing_movement, steepest_descent
 
-from ._common import LINF, taus
+from ._common import LINF, HalfStep, taus
 from .registry import Evidence, Plot, register
 
 
@@ -31,14 +31,6 @@ def _flows() -> list:
 
 
 # ---------------------------------------------------------------------------------------------------- C10
-
-
-class _HalfStep:
-    name = "half-step"
-    guarantee = "none (negative control)"
-
-    def __call__(self, E, space, xk, r, c):  # noqa: ANN001, ANN204
-        return xk + 0.5 * (ExactInner()(E, space, xk, r, c) - xk)
 
 
 def _c10_measure(profile: str, inner: object) -> Evidence:
@@ -60,7 +52,7 @@ register(
     "C10", "MMS convergence",
     "For τ_n → 0 a subsequence of the MMS interpolants converges uniformly to an ∞-curve of maximal slope; in the unique closed-form cases MMS is exact at the nodes.",
     "E lsc, bounded below, compact sublevels; exact global inner minimizers", "§1.4, §2 C10",
-    lambda pr: _c10_measure(pr, "exact"), lambda pr: _c10_measure(pr, _HalfStep()),
+    lambda pr: _c10_measure(pr, "exact"), lambda pr: _c10_measure(pr, HalfStep()),
     "MMS whose inner solver returns only the half-way point",
 )
 
