@@ -237,7 +237,7 @@ def _iterate(
             g = rng.standard_normal(size=shape)
             g /= np.linalg.norm(g, ord=p, axis=-1, keepdims=True)
             delta = g * eps * rng.uniform(size=shape[:-1] + (1,)) ** (1.0 / shape[-1])
-        x = x0 + from_numpy(delta.astype(np.dtype(str(x0.dtype).split(".")[-1]) if hasattr(x0, "dtype") else delta), x0)
+        x = x0 + xp.astype(from_numpy(delta, x0), x0.dtype)
         if bounds is not None:
             x = xp.clip(x, bounds[0], bounds[1])
     E = Negated(loss)

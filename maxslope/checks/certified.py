@@ -56,7 +56,7 @@ class CertifiedResult:
 def _iv_fn(expr: sp.Expr) -> Any:
     mods = [{"mpf": mpmath.iv.mpf, "sqrt": mpmath.iv.sqrt, "pi": mpmath.iv.pi, "exp": mpmath.iv.exp}, "mpmath"]
     f = sp.lambdify(T_SYM, expr, modules=mods)
-    return lambda T: mpmath.iv.mpf(f(T)) if not isinstance(f(T), mpmath.iv.mpf) else f(T)
+    return lambda T: mpmath.iv.mpf(f(T))  # constants come back as numbers: make them intervals
 
 
 def _enclose(v: sp.Expr) -> Any:
@@ -79,68 +79,68 @@ def certify_energy_dissipation(flow: ClosedFormFlow, tol: float = 1e-25, cells: 
         raise TypeError(f"argument 'flow' must be a ClosedFormFlow, got {type(flow).__name__}")
     if not isinstance(cells, int) or cells < 1:
         raise ValueError(f"argument 'cells' must be a positive integer, got {cells!r}")
-    r = sp.Symbol("r", real=True)
     old_dps = mpmath.iv.dps
     mpmath.iv.dps = dps
     try:
-        return _certify(flow, tol, cells, max_depth, r)
+        return _certify(flow, tol, cells, max_depth)
     finally:
         mpmath.iv.dps = old_dps
 
 
-def _certify(flow: ClosedFormFlow, tol: float, cells: int, max_depth: int, r: sp.Symbol) -> CertifiedResult:
-    if True:
-        tol_iv = mpmath.iv.mpf([-tol, tol])
-        e0_expr = flow.energy_expr(flow.pieces[0].u.subs(T_SYM, flow.pieces[0].t0))
-        carried = sp.Integer(0)
-        worst = mpmath.mpf(0)
-        n_cells = 0
-        for k, pc in enumerate(flow.pieces):
-            ek, sk, _u = flow.piece_polynomials(k)
-            Pk = sp.integrate(sk.subs(T_SYM, r), (r, pc.t0, T_SYM))
-            Rk = e0_expr - ek - carried - Pk
-            deg = sp.Poly(sp.expand(Rk), T_SYM).degree() if sp.expand(Rk).has(T_SYM) else 0
-            taylor = [_iv_fn(sp.diff(Rk, T_SYM, j) + 0 * T_SYM) for j in range(max(deg, 0) + 1)]
-            mid = (pc.t0 + pc.t1) / 2
-            raw = [flow.energy_expr(pc.u), flow.slope_expr(pc.u, k)]
-            sign_checks = []
-            for a in {x for e in raw for x in _abs_args(sp.sympify(e))}:
-                s = sp.sign(a.subs(T_SYM, mid))
-                sign_checks.append((s, _iv_fn(a + 0 * T_SYM), a))
-            stack = [(pc.t0 + (pc.t1 - pc.t0) * sp.Rational(i, cells), pc.t0 + (pc.t1 - pc.t0) * sp.Rational(i + 1, cells), 0) for i in range(cells)]
-            while stack:
-                lo, hi, depth = stack.pop()
-                n_cells += 1
-                outer = mpmath.iv.mpf([_enclose(lo).a, _enclose(hi).b])
-                signs_ok = True
-                for s_, fa, a_expr in sign_checks:
-                    # the sign of the |.| argument on the open cell (inner enclosure) and exactly at its ends
-                    ends_ok = all(sp.sign(a_expr.subs(T_SYM, e)) in (s_, 0) for e in (lo, hi))
-                    ilo, ihi = _enclose(lo).b, _enclose(hi).a
-                    if ilo < ihi:
-                        v = fa(mpmath.iv.mpf([ilo, ihi]))
-                        inner_ok = (v.a >= 0) if s_ > 0 else (v.b <= 0) if s_ < 0 else (v.a >= 0 and v.b <= 0)
-                    else:
-                        inner_ok = True
-                    signs_ok = signs_ok and ends_ok and inner_ok
-                # exact Taylor form about the midpoint: R(t) = sum_j R^(j)(m) (t - m)^j / j!  (R is a polynomial
-                # on the piece), each coefficient enclosed at the point m, then (t - m) ranges over the cell
-                mq = (lo + hi) / 2
-                mi = _enclose(mq)
-                dt = outer - mi
-                R = mpmath.iv.mpf(0)
-                for j, fj in enumerate(taylor):
-                    R = R + fj(mi) * dt**j / math.factorial(j)
-                inside = R.a >= tol_iv.a and R.b <= tol_iv.b
-                disjoint = R.a > tol_iv.b or R.b < tol_iv.a
-                if signs_ok and inside:
-                    worst = max(worst, abs(mpmath.mpf(R.a)), abs(mpmath.mpf(R.b)))
-                    continue
-                if signs_ok and disjoint:
-                    return CertifiedResult("refuted", tol, float(max(abs(mpmath.mpf(R.a)), abs(mpmath.mpf(R.b)))), n_cells, (float(lo), float(hi)), {"piece": k})
-                if depth >= max_depth:
-                    return CertifiedResult("undecided", tol, float(worst), n_cells, (float(lo), float(hi)), {"piece": k, "signs_ok": signs_ok})
-                m = (lo + hi) / 2
-                stack += [(lo, m, depth + 1), (m, hi, depth + 1)]
-            carried = carried + Pk.subs(T_SYM, pc.t1)
-        return CertifiedResult("certified", tol, float(worst), n_cells)
+def _certify(flow: ClosedFormFlow, tol: float, cells: int, max_depth: int) -> CertifiedResult:
+    r = sp.Symbol("r", real=True)
+    tol_iv = mpmath.iv.mpf([-tol, tol])
+    e0_expr = flow.energy_expr(flow.pieces[0].u.subs(T_SYM, flow.pieces[0].t0))
+    carried = sp.Integer(0)
+    worst = mpmath.mpf(0)
+    n_cells = 0
+    for k, pc in enumerate(flow.pieces):
+        ek, sk, _u = flow.piece_polynomials(k)
+        Pk = sp.integrate(sk.subs(T_SYM, r), (r, pc.t0, T_SYM))
+        Rk = e0_expr - ek - carried - Pk
+        expanded = sp.expand(Rk)
+        deg = sp.Poly(expanded, T_SYM).degree() if expanded.has(T_SYM) else 0
+        taylor = [_iv_fn(sp.diff(Rk, T_SYM, j) + 0 * T_SYM) for j in range(max(deg, 0) + 1)]
+        mid = (pc.t0 + pc.t1) / 2
+        raw = [flow.energy_expr(pc.u), flow.slope_expr(pc.u, k)]
+        sign_checks = []
+        for a in {x for e in raw for x in _abs_args(sp.sympify(e))}:
+            s = sp.sign(a.subs(T_SYM, mid))
+            sign_checks.append((s, _iv_fn(a + 0 * T_SYM), a))
+        stack = [(pc.t0 + (pc.t1 - pc.t0) * sp.Rational(i, cells), pc.t0 + (pc.t1 - pc.t0) * sp.Rational(i + 1, cells), 0) for i in range(cells)]
+        while stack:
+            lo, hi, depth = stack.pop()
+            n_cells += 1
+            outer = mpmath.iv.mpf([_enclose(lo).a, _enclose(hi).b])
+            signs_ok = True
+            for s_, fa, a_expr in sign_checks:
+                # the sign of the |.| argument on the open cell (inner enclosure) and exactly at its ends
+                ends_ok = all(sp.sign(a_expr.subs(T_SYM, e)) in (s_, 0) for e in (lo, hi))
+                ilo, ihi = _enclose(lo).b, _enclose(hi).a
+                if ilo < ihi:
+                    v = fa(mpmath.iv.mpf([ilo, ihi]))
+                    inner_ok = (v.a >= 0) if s_ > 0 else (v.b <= 0) if s_ < 0 else (v.a >= 0 and v.b <= 0)
+                else:
+                    inner_ok = True
+                signs_ok = signs_ok and ends_ok and inner_ok
+            # exact Taylor form about the midpoint: R(t) = sum_j R^(j)(m) (t - m)^j / j!  (R is a polynomial
+            # on the piece), each coefficient enclosed at the point m, then (t - m) ranges over the cell
+            mq = (lo + hi) / 2
+            mi = _enclose(mq)
+            dt = outer - mi
+            R = mpmath.iv.mpf(0)
+            for j, fj in enumerate(taylor):
+                R = R + fj(mi) * dt**j / math.factorial(j)
+            inside = R.a >= tol_iv.a and R.b <= tol_iv.b
+            disjoint = R.a > tol_iv.b or R.b < tol_iv.a
+            if signs_ok and inside:
+                worst = max(worst, abs(mpmath.mpf(R.a)), abs(mpmath.mpf(R.b)))
+                continue
+            if signs_ok and disjoint:
+                return CertifiedResult("refuted", tol, float(max(abs(mpmath.mpf(R.a)), abs(mpmath.mpf(R.b)))), n_cells, (float(lo), float(hi)), {"piece": k})
+            if depth >= max_depth:
+                return CertifiedResult("undecided", tol, float(worst), n_cells, (float(lo), float(hi)), {"piece": k, "signs_ok": signs_ok})
+            m = (lo + hi) / 2
+            stack += [(lo, m, depth + 1), (m, hi, depth + 1)]
+        carried = carried + Pk.subs(T_SYM, pc.t1)
+    return CertifiedResult("certified", tol, float(worst), n_cells)

@@ -5,8 +5,21 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .._backend import check_positive_scalar
+from .._backend import as_float_array, check_positive_scalar, namespace
+from ..energies import as_energy
 from ..spaces.box import Box
+from ..spaces.lp import Lp
+
+
+def prepare(E: Any, space: Any, x0: Any, tau: Any, steps: Any, T: Any, constraint: Any, record_every: Any) -> tuple[Any, Any, Any, float, int, Box | None, int]:
+    """Validate the arguments shared by the schemes; return (E, xp, x0, tau, K, constraint, record_every)."""
+    E = as_energy(E)
+    if not isinstance(space, Lp):
+        raise TypeError(f"argument 'space' must be an Lp space, got {type(space).__name__}")
+    xp = namespace(x0=x0)
+    x0 = as_float_array(x0, "x0", xp, min_ndim=1)
+    tau, K = resolve_steps(tau, steps, T)
+    return E, xp, x0, tau, K, check_constraint(constraint, x0), check_record_every(record_every)
 
 
 def resolve_steps(tau: Any, steps: Any, T: Any) -> tuple[float, int]:

@@ -7,11 +7,11 @@ from typing import Any
 
 import numpy as np
 
-from .._backend import as_float_array, check_p, namespace, to_numpy
+from .._backend import check_p, namespace, to_numpy
 from ..curves import Trajectory
 from ..energies import as_energy
 from ..spaces.lp import Lp
-from ._common import check_constraint, check_record_every, resolve_steps
+from ._common import prepare
 from .inner import GridInner, get_inner
 
 __all__ = ["minimizing_movement", "p_step"]
@@ -83,15 +83,8 @@ def minimizing_movement(
         For :math:`\tau \le 0`, both or neither of ``steps`` / ``T``, :math:`p \le 1`, ``x0`` outside the
         constraint, non-finite input, or an inner solver that returns an infeasible point.
     """
-    E = as_energy(E)
-    if not isinstance(space, Lp):
-        raise TypeError(f"argument 'space' must be an Lp space, got {type(space).__name__}")
-    xp = namespace(x0=x0)
-    x0 = as_float_array(x0, "x0", xp, min_ndim=1)
-    tau, K = resolve_steps(tau, steps, T)
+    E, xp, x0, tau, K, C, record_every = prepare(E, space, x0, tau, steps, T, constraint, record_every)
     p = check_p(p, "p", strict=True)
-    C = check_constraint(constraint, x0)
-    record_every = check_record_every(record_every)
     solver, guarantee = get_inner(inner, E, space, C)
 
     x = x0

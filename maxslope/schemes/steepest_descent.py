@@ -6,11 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from .._backend import as_float_array, namespace
 from ..curves import Trajectory
-from ..energies import as_energy
 from ..spaces.lp import Lp
-from ._common import check_constraint, check_record_every, resolve_steps
+from ._common import prepare
 
 __all__ = ["steepest_descent"]
 
@@ -50,14 +48,7 @@ def steepest_descent(
         The element of the steepest set where it is not unique (see :meth:`Lp.steepest_direction`): ℓ∞
         ``"zero"`` (default, ``sign(0) = 0``) or a value in [−1, 1]; ℓ1 ``"first"`` or ``"average"``.
     """
-    E = as_energy(E)
-    if not isinstance(space, Lp):
-        raise TypeError(f"argument 'space' must be an Lp space, got {type(space).__name__}")
-    xp = namespace(x0=x0)
-    x0 = as_float_array(x0, "x0", xp, min_ndim=1)
-    tau, K = resolve_steps(tau, steps, T)
-    C = check_constraint(constraint, x0)
-    record_every = check_record_every(record_every)
+    E, xp, x0, tau, K, C, record_every = prepare(E, space, x0, tau, steps, T, constraint, record_every)
     space.steepest_direction(xp.ones((1, x0.shape[-1]), dtype=x0.dtype), selection=selection)  # validates selection
 
     x = x0
