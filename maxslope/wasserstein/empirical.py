@@ -1,0 +1,150 @@
+r"""Finitely supported probability measures :math:`\mu = \sum_i w_i \delta_{x_i}` on :math:`\mathbb R^d`."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from .._backend import as_float_array, check_positive_scalar, namespace, to_numpy
+
+__all__ = ["Empirical", "integer_masses"]
+
+#: default tolerance on |Σ w − 1|
+WEIGHT_SUM_ATOL = 1e-12
+#: largest common denominator for which masses are handled as exact integers (int32 max-flow capacities)
+MAX_DENOMINATOR = 2**30
+
+
+@dataclass(frozen=True, eq=False)
+class Empirical:
+    r"""A discrete probability measure :math:`\mu = \sum_{i=1}^n w_i\,\delta_{x_i}`.
+
+    Parameters
+    ----------
+    points : array, shape (n, d) or (n,)
+        The atoms (a 1-D array is read as n points on the line). Finite values only. Atoms may repeat (a mass
+        split into several particles is a superposition of curves, spec §1.8).
+    weights : array, shape (n,), optional
+        Non-negative masses summing to 1 within ``atol``; default uniform :math:`1/n`.
+    atol : float
+        Tolerance of the check :math:`|\sum_i w_i - 1| \le` ``atol`` (default 1e-12).
+
+    Notes
+    -----
+    The atoms live on the host (NumPy): every operation on measures here is combinatorial (matchings, flows,
+    sorting) and runs on the CPU. Arrays of other libraries are copied to the host after the usual checks (one
+    library per call, finite values).
+    """
+
+    points: np.ndarray
+    weights: np.ndarray
+    uniform: bool
+
+    def __init__(self, points: Any, weights: Any = None, atol: float = WEIGHT_SUM_ATOL) -> None:
+        xp = namespace(points=points, weights=weights)
+        pts = as_float_array(points, "points", xp, min_ndim=1)
+        pts = np.asarray(to_numpy(pts), dtype=np.float64)
+        if pts.ndim == 1:
+            pts = pts[:, None]
+        if pts.ndim != 2:
+            raise ValueError(f"argument 'points' must have shape (n, d) or (n,), got {pts.shape}")
+        n = pts.shape[0]
+        if n == 0 or pts.shape[1] == 0:
+            raise ValueError(f"argument 'points' must hold at least one point of dimension >= 1, got shape {pts.shape}")
+        atol = check_positive_scalar(atol, "atol")
+        if weights is None:
+            w = np.full(n, 1.0 / n)
+            uniform = True
+        else:
+            w = np.asarray(to_numpy(as_float_array(weights, "weights", xp, min_ndim=1)), dtype=np.float64)
+            if w.shape != (n,):
+                raise ValueError(f"argument 'weights' must have shape ({n},) to match 'points', got {w.shape}")
+            if np.any(w < 0):
+                raise ValueError(f"argument 'weights' must be non-negative, min is {w.min():g}")
+            total = math.fsum(w.tolist())
+            if abs(total - 1.0) > atol:
+                raise ValueError(f"argument 'weights' must sum to 1 (within atol={atol:g}), sums to {total!r}")
+            uniform = bool(np.all(w == w[0]))
+        object.__setattr__(self, "points", pts)
+        object.__setattr__(self, "weights", w)
+        object.__setattr__(self, "uniform", uniform)
+        pts.setflags(write=False)
+        w.setflags(write=False)
+
+    @property
+    def n(self) -> int:
+        """Number of atoms."""
+        return int(self.points.shape[0])
+
+    @property
+    def dim(self) -> int:
+        """Dimension d of the ambient space."""
+        return int(self.points.shape[1])
+
+    def integrate(self, f: Any) -> float:
+        r""":math:`\int f\,d\mu = \sum_i w_i f(x_i)` for ``f`` mapping (n, d) points to (n,) values."""
+        vals = np.asarray(to_numpy(f(self.points)), dtype=np.float64).reshape(-1)
+        if vals.shape != (self.n,):
+            raise ValueError(f"f must return one value per atom, shape ({self.n},), got {vals.shape}")
+        if not np.all(np.isfinite(vals)):
+            raise ValueError("f returned non-finite values on the atoms")
+        return float(math.fsum((self.weights * vals).tolist()))
+
+    def pushforward(self, T: Any) -> Empirical:
+        r""":math:`T_\#\mu = \sum_i w_i \delta_{T(x_i)}` (same weights)."""
+        return Empirical(np.asarray(to_numpy(T(self.points)), dtype=np.float64).reshape(self.n, -1), self.weights.copy())
+
+    def split(self, index: int, parts: int) -> Empirical:
+        r"""Replace atom ``index`` by ``parts`` copies of mass :math:`w_i/\text{parts}` each (a mass split).
+
+        The measure is unchanged; the particle representation gains curves that may follow different selections
+        (spec §4.7b: at a critical point the flow may send mass both ways).
+        """
+        if not isinstance(parts, int) or parts < 1:
+            raise ValueError(f"argument 'parts' must be a positive integer, got {parts!r}")
+        if not -self.n <= index < self.n:
+            raise ValueError(f"argument 'index' out of range for {self.n} atoms: {index}")
+        index %= self.n
+        pts = np.concatenate([self.points[:index], np.repeat(self.points[index : index + 1], parts, 0), self.points[index + 1 :]])
+        w = np.concatenate([self.weights[:index], np.full(parts, self.weights[index] / parts), self.weights[index + 1 :]])
+        return Empirical(pts, w)
+
+    def compress(self) -> Empirical:
+        """Merge repeated atoms (adding their masses) and drop atoms of zero mass."""
+        keep = self.weights > 0
+        pts, inv = np.unique(self.points[keep], axis=0, return_inverse=True)
+        w = np.zeros(pts.shape[0])
+        np.add.at(w, inv.reshape(-1), self.weights[keep])
+        return Empirical(pts, w / math.fsum(w.tolist()))
+
+    def __repr__(self) -> str:
+        kind = "uniform" if self.uniform else "weighted"
+        return f"Empirical(n={self.n}, d={self.dim}, {kind})"
+
+
+def integer_masses(w: np.ndarray, max_denominator: int = MAX_DENOMINATOR) -> tuple[np.ndarray, int] | None:
+    """Exact integer masses ``(k, L)`` with ``w = k / L`` and ``sum(k) = L``, when the floats are such fractions.
+
+    Each weight is read as the simplest fraction with denominator at most 10^6 that rounds to it (uniform weights
+    1/n, weights k/n); the masses are exact when those fractions sum to exactly 1 and their common denominator
+    ``L`` is at most ``max_denominator``. Returns None otherwise.
+    """
+    fr = []
+    L = 1
+    u, inv = np.unique(w, return_inverse=True)
+    for v in u:
+        f = Fraction(float(v)).limit_denominator(10**6)
+        if float(f) != float(v):
+            return None
+        fr.append(f)
+        L = L * f.denominator // math.gcd(L, f.denominator)
+        if L > max_denominator:
+            return None
+    k = np.array([f.numerator * (L // f.denominator) for f in fr], dtype=np.int64)[inv.reshape(-1)]
+    if int(k.sum()) != L:
+        return None
+    return k, L
