@@ -132,11 +132,41 @@ def main(argv: list[str] | None = None) -> int:
     v.add_argument("--profile", choices=["fast", "thorough"], default="fast", help="problem sizes (default: fast)")
     v.add_argument("--json", metavar="FILE", help="write the results as JSON (schema: docs/verify_json_schema.md)")
     v.add_argument("--report", metavar="DIR", help="write a Markdown report with plots to DIR")
+    e = sub.add_parser("experiment", help="reproduce a numerical experiment of the papers")
+    esub = e.add_subparsers(dest="experiment")
+    tm = esub.add_parser("two-moons", help="IFGSM against the minimizing movement on the two-moons classifiers (spec §3)")
+    tm.add_argument("--taus", type=int, default=5, help="number of step sizes τ = 0.2·2^-i (default 5)")
+    tm.add_argument("--samples", type=int, default=20, help="start points uniform in [-1, 1]² (default 20)")
+    tm.add_argument("--inner", choices=["exact", "grid", "cbo"], default="grid", help="MMS inner solver (default grid)")
+    tm.add_argument("--out", default="two_moons_out", help="folder for the figures (default ./two_moons_out)")
+    tm.add_argument("--weights", action="append", default=[], metavar="ACT=PATH",
+                    help="a torch state dict to use instead of training, e.g. relu=two_moons_ReLU.pt (repeatable)")
+    tm.add_argument("--seed", type=int, default=1, help="seed of the start points (default 1)")
     args = parser.parse_args(argv)
-    if args.command != "verify":
-        parser.print_help()
+    if args.command == "verify":
+        return _verify(args)
+    if args.command == "experiment" and args.experiment == "two-moons":
+        return _two_moons(args)
+    parser.print_help()
+    return 2
+
+
+def _two_moons(args: argparse.Namespace) -> int:
+    from .experiments.two_moons import run_experiment
+
+    weights = {}
+    for w in args.weights:
+        act, sep, path = w.partition("=")
+        if not sep or act.lower() not in ("relu", "gelu"):
+            print(f"--weights expects relu=PATH or gelu=PATH, got {w!r}", file=sys.stderr)
+            return 2
+        weights[act.lower()] = path
+    try:
+        run_experiment(args.taus, args.samples, args.inner, args.out, weights, args.seed)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
-    return _verify(args)
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -61,19 +61,24 @@ def _c21_measure(profile: str, K_factor: float, inner: object) -> Evidence:
         float(np.max(np.abs(u_eps - fgsm(ms.SeparableQuadratic(np.ones(2)), toy.x0, 0.2)))),
         float(np.max(np.abs(u_eps - minimizing_movement(toy.energy, LINF, toy.x0, 0.2, steps=1).final))),
     )
+    # the two-moons GELU classifier (spec §3): MMS₁ with τ = ε is at least as good as FGSM
+    from .two_moons import one_step_gap
+
+    moons = one_step_gap("gelu", 20 if profile == "fast" else 100, inner)
+    gap_iii = max(gap_iii, moons)
     ok = bool(clip_gap <= clip_tol) and ii == 0.0 and cc == 0.0 and gap_iii <= tol_iii and toy_gap <= 1e-15
     return Evidence(ok, max(clip_gap / clip_tol, gap_iii / tol_iii), 1.0,
-                    f"{n} start points, ℓ = sin(3x₁)cos(2x₂) + x₁/2, ε = 0.2, K = 8; ascent toy of §4.4",
+                    f"{n} start points, ℓ = sin(3x₁)cos(2x₂) + x₁/2, ε = 0.2, K = 8; ascent toy of §4.4; two-moons GELU net",
                     f"(i) max |unclipped − clipped| = {clip_gap:.1e} (K τ = {K * tau:g}); (ii) IFGSM vs semi-implicit on S: {ii:.1e}, "
                     f"clamp∘clamp vs projection: {cc:.1e}; (iii) max E(MMS₁) − min(E(FGSM), E(flow(ε))) = {gap_iii:.2e}; "
-                    f"toy: flow(ε) = FGSM to {toy_gap:.0e}")
+                    f"toy: flow(ε) = FGSM to {toy_gap:.0e}; two-moons GELU net: max ℓ(FGSM) − ℓ(MMS₁) = {moons:.2e}")
 
 
 register(
     "C21", "budget and single-step facts",
     "(i) ‖u(t) − x₀‖ ≤ t, IFGSM with Kτ ≤ ε never clips; (ii) clipped IFGSM = semi-implicit scheme on S = B̄_ε(x₀), clamp∘clamp = projection onto the intersection; (iii) one MMS step with τ = ε attains the max over the budget ball, so E(MMS₁) ≤ min(E(FGSM), E(u(ε))).",
     "(ii) needs ∂_iE ≠ 0 on the compared coordinates", "§1.7, §2 C21",
-    lambda pr: _c21_measure(pr, 1.0, GridInner(n=41, zoom=4)),
+    lambda pr: _c21_measure(pr, 1.0, GridInner(n=41, zoom=4)),  # also on the two-moons GELU net
     lambda pr: _c21_measure(pr, 2.0, GridInner(n=3, zoom=0)),
     "K τ = 2ε (the clamp acts) and a 3×3-grid inner solver (not a global maximizer)",
 )

@@ -1,0 +1,499 @@
+r"""The two-moons experiment of Weigand–Roith–Burger (spec §3): IFGSM against the minimizing-movement scheme.
+
+Everything runs in NumPy: the data generator, the classifier (forward pass in eval mode and its analytic input
+gradient), a trainer, and a reader for PyTorch state-dict files, so neither torch nor scikit-learn is needed.
+
+* Data: :func:`make_moons`, the recipe of ``sklearn.datasets.make_moons`` (two interleaved half circles plus
+  Gaussian noise), seeded; the points differ from scikit-learn's (another generator), the distribution does not.
+* Classifier (:class:`MoonsClassifier`): Linear(2,20) → σ → BatchNorm1d(20) → Linear(20,20) → σ → BN → Linear(20,20)
+  → σ → BN → Linear(20,1) → Sigmoid, σ = ReLU or exact (erf) GELU, BN with running statistics (eval mode);
+  parameters named as in the authors' ``torch.nn.Sequential`` state dicts.
+* Attack loss :math:`\ell(x) = |h(x) - y|^2` with :math:`y = 1[h(x_0) > 0.5]`, the class predicted at the start
+  point (as in the paper's code); the flow decreases :math:`E = -\ell`.
+* Schemes: IFGSM (clipped to the budget box) and the budget-constrained minimizing movement
+  :math:`x^{k+1} \in \arg\max\{\ell(x) : \|x - x^k\|_\infty \le \tau,\ \|x - x_0\|_\infty \le \varepsilon\}`.
+"""
+
+from __future__ import annotations
+
+import math
+import pickle
+import zipfile
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy.special import erf
+
+from ..attacks import ifgsm
+from ..energies import Energy, Negated
+from ..schemes import CBOInner, GridInner, minimizing_movement
+from ..spaces import Box, Lp
+
+__all__ = [
+    "make_moons",
+    "MoonsClassifier",
+    "AttackLoss",
+    "train_classifier",
+    "load_state_dict",
+    "difference_study",
+    "DifferenceStudy",
+    "get_inner",
+    "SPEC_START_POINTS",
+]
+
+ACTIVATIONS = ("relu", "gelu")
+WIDTH = 20
+#: figure start points and budgets of the paper's notebook (spec §3.1)
+SPEC_START_POINTS = {"relu": ((0.1, 0.55), 0.2), "gelu": ((0.45, 0.3), 0.25)}
+_LINEAR = ("0", "3", "6", "9")
+_BN = ("2", "5", "8")
+
+
+def make_moons(n: int = 1000, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaving half circles (scikit-learn's recipe): ``n`` points (n//2 outer, label 0), Gaussian noise."""
+    if not isinstance(n, int) or n < 2:
+        raise ValueError(f"argument 'n' must be an integer >= 2, got {n!r}")
+    if not (isinstance(noise, (int, float)) and math.isfinite(noise) and noise >= 0):
+        raise ValueError(f"argument 'noise' must be a finite number >= 0, got {noise!r}")
+    rng = np.random.default_rng(seed)
+    n_out = n // 2
+    n_in = n - n_out
+    a, b = np.linspace(0, np.pi, n_out), np.linspace(0, np.pi, n_in)
+    X = np.concatenate([np.stack([np.cos(a), np.sin(a)], 1), np.stack([1 - np.cos(b), 1 - np.sin(b) - 0.5], 1)])
+    y = np.concatenate([np.zeros(n_out, dtype=np.int64), np.ones(n_in, dtype=np.int64)])
+    perm = rng.permutation(n)
+    X, y = X[perm], y[perm]
+    return X + noise * rng.normal(size=X.shape), y
+
+
+def _act(z: np.ndarray, kind: str) -> np.ndarray:
+    if kind == "relu":
+        return np.maximum(z, 0.0)
+    return 0.5 * z * (1.0 + erf(z / math.sqrt(2.0)))  # type: ignore[no-any-return]
+
+
+def _dact(z: np.ndarray, kind: str) -> np.ndarray:
+    if kind == "relu":
+        return (z > 0).astype(z.dtype)  # torch's ReLU derivative at 0 is 0
+    return 0.5 * (1.0 + erf(z / math.sqrt(2.0))) + z * np.exp(-0.5 * z * z) / math.sqrt(2 * math.pi)  # type: ignore[no-any-return]
+
+
+class MoonsClassifier:
+    r"""The paper's classifier :math:`h : \mathbb R^2 \to (0, 1)` in eval mode, in float64.
+
+    Parameters
+    ----------
+    state : mapping
+        Parameters named as in the authors' state dicts (``"0.weight"`` … ``"9.bias"``, BN ``running_mean`` /
+        ``running_var``); values are arrays (float32 weights are evaluated in float64).
+    activation : {"relu", "gelu"}
+    bn_eps : float
+        BatchNorm's :math:`\epsilon` (torch default 1e-5).
+    """
+
+    def __init__(self, state: dict[str, Any], activation: str, bn_eps: float = 1e-5) -> None:
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"argument 'activation' must be one of {ACTIVATIONS}, got {activation!r}")
+        self.activation = activation
+        self.bn_eps = float(bn_eps)
+        shapes = {"0.weight": (WIDTH, 2), "3.weight": (WIDTH, WIDTH), "6.weight": (WIDTH, WIDTH), "9.weight": (1, WIDTH), "9.bias": (1,)}
+        for k in ("0", "3", "6"):
+            shapes[f"{k}.bias"] = (WIDTH,)
+        for k in _BN:
+            for s in ("weight", "bias", "running_mean", "running_var"):
+                shapes[f"{k}.{s}"] = (WIDTH,)
+        p: dict[str, np.ndarray] = {}
+        for key, shape in shapes.items():
+            if key not in state:
+                raise ValueError(f"argument 'state' lacks parameter {key!r} (expected the Sequential layout of spec §3.1)")
+            v = np.asarray(state[key], dtype=np.float64)
+            if v.shape != shape:
+                raise ValueError(f"parameter {key!r} has shape {v.shape}, expected {shape}")
+            if not np.all(np.isfinite(v)):
+                raise ValueError(f"parameter {key!r} contains non-finite values")
+            p[key] = v
+        if np.any(np.concatenate([p[f"{k}.running_var"] for k in _BN]) < 0):
+            raise ValueError("BatchNorm running_var must be non-negative")
+        self.params = p
+
+    @classmethod
+    def from_file(cls, path: str | Path, activation: str) -> MoonsClassifier:
+        """Load a PyTorch state-dict file (``torch.save(model.state_dict())``) without torch."""
+        return cls(load_state_dict(path), activation)
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        return {k: v.copy() for k, v in self.params.items()}
+
+    def _layers(self, x: np.ndarray) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
+        p, a = self.params, x
+        cache = []
+        for lin, bn in zip(_LINEAR[:3], _BN, strict=True):
+            z = a @ p[f"{lin}.weight"].T + p[f"{lin}.bias"]
+            s = p[f"{bn}.weight"] / np.sqrt(p[f"{bn}.running_var"] + self.bn_eps)
+            a = (_act(z, self.activation) - p[f"{bn}.running_mean"]) * s + p[f"{bn}.bias"]
+            cache.append((z, s))
+        return cache, (a @ p["9.weight"].T + p["9.bias"])[..., 0]
+
+    def __call__(self, x: Any) -> np.ndarray:
+        """:math:`h(x)` for points of shape (..., 2)."""
+        x = _points(x)
+        return 1.0 / (1.0 + np.exp(-self._layers(x)[1]))  # type: ignore[no-any-return]
+
+    def value_and_grad(self, x: Any) -> tuple[np.ndarray, np.ndarray]:
+        r""":math:`h(x)` and :math:`\nabla h(x)` (backpropagation through the eval-mode network)."""
+        x = _points(x)
+        cache, logit = self._layers(x)
+        h = 1.0 / (1.0 + np.exp(-logit))
+        g = (h * (1 - h))[..., None] * self.params["9.weight"][0]  # d h / d a3
+        for (z, s), lin in zip(reversed(cache), reversed(_LINEAR[:3]), strict=True):
+            g = (g * s * _dact(z, self.activation)) @ self.params[f"{lin}.weight"]
+        return h, g
+
+    def accuracy(self, X: np.ndarray, y: np.ndarray) -> float:
+        return float(np.mean((self(X) > 0.5) == (np.asarray(y) == 1)))
+
+
+def _points(x: Any) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim < 1 or x.shape[-1] != 2:
+        raise ValueError(f"argument 'x' must have shape (..., 2), got {x.shape}")
+    if not np.all(np.isfinite(x)):
+        raise ValueError("argument 'x' contains non-finite values")
+    return x
+
+
+class AttackLoss(Energy):
+    r"""The attack loss :math:`\ell(x) = |h(x) - y|^2` for a fixed target class ``y`` (0 or 1)."""
+
+    dim = 2
+
+    def __init__(self, model: MoonsClassifier, y: int) -> None:
+        if y not in (0, 1):
+            raise ValueError(f"argument 'y' must be 0 or 1, got {y!r}")
+        self.model, self.y = model, float(y)
+
+    def _value(self, x, xp):  # noqa: ANN001, ANN202
+        return (self.model(np.asarray(x)) - self.y) ** 2
+
+    def _grad(self, x, xp):  # noqa: ANN001, ANN202
+        h, g = self.model.value_and_grad(np.asarray(x))
+        return (2 * (h - self.y))[..., None] * g
+
+
+# ------------------------------------------------------------------------------------------ training
+def train_classifier(activation: str, X: np.ndarray | None = None, y: np.ndarray | None = None, epochs: int = 100,
+                     batch: int = 100, lr: float = 1e-3, seed: int = 0) -> MoonsClassifier:
+    """Train the classifier as the paper's notebook does: MSE against the 0/1 label, Adam, batches in order.
+
+    Initialization as torch's defaults (uniform :math:`\\pm 1/\\sqrt{\\text{fan-in}}`, BN weight 1, bias 0), BN in
+    train mode with batch statistics and running averages (momentum 0.1, unbiased running variance). Seeded.
+    """
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"argument 'activation' must be one of {ACTIVATIONS}, got {activation!r}")
+    if X is None or y is None:
+        X, y = make_moons(seed=seed)
+    X, t = np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    rng = np.random.default_rng(seed + 1)
+    p: dict[str, np.ndarray] = {}
+    for lin, (fo, fi) in zip(_LINEAR, [(WIDTH, 2), (WIDTH, WIDTH), (WIDTH, WIDTH), (1, WIDTH)], strict=True):
+        bound = 1 / math.sqrt(fi)
+        p[f"{lin}.weight"] = rng.uniform(-bound, bound, size=(fo, fi))
+        p[f"{lin}.bias"] = rng.uniform(-bound, bound, size=fo)
+    for bn in _BN:
+        p[f"{bn}.weight"], p[f"{bn}.bias"] = np.ones(WIDTH), np.zeros(WIDTH)
+        p[f"{bn}.running_mean"], p[f"{bn}.running_var"] = np.zeros(WIDTH), np.ones(WIDTH)
+    trainable = [k for k in p if "running" not in k]
+    m = {k: np.zeros_like(p[k]) for k in trainable}
+    v = {k: np.zeros_like(p[k]) for k in trainable}
+    step = 0
+    for _ in range(epochs):
+        for s in range(0, X.shape[0], batch):
+            xb, tb = X[s : s + batch], t[s : s + batch]
+            grads = _train_grads(p, xb, tb, activation)
+            step += 1
+            for k in trainable:
+                m[k] = 0.9 * m[k] + 0.1 * grads[k]
+                v[k] = 0.999 * v[k] + 0.001 * grads[k] ** 2
+                p[k] -= lr * (m[k] / (1 - 0.9**step)) / (np.sqrt(v[k] / (1 - 0.999**step)) + 1e-8)
+    return MoonsClassifier(p, activation)
+
+
+def _train_grads(p: dict[str, np.ndarray], xb: np.ndarray, tb: np.ndarray, activation: str, eps: float = 1e-5) -> dict[str, np.ndarray]:
+    """MSE loss gradients in train mode (batch-statistics BN); updates the running statistics in place."""
+    N = xb.shape[0]
+    a = xb
+    cache = []
+    for lin, bn in zip(_LINEAR[:3], _BN, strict=True):
+        z = a @ p[f"{lin}.weight"].T + p[f"{lin}.bias"]
+        u = _act(z, activation)
+        mu, var = u.mean(0), u.var(0)
+        inv = 1 / np.sqrt(var + eps)
+        xhat = (u - mu) * inv
+        cache.append((a, z, xhat, inv))
+        a = xhat * p[f"{bn}.weight"] + p[f"{bn}.bias"]
+        p[f"{bn}.running_mean"] = 0.9 * p[f"{bn}.running_mean"] + 0.1 * mu
+        p[f"{bn}.running_var"] = 0.9 * p[f"{bn}.running_var"] + 0.1 * var * N / max(N - 1, 1)
+    logit = a @ p["9.weight"].T[:, 0] + p["9.bias"][0]
+    h = 1 / (1 + np.exp(-logit))
+    dlogit = 2 * (h - tb) / N * h * (1 - h)
+    g = {"9.weight": (dlogit @ a)[None, :], "9.bias": np.array([dlogit.sum()])}
+    da = dlogit[:, None] * p["9.weight"][0]
+    for (a_in, z, xhat, inv), lin, bn in zip(reversed(cache), reversed(_LINEAR[:3]), reversed(_BN), strict=True):
+        g[f"{bn}.weight"] = (da * xhat).sum(0)
+        g[f"{bn}.bias"] = da.sum(0)
+        dx = da * p[f"{bn}.weight"]
+        du = inv / N * (N * dx - dx.sum(0) - xhat * (dx * xhat).sum(0))
+        dz = du * _dact(z, activation)
+        g[f"{lin}.weight"] = dz.T @ a_in
+        g[f"{lin}.bias"] = dz.sum(0)
+        da = dz @ p[f"{lin}.weight"]
+    return g
+
+
+# ------------------------------------------------------------------------------------------ state dicts
+class _StateUnpickler(pickle.Unpickler):
+    """Reads a torch zip state dict into NumPy arrays (tensor rebuild and typed storages only)."""
+
+    _DTYPES = {"FloatStorage": np.float32, "DoubleStorage": np.float64, "HalfStorage": np.float16,
+               "LongStorage": np.int64, "IntStorage": np.int32, "ShortStorage": np.int16, "CharStorage": np.int8,
+               "ByteStorage": np.uint8, "BoolStorage": np.bool_}
+
+    def __init__(self, fh: Any, zf: zipfile.ZipFile, prefix: str, little: bool) -> None:
+        super().__init__(fh)
+        self.zf, self.prefix, self.little = zf, prefix, little
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "collections" and name == "OrderedDict":
+            return OrderedDict
+        if module == "torch._utils" and name == "_rebuild_tensor_v2":
+            return _rebuild_tensor
+        if module == "torch" and name in self._DTYPES:
+            return self._DTYPES[name]
+        raise pickle.UnpicklingError(f"unsupported object {module}.{name} in a state-dict file")
+
+    def persistent_load(self, pid: Any) -> Any:
+        if not (isinstance(pid, tuple) and pid and pid[0] == "storage"):
+            raise pickle.UnpicklingError(f"unsupported persistent id {pid!r}")
+        dtype, key = pid[1], pid[2]
+        raw = self.zf.read(f"{self.prefix}/data/{key}")
+        return np.frombuffer(raw, dtype=np.dtype(dtype).newbyteorder("<" if self.little else ">"))
+
+
+def _rebuild_tensor(storage: np.ndarray, offset: int, size: tuple[int, ...], stride: tuple[int, ...], *_: Any) -> np.ndarray:
+    item = storage.dtype.itemsize
+    if len(size) == 0:
+        return np.array(storage[offset])
+    return np.lib.stride_tricks.as_strided(storage[offset:], shape=size, strides=tuple(s * item for s in stride)).copy()
+
+
+def load_state_dict(path: str | Path) -> dict[str, np.ndarray]:
+    """The tensors of a ``torch.save`` zip file as NumPy arrays, read without torch (no code is executed)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"argument 'path': no such file {str(path)!r}")
+    if not zipfile.is_zipfile(path):
+        raise ValueError(f"{str(path)!r} is not a torch zip state dict (not a zip archive)")
+    with zipfile.ZipFile(path) as zf:
+        names = zf.namelist()
+        pkl = [n for n in names if n.endswith("/data.pkl")]
+        if len(pkl) != 1:
+            raise ValueError(f"{str(path)!r} is not a torch zip state dict (no single data.pkl)")
+        prefix = pkl[0][: -len("/data.pkl")]
+        little = True
+        if f"{prefix}/byteorder" in names:
+            little = zf.read(f"{prefix}/byteorder").decode().strip() == "little"
+        with zf.open(pkl[0]) as fh:
+            state = _StateUnpickler(fh, zf, prefix, little).load()
+    if not isinstance(state, dict):
+        raise ValueError(f"{str(path)!r} does not hold a state dict")
+    return {str(k): np.asarray(v) for k, v in state.items()}
+
+
+# ------------------------------------------------------------------------------------------ the study
+def get_inner(name: str) -> tuple[Any, str]:
+    """The inner solver of the minimizing movement and a description for the output."""
+    if name == "exact":
+        return GridInner(n=81, zoom=5), "dense grid 81×81 + 5 zoom refinements (global to spacing ≈ 1e-8 of the box)"
+    if name == "grid":
+        return GridInner(n=41, zoom=3), "grid 41×41 + 3 zoom refinements (global to spacing ≈ 1e-5 of the box; spec §3.4)"
+    if name == "cbo":
+        return CBOInner(), "CBO (the paper's stochastic solver: best particle, 30 particles × 30 iterations)"
+    raise ValueError(f"argument 'inner' must be 'exact', 'grid' or 'cbo', got {name!r}")
+
+
+@dataclass
+class DifferenceStudy:
+    """Mean IFGSM–MMS trajectory differences per τ (both metrics) with observed orders."""
+
+    activation: str
+    taus: list[float]
+    steps: list[int]
+    code_metric: list[float]  #: mean over samples of max_k ‖x_k^F − x_k^M‖₁ (the paper code's matrix ∞-norm)
+    sup_linf: list[float]  #: mean over samples of sup_t ‖u^F(t) − u^M(t)‖_∞ (attained at nodes)
+    inner: str
+    samples: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def orders(self, which: str = "sup_linf") -> list[float]:
+        d = getattr(self, which)
+        return [math.log2(a / b) if a > 0 and b > 0 else math.nan for a, b in zip(d[:-1], d[1:], strict=True)]
+
+
+def _schemes(model: MoonsClassifier, x0: np.ndarray, eps: float, tau: float, K: int, inner: Any) -> tuple[np.ndarray, np.ndarray]:
+    """IFGSM and MMS iterates (K+1, B, 2) from start points x0, grouped by the class predicted at x0."""
+    y0 = (model(x0) > 0.5).astype(int)
+    F = np.empty((K + 1,) + x0.shape)
+    M = np.empty_like(F)
+    for y in (0, 1):
+        idx = np.flatnonzero(y0 == y)
+        if len(idx) == 0:
+            continue
+        loss = AttackLoss(model, y)
+        F[:, idx] = np.asarray(ifgsm(loss, x0[idx], eps, tau, K).points)
+        M[:, idx] = np.asarray(minimizing_movement(Negated(loss), Lp(math.inf), x0[idx], tau, steps=K,
+                                                   constraint=Box(x0[idx], eps), inner=inner).points)
+    return F, M
+
+
+def difference_study(model: MoonsClassifier, n_taus: int = 5, samples: int = 20, eps: float = 0.2, T: float = 1.0,
+                     inner: str | Any = "grid", seed: int = 1, time_scale: float = 1.0) -> DifferenceStudy:
+    r"""IFGSM against the budget-constrained MMS for :math:`\tau_i = \varepsilon 2^{-i}`, :math:`K = T/\tau`.
+
+    Start points uniform in :math:`[-1, 1]^2` (seeded). ``time_scale`` ≠ 1 runs the MMS with step
+    ``time_scale·τ`` against IFGSM with step τ (a time-misaligned comparison, the negative control of C24).
+    """
+    if not isinstance(n_taus, int) or n_taus < 1:
+        raise ValueError(f"argument 'n_taus' must be a positive integer, got {n_taus!r}")
+    if not isinstance(samples, int) or samples < 1:
+        raise ValueError(f"argument 'samples' must be a positive integer, got {samples!r}")
+    solver, desc = get_inner(inner) if isinstance(inner, str) else (inner, getattr(inner, "name", repr(inner)))
+    x0 = np.random.default_rng(seed).uniform(-1, 1, size=(samples, 2))
+    taus, steps, code, sup = [], [], [], []
+    for i in range(n_taus):
+        tau = eps * 2.0**-i
+        K = int(round(T / tau))
+        if time_scale == 1.0:
+            F, M = _schemes(model, x0, eps, tau, K, solver)
+        else:
+            F, _ = _schemes(model, x0, eps, tau, K, GridInner(n=3, zoom=0))
+            _, M = _schemes(model, x0, eps, tau * time_scale, K, solver)
+        diff = np.abs(F - M)
+        taus.append(tau)
+        steps.append(K)
+        code.append(float(np.mean(diff.sum(-1).max(0))))
+        sup.append(float(np.mean(diff.max(-1).max(0))))
+    return DifferenceStudy(model.activation, taus, steps, code, sup, desc, samples)
+
+
+# ------------------------------------------------------------------------------------------ the command
+def format_table(studies: list[DifferenceStudy]) -> str:
+    """The table of mean differences against τ for each network, both metrics, with observed orders."""
+    lines = []
+    head = "| τ | K | " + " | ".join(f"{s.activation.upper()}: max_k ℓ1 (code) | order | {s.activation.upper()}: sup ℓ∞ | order" for s in studies) + " |"
+    lines.append(head)
+    lines.append("|" + "---|" * (2 + 4 * len(studies)))
+    for i, tau in enumerate(studies[0].taus):
+        row = [f"{tau:g}", str(studies[0].steps[i])]
+        for s in studies:
+            oc, os_ = s.orders("code_metric"), s.orders("sup_linf")
+            row += [f"{s.code_metric[i]:.4g}", "" if i == 0 else f"{oc[i - 1]:.2f}", f"{s.sup_linf[i]:.4g}", "" if i == 0 else f"{os_[i - 1]:.2f}"]
+        lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
+def path_figure(model: MoonsClassifier, out: Path, inner: Any, x0: tuple[float, float] | None = None, eps: float | None = None) -> Path:
+    """Loss landscape (log scale) with the ε-budget square and both iterate paths for τ ∈ {ε, ε/2, ε/10, 10⁻³}.
+
+    Iteration counts {1, 3, 50, 100} as in the paper's notebook; the spec's start point and budget by default.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    x0d, epsd = SPEC_START_POINTS[model.activation]
+    x0a = np.asarray(x0 if x0 is not None else x0d, dtype=np.float64)[None, :]
+    eps = float(eps if eps is not None else epsd)
+    y = int(model(x0a)[0] > 0.5)
+    loss = AttackLoss(model, y)
+    cases = [(eps, 1), (eps / 2, 3), (eps / 10, 50), (1e-3, 100)]
+    fig, axes = plt.subplots(1, 4, figsize=(17, 4.4))
+    w = 1.2 * eps
+    g1, g2 = np.linspace(x0a[0, 0] - w, x0a[0, 0] + w, 161), np.linspace(x0a[0, 1] - w, x0a[0, 1] + w, 161)
+    G = np.stack(np.meshgrid(g1, g2, indexing="xy"), -1)
+    L = np.asarray(loss.value(G.reshape(-1, 2))).reshape(G.shape[:2])
+    for ax, (tau, K) in zip(axes, cases, strict=True):
+        ax.contourf(g1, g2, np.log10(L + 1e-12), levels=30, cmap="viridis")
+        ax.add_patch(plt.Rectangle((x0a[0, 0] - eps, x0a[0, 1] - eps), 2 * eps, 2 * eps, fill=False, ec="white", lw=1.5, ls="--"))
+        F = np.asarray(ifgsm(loss, x0a, eps, tau, K).points)[:, 0]
+        M = np.asarray(minimizing_movement(Negated(loss), Lp(math.inf), x0a, tau, steps=K, constraint=Box(x0a, eps), inner=inner).points)[:, 0]
+        ax.plot(F[:, 0], F[:, 1], "o-", color="tab:red", ms=3, lw=1.2, label=f"IFGSM (ℓ = {float(loss.value(F[-1])):.3f})")
+        ax.plot(M[:, 0], M[:, 1], "s-", color="white", ms=3, lw=1.2, label=f"MMS (ℓ = {float(loss.value(M[-1])):.3f})")
+        ax.plot(*x0a[0], "k*", ms=10)
+        ax.set_title(f"τ = {tau:g}, K = {K}")
+        ax.set_aspect("equal")
+        ax.legend(loc="lower left", fontsize=8)
+    fig.suptitle(f"{model.activation.upper()} classifier, x₀ = ({x0a[0, 0]:g}, {x0a[0, 1]:g}), ε = {eps:g}: log₁₀ ℓ, budget square dashed")
+    fig.tight_layout()
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"two_moons_paths_{model.activation}.png"
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def difference_figure(studies: list[DifferenceStudy], out: Path) -> Path:
+    """Log–log plot of the mean differences against τ (both metrics, both networks) with a slope-1 guide."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4.5))
+    for s, c in zip(studies, ("tab:blue", "tab:orange"), strict=False):
+        ax.loglog(s.taus, s.code_metric, "o-", color=c, label=f"{s.activation.upper()}: mean max_k ℓ1")
+        ax.loglog(s.taus, s.sup_linf, "s--", color=c, label=f"{s.activation.upper()}: mean sup ℓ∞")
+    t = np.asarray(studies[0].taus)
+    ax.loglog(t, studies[0].sup_linf[0] * t / t[0], "k:", label="slope 1")
+    ax.set_xlabel("τ")
+    ax.set_ylabel("mean trajectory difference")
+    ax.legend(fontsize=8)
+    ax.set_title("IFGSM vs minimizing movement (two moons)")
+    fig.tight_layout()
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "two_moons_differences.png"
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def run_experiment(n_taus: int = 5, samples: int = 20, inner: str = "grid", out: str | Path | None = "two_moons_out",
+                   weights: dict[str, str] | None = None, seed: int = 1, echo: Any = print) -> list[DifferenceStudy]:
+    """The whole experiment: both classifiers, the difference table, and (with ``out``) the figures."""
+    solver, desc = get_inner(inner)
+    weights = weights or {}
+    studies = []
+    models = {}
+    for act in ACTIVATIONS:
+        if act in weights:
+            model = MoonsClassifier.from_file(weights[act], act)
+            src = f"weights from {weights[act]}"
+        else:
+            model = train_classifier(act, seed=0)
+            src = "trained here (NumPy, seed 0, make_moons(1000, 0.1, seed 0), Adam, 100 epochs)"
+        X, y = make_moons(seed=0)
+        echo(f"{act.upper()} classifier: {src}; accuracy on make_moons(seed 0): {model.accuracy(X, y):.3f}")
+        models[act] = model
+        studies.append(difference_study(model, n_taus, samples, inner=solver, seed=seed))
+    echo(f"\nMMS inner solver: {desc}. ε = 0.2, T = 1, {samples} start points uniform in [−1, 1]² (seed {seed}).")
+    echo("Metrics: 'code' = mean over samples of max_k ‖x_k^IFGSM − x_k^MMS‖₁ (the paper code's matrix ∞-norm); "
+         "'sup ℓ∞' = mean over samples of sup_t ‖u^IFGSM(t) − u^MMS(t)‖_∞ (interpolants; attained at nodes).\n")
+    echo(format_table(studies))
+    if out is not None:
+        out = Path(out)
+        paths = [difference_figure(studies, out)] + [path_figure(m, out, solver) for m in models.values()]
+        echo("\nfigures: " + ", ".join(str(p) for p in paths))
+    return studies
