@@ -27,7 +27,7 @@ def thorough(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     session.install("ruff>=0.5")
-    session.run("ruff", "check", "maxslope", "proofs_checks", "tests", "benchmarks", "noxfile.py")
+    session.run("ruff", "check", "maxslope", "proofs_checks", "tests", "benchmarks", "docs/examples", "noxfile.py")
 
 
 @nox.session
