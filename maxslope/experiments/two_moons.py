@@ -342,20 +342,22 @@ class DifferenceStudy:
         return [math.log2(a / b) if a > 0 and b > 0 else math.nan for a, b in zip(d[:-1], d[1:], strict=True)]
 
 
-def _schemes(model: MoonsClassifier, x0: np.ndarray, eps: float, tau: float, K: int, inner: Any) -> tuple[np.ndarray, np.ndarray]:
-    """IFGSM and MMS iterates (K+1, B, 2) from start points x0, grouped by the class predicted at x0."""
+def _paths(model: MoonsClassifier, x0: np.ndarray, eps: float, tau: float, K: int, inner: Any | None) -> np.ndarray:
+    """Iterates (K+1, B, 2) of IFGSM (``inner=None``) or of the budget-constrained MMS with that inner solver,
+    from start points x0, grouped by the class predicted at x0."""
     y0 = (model(x0) > 0.5).astype(int)
-    F = np.empty((K + 1,) + x0.shape)
-    M = np.empty_like(F)
+    P = np.empty((K + 1,) + x0.shape)
     for y in (0, 1):
         idx = np.flatnonzero(y0 == y)
         if len(idx) == 0:
             continue
         loss = AttackLoss(model, y)
-        F[:, idx] = np.asarray(ifgsm(loss, x0[idx], eps, tau, K).points)
-        M[:, idx] = np.asarray(minimizing_movement(Negated(loss), Lp(math.inf), x0[idx], tau, steps=K,
-                                                   constraint=Box(x0[idx], eps), inner=inner).points)
-    return F, M
+        if inner is None:
+            P[:, idx] = np.asarray(ifgsm(loss, x0[idx], eps, tau, K).points)
+        else:
+            P[:, idx] = np.asarray(minimizing_movement(Negated(loss), Lp(math.inf), x0[idx], tau, steps=K,
+                                                       constraint=Box(x0[idx], eps), inner=inner).points)
+    return P
 
 
 def difference_study(model: MoonsClassifier, n_taus: int = 5, samples: int = 20, eps: float = 0.2, T: float = 1.0,
@@ -375,11 +377,8 @@ def difference_study(model: MoonsClassifier, n_taus: int = 5, samples: int = 20,
     for i in range(n_taus):
         tau = eps * 2.0**-i
         K = int(round(T / tau))
-        if time_scale == 1.0:
-            F, M = _schemes(model, x0, eps, tau, K, solver)
-        else:
-            F, _ = _schemes(model, x0, eps, tau, K, GridInner(n=3, zoom=0))
-            _, M = _schemes(model, x0, eps, tau * time_scale, K, solver)
+        F = _paths(model, x0, eps, tau, K, None)
+        M = _paths(model, x0, eps, tau * time_scale, K, solver)
         diff = np.abs(F - M)
         taus.append(tau)
         steps.append(K)
