@@ -1,0 +1,38 @@
+r"""Nonlocal perimeter of adversarial training and its minimizing movements (weighted mean curvature flow)."""
+
+from .flow import SetTrajectory, perimeter_flow
+from .functional import (
+    C_PER,
+    VARIANTS,
+    adversarial_risk,
+    class_masses,
+    nonlocal_perimeter,
+    nonlocal_tv,
+    risk,
+    stencil_max,
+    stencil_min,
+)
+from .grid import Grid, ball_offsets, signed_distance
+from .step import StepResult, perimeter_step, solve_cut, step_energy, step_problem
+
+__all__ = [
+    "C_PER",
+    "VARIANTS",
+    "Grid",
+    "SetTrajectory",
+    "perimeter_flow",
+    "StepResult",
+    "adversarial_risk",
+    "ball_offsets",
+    "class_masses",
+    "nonlocal_perimeter",
+    "nonlocal_tv",
+    "perimeter_step",
+    "risk",
+    "signed_distance",
+    "solve_cut",
+    "stencil_max",
+    "stencil_min",
+    "step_energy",
+    "step_problem",
+]

@@ -1,0 +1,157 @@
+r"""Grid domains for the nonlocal perimeter (spec mean_curvature_flow.md §4.2).
+
+A :class:`Grid` is a box of cells of spacing :math:`h` in :math:`\mathbb R^d` (d = 1, 2, 3) with cell centres
+:math:`x_i`, a density :math:`\rho` and cell masses :math:`m_i = \rho(x_i) h^d`. The adversary's ball is the closed
+Euclidean ball; its grid version is the stencil :math:`N(i) = \{j : |x_j - x_i| \le \varepsilon\}` (which contains
+:math:`i`). **Box edge:** data live in the box only, and everything outside the box is outside every set
+(a set is a subset of the box; functions are extended by 0). So a set touching the edge pays perimeter there:
+the erosion of a cell whose ball leaves the box is empty. Without this convention the whole box would have zero
+perimeter and a shrinking set could jump to the full box.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from scipy.ndimage import distance_transform_edt
+
+from .._backend import check_positive_scalar
+
+__all__ = ["Grid", "ball_offsets", "signed_distance"]
+
+
+class Grid:
+    r"""A box grid with spacing ``h`` and density ``density``.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        Cells per axis (1 ≤ d ≤ 3 axes).
+    h : float
+        Spacing :math:`h > 0`.
+    lower : sequence of float, optional
+        Coordinates of the centre of the first cell (default: the box is centred at 0).
+    density : callable or array, optional
+        :math:`\rho`, a callable on points of shape (..., d) or an array of the grid's shape; positive and finite.
+        Default :math:`\rho \equiv 1`.
+    """
+
+    def __init__(self, shape: tuple[int, ...], h: float, lower: Any = None, density: Callable[[np.ndarray], Any] | np.ndarray | None = None) -> None:
+        if not isinstance(shape, tuple) or not 1 <= len(shape) <= 3 or not all(isinstance(s, int) and s >= 1 for s in shape):
+            raise ValueError(f"argument 'shape' must be a tuple of 1 to 3 positive integers, got {shape!r}")
+        self.shape = shape
+        self.d = len(shape)
+        self.h = check_positive_scalar(h, "h")
+        if lower is None:
+            lo = np.array([-(s - 1) * self.h / 2 for s in shape])
+        else:
+            lo = np.asarray(lower, dtype=np.float64).reshape(-1)
+            if lo.shape != (self.d,) or not np.all(np.isfinite(lo)):
+                raise ValueError(f"argument 'lower' must be {self.d} finite numbers, got {lower!r}")
+        self.lower = lo
+        axes = [lo[k] + self.h * np.arange(shape[k]) for k in range(self.d)]
+        self.axes = axes
+        self.points = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1)  #: (*shape, d) cell centres
+        if density is None:
+            rho = np.ones(shape)
+        elif callable(density):
+            rho = np.asarray(density(self.points), dtype=np.float64)
+        else:
+            rho = np.asarray(density, dtype=np.float64)
+        if rho.shape != shape:
+            raise ValueError(f"argument 'density' must give an array of shape {shape}, got {rho.shape}")
+        if not np.all(np.isfinite(rho)) or np.any(rho <= 0):
+            raise ValueError("argument 'density' must be positive and finite on every cell")
+        self.rho = rho
+        self.mass = rho * self.h**self.d  #: m_i = rho(x_i) h^d
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape))
+
+    def indicator(self, inside: Callable[[np.ndarray], Any]) -> np.ndarray:
+        """The set {x_i : inside(x_i)} as a boolean array of the grid's shape."""
+        A = np.asarray(inside(self.points), dtype=bool)
+        if A.shape != self.shape:
+            raise ValueError(f"the predicate must return an array of shape {self.shape}, got {A.shape}")
+        return A
+
+    def check_set(self, A: Any, name: str = "A") -> np.ndarray:
+        A = np.asarray(A)
+        if A.shape != self.shape:
+            raise ValueError(f"argument {name!r} must have the grid's shape {self.shape}, got {A.shape}")
+        if A.dtype != bool:
+            if not np.all(np.isin(A, (0, 1))):
+                raise ValueError(f"argument {name!r} must be a boolean (0/1) array")
+            A = A.astype(bool)
+        return A
+
+    def measure(self, A: np.ndarray) -> float:
+        r""":math:`\rho(A) = \sum_{i \in A} m_i`."""
+        return float(self.mass[A].sum())
+
+    def area_radius(self, A: np.ndarray) -> float:
+        """Radius of the Lebesgue-volume-equivalent ball (h^d · #cells), for disc / ball tests."""
+        vol = float(np.count_nonzero(A)) * self.h**self.d
+        omega = math.pi ** (self.d / 2) / math.gamma(self.d / 2 + 1)
+        return (vol / omega) ** (1 / self.d)
+
+    def pairs(self, eps: float) -> tuple[np.ndarray, np.ndarray]:
+        """All stencil pairs (i, j), j ∈ N(i), as flat indices (both in the box), i.e. the attack graph."""
+        offs = ball_offsets(eps, self.h, self.d)
+        idx = np.arange(self.size).reshape(self.shape)
+        src_idx, dst_idx = [], []
+        for o in offs:
+            src = tuple(slice(max(0, -k), s - max(0, k)) for k, s in zip(o, self.shape, strict=True))
+            dst = tuple(slice(max(0, k), s - max(0, -k)) for k, s in zip(o, self.shape, strict=True))
+            src_idx.append(idx[src].ravel())
+            dst_idx.append(idx[dst].ravel())
+        return np.concatenate(src_idx), np.concatenate(dst_idx)
+
+    def truncated(self, eps: float) -> np.ndarray:
+        """Cells whose ε-ball stencil leaves the box (their erosion is empty: the exterior is outside every set)."""
+        r = int(np.abs(ball_offsets(eps, self.h, self.d)).max())
+        mask = np.zeros(self.shape, dtype=bool)
+        for k in range(self.d):
+            idx = [slice(None)] * self.d
+            idx[k] = slice(0, r)
+            mask[tuple(idx)] = True
+            idx[k] = slice(self.shape[k] - r, self.shape[k])
+            mask[tuple(idx)] = True
+        if r == 0:
+            return np.zeros(self.shape, dtype=bool)
+        return mask
+
+    def __repr__(self) -> str:
+        return f"Grid(shape={self.shape}, h={self.h:g})"
+
+
+def ball_offsets(eps: float, h: float, d: int) -> np.ndarray:
+    r"""Integer offsets :math:`o` with :math:`|o|\,h \le \varepsilon` (the closed ball stencil, centre included)."""
+    eps = check_positive_scalar(eps, "eps")
+    r = int(math.floor(eps / h + 1e-9))
+    rng = np.arange(-r, r + 1)
+    offs = np.stack(np.meshgrid(*([rng] * d), indexing="ij"), axis=-1).reshape(-1, d)
+    keep = (offs**2).sum(1) * h * h <= eps * eps * (1 + 1e-12)
+    return offs[keep]  # type: ignore[no-any-return]
+
+
+def signed_distance(A: np.ndarray, grid: Grid, half_cell: bool = True) -> np.ndarray:
+    r"""Signed distance :math:`\mathrm{sd}_A` (negative inside) of a grid set, from exact Euclidean distance transforms.
+
+    With ``half_cell=True`` (default) the boundary is placed half a cell outside the inside cells:
+    :math:`\mathrm{sd} = \mathrm{dist}(x, A) - h/2` outside and :math:`-(\mathrm{dist}(x, A^c) - h/2)` inside.
+    Without it the fidelity has a dead zone of one cell and a disc shrinks about 8% too slowly (spec §4.2).
+    """
+    A = grid.check_set(A)
+    if not A.any():
+        return np.full(grid.shape, np.inf)
+    if A.all():
+        return np.full(grid.shape, -np.inf)
+    out = distance_transform_edt(~A, sampling=grid.h)
+    ins = distance_transform_edt(A, sampling=grid.h)
+    c = grid.h / 2 if half_cell else 0.0
+    return np.where(A, -(ins - c), out - c)  # type: ignore[no-any-return]

@@ -1,0 +1,111 @@
+r"""Reference values for the nonlocal perimeter and its flows (spec mean_curvature_flow.md M3, M9–M14).
+
+All are closed forms or scalar root-finds; constants use :math:`c_{per}` of the variant (S, O: 1; F: 2).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+from scipy.integrate import quad
+from scipy.optimize import minimize_scalar
+
+__all__ = [
+    "disc_perimeter",
+    "ball_perimeter",
+    "square_perimeter",
+    "disc_step_radius",
+    "disc_extinction_radius",
+    "disc_radius",
+    "disc_scheme_radii",
+    "gaussian_disc_area",
+    "exponential_drift_center",
+    "front_step_1d",
+]
+
+
+def disc_perimeter(R: float, eps: float, variant: str = "S") -> float:
+    r"""M3: :math:`\mathrm{Per}_\varepsilon(B_R)` in 2-D, ρ ≡ 1: outer 2πR + πε, inner 2πR − πε, S exactly 2πR, F = outer + inner."""
+    outer, inner = 2 * math.pi * R + math.pi * eps, 2 * math.pi * R - math.pi * eps
+    return {"S": (outer + inner) / 2, "O": outer, "F": outer + inner, "inner": inner}[variant]
+
+
+def ball_perimeter(R: float, eps: float, variant: str = "S") -> float:
+    r"""M3: 3-D ball, ρ ≡ 1: outer 4πR² + 4πRε + 4πε²/3, inner 4πR² − 4πRε + 4πε²/3."""
+    outer = 4 * math.pi * R**2 + 4 * math.pi * R * eps + 4 * math.pi * eps**2 / 3
+    inner = 4 * math.pi * R**2 - 4 * math.pi * R * eps + 4 * math.pi * eps**2 / 3
+    return {"S": (outer + inner) / 2, "O": outer, "F": outer + inner, "inner": inner}[variant]
+
+
+def square_perimeter(L: float, eps: float, variant: str = "S") -> float:
+    r"""M3: square of side L, ρ ≡ 1, ε < L/2: outer 4L + πε, inner 4L − 4ε."""
+    outer, inner = 4 * L + math.pi * eps, 4 * L - 4 * eps
+    return {"S": (outer + inner) / 2, "O": outer, "F": outer + inner, "inner": inner}[variant]
+
+
+def disc_extinction_radius(tau: float, c_per: float = 1.0) -> float:
+    r"""M10 (2-D, ρ ≡ 1, local or variant S): :math:`B_R \mapsto \emptyset` iff :math:`R < (4/\sqrt3)\sqrt{c_{per}\tau}`."""
+    return 4 / math.sqrt(3) * math.sqrt(c_per * tau)
+
+
+def disc_step_radius(R: float, tau: float, c_per: float = 1.0, d: int = 2) -> float:
+    r"""M9/M10: one step from :math:`B_R` among concentric balls, :math:`R'(R - R') = c_{per}(d-1)\tau`, larger root;
+    0 when the disc is extinguished (2-D: below :func:`disc_extinction_radius`; otherwise when no real root)."""
+    disc = R * R - 4 * c_per * (d - 1) * tau
+    if disc < 0 or (d == 2 and R < disc_extinction_radius(tau, c_per)):
+        return 0.0
+    return (R + math.sqrt(disc)) / 2
+
+
+def disc_scheme_radii(R0: float, tau: float, steps: int, c_per: float = 1.0, d: int = 2) -> np.ndarray:
+    """M11: the radii R_k of the exact scheme on balls (iterating :func:`disc_step_radius`)."""
+    out = [R0]
+    for _ in range(steps):
+        out.append(disc_step_radius(out[-1], tau, c_per, d) if out[-1] > 0 else 0.0)
+    return np.array(out)
+
+
+def disc_radius(t: np.ndarray | float, R0: float, c_per: float = 1.0, d: int = 2) -> np.ndarray:
+    r"""M11: the exact flow :math:`R(t)^2 = R_0^2 - 2c_{per}(d-1)t` (0 after extinction)."""
+    return np.sqrt(np.maximum(R0**2 - 2 * c_per * (d - 1) * np.asarray(t, dtype=np.float64), 0.0))  # type: ignore[no-any-return]
+
+
+def gaussian_disc_area(t: np.ndarray | float, R0: float, sigma: float, c_per: float = 1.0, d: int = 2) -> np.ndarray:
+    r"""M13: ρ = exp(−|x|²/2σ²), centred disc, :math:`S = R^2`: :math:`S(t) = S^* + (S_0 - S^*) e^{2c_{per}t/\sigma^2}`,
+    :math:`S^* = (d-1)\sigma^2` (unstable: smaller discs vanish, larger ones grow). Clipped at 0."""
+    Ss = (d - 1) * sigma**2
+    return np.maximum(Ss + (R0**2 - Ss) * np.exp(2 * c_per * np.asarray(t, dtype=np.float64) / sigma**2), 0.0)  # type: ignore[no-any-return]
+
+
+def exponential_drift_center(t: np.ndarray | float, c0: np.ndarray, a: np.ndarray, c_per: float = 1.0) -> np.ndarray:
+    r"""M12: ρ = exp(a·x): a disc translates rigidly, :math:`c(t) = c_0 - c_{per}\,a\,t` (toward lower density)."""
+    t = np.asarray(t, dtype=np.float64)
+    return np.asarray(c0, dtype=np.float64) - c_per * np.multiply.outer(t, np.asarray(a, dtype=np.float64))  # type: ignore[no-any-return]
+
+
+def front_step_1d(b: float, tau: float, eps: float, rho: Callable[[float], float], variant: str = "S", window: float | None = None) -> float:
+    r"""M14: one step of the 1-D scheme for :math:`A = (-\infty, b)`, the global minimizer of
+
+    .. math:: F(b') = \mathrm{Per}_\varepsilon((-\infty, b')) + \frac1\tau \int_b^{b'} (x - b)\rho(x)\,dx
+
+    with :math:`\mathrm{Per}^S = \frac1{2\varepsilon}\int_{b'-\varepsilon}^{b'+\varepsilon}\rho`,
+    :math:`\mathrm{Per}^O = \frac1\varepsilon\int_{b'}^{b'+\varepsilon}\rho`, :math:`\mathrm{Per}^F = 2\,\mathrm{Per}^S`,
+    searched over :math:`|b' - b| \le` ``window`` (default 10τ/ε + ε) by a scan and a bounded refinement.
+    """
+    lo_w, hi_w = {"S": (-1.0, 1.0), "O": (0.0, 1.0), "F": (-1.0, 1.0)}[variant]
+    scale = {"S": 1 / (2 * eps), "O": 1 / eps, "F": 1 / eps}[variant]
+
+    def F(x: float) -> float:
+        per = scale * quad(rho, x + lo_w * eps, x + hi_w * eps, epsabs=1e-14, epsrel=1e-13)[0]
+        fid = quad(lambda s: (s - b) * rho(s), b, x, epsabs=1e-14, epsrel=1e-13)[0] / tau
+        return per + fid
+
+    w = window if window is not None else 10 * tau / eps + eps
+    xs = np.linspace(b - w, b + w, 401)
+    vals = [F(float(x)) for x in xs]
+    k = int(np.argmin(vals))
+    a, c = xs[max(k - 1, 0)], xs[min(k + 1, len(xs) - 1)]
+    res = minimize_scalar(F, bounds=(float(a), float(c)), method="bounded", options={"xatol": 1e-13})
+    return float(res.x)
