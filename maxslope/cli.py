@@ -119,9 +119,14 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _ranges(ids: list[str]) -> str:
-    if len(ids) <= 2:
-        return ", ".join(ids)
-    return f"{ids[0]}–{ids[-1]}"
+    """'M4, M6, M16–M20': consecutive ids of the same letter collapse into a range."""
+    runs: list[list[str]] = []
+    for cid in ids:
+        if runs and cid[0] == runs[-1][-1][0] and int(cid[1:]) == int(runs[-1][-1][1:]) + 1:
+            runs[-1].append(cid)
+        else:
+            runs.append([cid])
+    return ", ".join(r[0] if len(r) == 1 else (f"{r[0]}, {r[1]}" if len(r) == 2 else f"{r[0]}–{r[-1]}") for r in runs)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -72,7 +72,7 @@ def test_cli_usage_errors():
     with pytest.raises(SystemExit, match="unknown claim"):
         main(["verify", "--only", "Z9"])
     with pytest.raises(SystemExit, match="not registered"):
-        main(["verify", "--only", "M5"])
+        main(["verify", "--only", "M19"])
 
 
 def test_python_m_proofs_checks_entry_point():

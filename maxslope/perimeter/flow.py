@@ -40,7 +40,7 @@ class SetTrajectory:
 
 def perimeter_flow(A0: Any, tau: float, eps: float, grid: Grid, steps: int | None = None, T: float | None = None,
                    variant: Any = "S", fidelity: str = "idealized", selection: str = "min", solver: str = "maxflow",
-                   stop_when_empty: bool = True) -> SetTrajectory:
+                   stop_when_empty: bool = True, half_cell: bool = True) -> SetTrajectory:
     r"""Run :func:`~maxslope.perimeter.perimeter_step` for ``steps`` steps (or up to time ``T``).
 
     Time is :math:`t_k = k\tau`; the limit law is :math:`V = -c_{per}(H + \partial_\nu \log\rho)` with
@@ -60,7 +60,7 @@ def perimeter_flow(A0: Any, tau: float, eps: float, grid: Grid, steps: int | Non
     per_variant = variant if fidelity == "idealized" else "S"
     sets, per, D, margin = [A], [nonlocal_perimeter(A, eps, grid, per_variant)], [], []
     for _ in range(steps):
-        r = perimeter_step(A, tau, eps, grid, variant, fidelity, selection, solver)
+        r = perimeter_step(A, tau, eps, grid, variant, fidelity, selection, solver, half_cell)
         A = r.A
         sets.append(A)
         per.append(nonlocal_perimeter(A, eps, grid, per_variant))

@@ -49,14 +49,18 @@ class StepResult:
     info: dict[str, Any] = field(default_factory=dict)
 
 
-def step_problem(A_k: np.ndarray, tau: float, eps: float, grid: Grid, variant: Any = "S", fidelity: str = "idealized") -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(f, m0, m1, sd): fidelity per unit mass, class masses and the signed distance of A_k."""
+def step_problem(A_k: np.ndarray, tau: float, eps: float, grid: Grid, variant: Any = "S", fidelity: str = "idealized",
+                 half_cell: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(f, m0, m1, sd): fidelity per unit mass, class masses and the signed distance of A_k.
+
+    ``half_cell=False`` drops the half-cell correction of the signed distance (only to demonstrate the pitfall).
+    """
     A_k = grid.check_set(A_k, "A_k")
     tau = check_positive_scalar(tau, "tau")
     eps = check_positive_scalar(eps, "eps")
     if fidelity not in FIDELITIES:
         raise ValueError(f"argument 'fidelity' must be one of {FIDELITIES}, got {fidelity!r}")
-    sd = signed_distance(A_k, grid)
+    sd = signed_distance(A_k, grid, half_cell=half_cell)
     sdf = np.clip(sd, -1e300, 1e300)  # an empty / full A_k has sd = ±inf: every cell then pays a huge price
     if fidelity == "idealized":
         f = sdf / tau
@@ -142,7 +146,7 @@ def _solve_lp(f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, grid: G
 
 
 def perimeter_step(A_k: Any, tau: float, eps: float, grid: Grid, variant: Any = "S", fidelity: str = "idealized",
-                   selection: str = "min", solver: str = "maxflow") -> StepResult:
+                   selection: str = "min", solver: str = "maxflow", half_cell: bool = True) -> StepResult:
     r"""One step :math:`A_k \mapsto A_{k+1}` of the minimizing movement (module docstring), solved exactly.
 
     Parameters
@@ -157,9 +161,11 @@ def perimeter_step(A_k: Any, tau: float, eps: float, grid: Grid, variant: Any = 
     selection : {"min", "max"}
         The minimal or maximal minimizer (selection principle; both exist by submodularity).
     solver : {"maxflow", "lp"}
+    half_cell : bool
+        Half-cell correction of the signed distance (default True; see :func:`~maxslope.perimeter.signed_distance`).
     """
     A_k = grid.check_set(A_k, "A_k")
-    f, m0, m1, sd = step_problem(A_k, tau, eps, grid, variant, fidelity)
+    f, m0, m1, sd = step_problem(A_k, tau, eps, grid, variant, fidelity, half_cell)
     if solver == "maxflow":
         A = solve_cut(f, m0, m1, eps, grid, selection)
     elif solver == "lp":
