@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from . import bench_steepest, bench_wasserstein
+from . import bench_perimeter, bench_steepest, bench_wasserstein
 
 
 def main() -> int:
-    rows = bench_steepest.run() + bench_wasserstein.run(large="--quick" not in sys.argv)
+    rows = bench_steepest.run() + bench_perimeter.run() + bench_wasserstein.run(large="--quick" not in sys.argv)
     print("| benchmark | n | time (s) | baseline | baseline time (s) | speed-up |")
     print("|---|---|---|---|---|---|")
     for r in rows:
