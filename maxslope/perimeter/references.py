@@ -85,21 +85,37 @@ def exponential_drift_center(t: np.ndarray | float, c0: np.ndarray, a: np.ndarra
     return np.asarray(c0, dtype=np.float64) - c_per * np.multiply.outer(t, np.asarray(a, dtype=np.float64))  # type: ignore[no-any-return]
 
 
-def front_step_1d(b: float, tau: float, eps: float, rho: Callable[[float], float], variant: str = "S", window: float | None = None) -> float:
-    r"""M14: one step of the 1-D scheme for :math:`A = (-\infty, b)`, the global minimizer of
+def front_step_1d(b: float, tau: float, eps: float, rho: Callable[[float], float], variant: str = "S", window: float | None = None,
+                  fidelity: str = "idealized") -> float:
+    r"""M14 / M16: one step of the 1-D scheme for :math:`A = (-\infty, b)`, the global minimizer over
+    :math:`|b' - b| \le` ``window`` (default 10τ/ε + ε; scan, then bounded refinement) of
 
-    .. math:: F(b') = \mathrm{Per}_\varepsilon((-\infty, b')) + \frac1\tau \int_b^{b'} (x - b)\rho(x)\,dx
-
-    with :math:`\mathrm{Per}^S = \frac1{2\varepsilon}\int_{b'-\varepsilon}^{b'+\varepsilon}\rho`,
-    :math:`\mathrm{Per}^O = \frac1\varepsilon\int_{b'}^{b'+\varepsilon}\rho`, :math:`\mathrm{Per}^F = 2\,\mathrm{Per}^S`,
-    searched over :math:`|b' - b| \le` ``window`` (default 10τ/ε + ε) by a scan and a bounded refinement.
+    * ``fidelity="idealized"`` (§2.3): :math:`F(b') = \mathrm{Per}_\varepsilon((-\infty, b')) + \frac1\tau
+      \int_b^{b'} (x - b)\rho\,dx` with :math:`\mathrm{Per}^S = \frac1{2\varepsilon}\int_{b'-\varepsilon}^{b'+\varepsilon}
+      \rho`, :math:`\mathrm{Per}^O = \frac1\varepsilon\int_{b'}^{b'+\varepsilon}\rho`, :math:`\mathrm{Per}^F = 2\,\mathrm{Per}^S`;
+    * ``fidelity="relabeled"`` (§2.2, the literal adversarial-training step): :math:`\frac1\tau\int_b^{b'}
+      T_{\tau/\varepsilon}(x - b)\rho\,dx + \frac1\varepsilon[\int_{b'}^{b'+\varepsilon}(1-\eta)\rho +
+      \int_{b'-\varepsilon}^{b'}\eta\rho]`, :math:`\eta = \mathrm{clip}(\tfrac12 - \tfrac{\varepsilon}{2\tau}(x - b), 0, 1)`.
     """
+    if fidelity not in ("idealized", "relabeled"):
+        raise ValueError(f"argument 'fidelity' must be 'idealized' or 'relabeled', got {fidelity!r}")
     lo_w, hi_w = {"S": (-1.0, 1.0), "O": (0.0, 1.0), "F": (-1.0, 1.0)}[variant]
     scale = {"S": 1 / (2 * eps), "O": 1 / eps, "F": 1 / eps}[variant]
+    m = tau / eps
+
+    def eta(x: float) -> float:
+        return min(max(0.5 - (x - b) / (2 * m), 0.0), 1.0)
+
+    def integral(f: Callable[[float], float], a: float, c: float) -> float:
+        return quad(f, a, c, epsabs=1e-14, epsrel=1e-13, limit=200)[0]
 
     def F(x: float) -> float:
-        per = scale * quad(rho, x + lo_w * eps, x + hi_w * eps, epsabs=1e-14, epsrel=1e-13)[0]
-        fid = quad(lambda s: (s - b) * rho(s), b, x, epsabs=1e-14, epsrel=1e-13)[0] / tau
+        if fidelity == "idealized":
+            per = scale * integral(rho, x + lo_w * eps, x + hi_w * eps)
+            fid = integral(lambda s: (s - b) * rho(s), b, x) / tau
+        else:
+            per = (integral(lambda s: (1 - eta(s)) * rho(s), x, x + eps) + integral(lambda s: eta(s) * rho(s), x - eps, x)) / eps
+            fid = integral(lambda s: max(-m, min(m, s - b)) * rho(s), b, x) / tau
         return per + fid
 
     w = window if window is not None else 10 * tau / eps + eps
