@@ -96,7 +96,7 @@ def _min_cut(f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, grid: Gr
     try:
         import maxflow
     except ImportError:
-        raise ImportError("the exact perimeter step needs PyMaxflow: pip install 'maxslope[mcf]' (or solver='lp' on small grids)") from None
+        raise ImportError("the exact perimeter step needs PyMaxflow: pip install PyMaxflow (or solver='lp' on small grids)") from None
     n = grid.size
     a0, a1 = m0.ravel() / eps, m1.ravel() / eps
     c = (f * grid.mass).ravel() - a0 + a1  # net unary coefficient of u_i
