@@ -11,7 +11,7 @@ with the fidelity per unit mass
 
 **Solvers.** ``"maxflow"`` builds the exact s–t graph of §4.3 — nodes :math:`u_i` (in A), :math:`z_i` (in the
 dilation), :math:`v_i` (in the erosion), infinite arcs :math:`u_j \to z_i` and :math:`v_i \to u_j` for
-:math:`j \in N(i)` — and solves it with PyMaxflow's Boykov–Kolmogorov max-flow (the ``mcf`` extra). The
+:math:`j \in N(i)` — and solves it with PyMaxflow's Boykov–Kolmogorov max-flow (a core dependency). The
 *minimal* minimizer is the source side reachable in the residual graph; the *maximal* one is the complement of
 the minimal minimizer of the complementary problem (:math:`\mathrm{Per}(B^c; \rho_0, \rho_1) =
 \mathrm{Per}(B; \rho_1, \rho_0)` holds exactly on the grid). ``"lp"`` solves the lifted LP of §4.2 with HiGHS
