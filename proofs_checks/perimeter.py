@@ -305,10 +305,12 @@ def _m12(profile: str, sign: float) -> Evidence:
     h = 0.01
     a = np.array([2.0, 0.0])
     G = Grid((100, 100), h, density=lambda x: np.exp(sign * (x @ a)))
-    R0, tau, K = 0.3, 0.004, 5 if profile == "fast" else 10
+    R0, tau, K = 0.3, 0.004, 5 if profile == "fast" else 6  # R(t_K) ≥ 0.2, well above one-step extinction
     A = G.indicator(lambda x: (x**2).sum(-1) <= R0**2)
     tr = perimeter_flow(A, tau, 3 * h, G, steps=K)
     cells = G.points[tr.sets[-1]]
+    if len(cells) == 0:
+        return Evidence(False, math.inf, 1.5 * h, "the disc vanished before the last step", "")
     centre = cells.mean(0)
     want = ref.exponential_drift_center(tr.times[-1], np.zeros(2), a)
     err = float(np.abs(centre - want).max())
@@ -327,7 +329,7 @@ register(
 
 def _m13(profile: str, sign: float) -> Evidence:
     h, sigma, tau = 0.0075, 0.4, 0.01  # per-step displacement τ|V| ≈ 0.01 > h (no pinning); R ≫ (4/√3)√τ
-    K = 2 if profile == "fast" else 5
+    K = 2 if profile == "fast" else 3  # the growing disc must stay clear of the box edge
     G = _disc_grid(h, 0.6)
     G = Grid(G.shape, h, density=lambda x: np.exp(sign * (x**2).sum(-1) / (2 * sigma**2)))
     ratios, rows = [], []
