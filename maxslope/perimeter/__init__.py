@@ -13,7 +13,7 @@ from .functional import (
     stencil_min,
 )
 from .grid import Grid, ball_offsets, signed_distance
-from .step import StepResult, perimeter_step, solve_cut, step_energy, step_problem
+from .step import StepResult, lp_relaxation, perimeter_step, solve_cut, step_energy, step_problem
 
 __all__ = [
     "C_PER",
@@ -25,6 +25,7 @@ __all__ = [
     "adversarial_risk",
     "ball_offsets",
     "class_masses",
+    "lp_relaxation",
     "nonlocal_perimeter",
     "nonlocal_tv",
     "perimeter_step",

@@ -33,7 +33,7 @@ from .._backend import check_positive_scalar
 from .functional import class_masses, nonlocal_perimeter
 from .grid import Grid, signed_distance
 
-__all__ = ["StepResult", "perimeter_step", "step_problem", "solve_cut", "step_energy"]
+__all__ = ["StepResult", "perimeter_step", "step_problem", "solve_cut", "step_energy", "lp_relaxation"]
 
 FIDELITIES = ("idealized", "relabeled")
 
@@ -120,15 +120,18 @@ def _min_cut(f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, grid: Gr
     return ~np.asarray(g.get_grid_segments(u), dtype=bool).reshape(grid.shape)  # source side = inside
 
 
-def _solve_lp(f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, grid: Grid, selection: str) -> np.ndarray:
+def lp_relaxation(f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, grid: Grid) -> tuple[float, np.ndarray]:
+    r"""The lifted LP of §4.2 over :math:`(u, z, v) \in [0, 1]^{3n}` (HiGHS dual simplex): its value and the optimal u.
+
+    Minimizes :math:`\sum (m^0/\varepsilon)(z - u) + (m^1/\varepsilon)(u - v) + f m u` subject to
+    :math:`z_i \ge u_j \ge v_i` for :math:`j \in N(i)` (and :math:`v_i = 0` where the ball leaves the box).
+    The value omits the constant of the fidelity. For non-negative class masses the constraint matrix is totally
+    unimodular and the relaxation is exact (claim M6).
+    """
     n = grid.size
     i, j = grid.pairs(eps)
     a0, a1 = m0.ravel() / eps, m1.ravel() / eps
-    m = grid.mass.ravel()
-    fm = f.ravel() * m
-    delta = 1e-7 * (float(np.abs(fm).max()) + float(a0.max()) + float(a1.max()) + 1e-300) / max(float(m.sum()), 1e-300)
-    fm = fm + (delta if selection == "min" else -delta) * m
-    cost = np.concatenate([fm - a0 + a1, a0, -a1])  # variables [u, z, v]
+    cost = np.concatenate([f.ravel() * grid.mass.ravel() - a0 + a1, a0, -a1])  # variables [u, z, v]
     E = len(i)
     rows = np.concatenate([np.arange(E), np.arange(E), E + np.arange(E), E + np.arange(E)])
     cols = np.concatenate([j, n + i, 2 * n + i, j])
@@ -139,10 +142,17 @@ def _solve_lp(f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, grid: G
     res = linprog(cost, A_ub=A_ub, b_ub=np.zeros(2 * E), bounds=np.stack([np.zeros(3 * n), ub], 1), method="highs-ds")
     if res.status != 0:
         raise RuntimeError(f"HiGHS failed on the perimeter LP: {res.message}")
-    x = res.x[:n]
+    return float(res.fun), res.x[:n].reshape(grid.shape)
+
+
+def _solve_lp(f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, grid: Grid, selection: str) -> np.ndarray:
+    """The minimal / maximal minimizer from the LP, selected by a ±δ·m perturbation of the fidelity."""
+    scale = float(np.abs(f * grid.mass).max()) + float(m0.max() + m1.max()) / eps + 1e-300
+    delta = 1e-7 * scale / max(float(grid.mass.sum()), 1e-300)
+    _, x = lp_relaxation(f + (delta if selection == "min" else -delta), m0, m1, eps, grid)
     if np.any(np.minimum(np.abs(x), np.abs(1 - x)) > 1e-9):
         raise RuntimeError("the perimeter LP returned a non-binary vertex (total unimodularity violated?)")
-    return (x > 0.5).reshape(grid.shape)
+    return x > 0.5
 
 
 def perimeter_step(A_k: Any, tau: float, eps: float, grid: Grid, variant: Any = "S", fidelity: str = "idealized",
