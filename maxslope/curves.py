@@ -22,9 +22,9 @@ class Trajectory:
     ----------
     times : numpy.ndarray, shape (K+1,)
         Strictly increasing node times (host NumPy float64; they are few).
-    points : array, shape (K+1, *batch, d)
+    points : array, shape ``(K+1, *batch, d)``
         The nodes in the caller's array library. For a batch of start points the batch axes follow the time axis.
-    energies : array, shape (K+1, *batch), optional
+    energies : array, shape ``(K+1, *batch)``, optional
         :math:`E(x^k)` when the producer computed them.
     meta : dict
         What produced the curve: scheme, step size, geometry, selection rule, inner solver and its exactness
@@ -88,7 +88,7 @@ class Trajectory:
 
     # ------------------------------------------------------------------ interpolants
     def interpolate(self, t: Any, kind: str = "linear") -> Any:
-        r"""Evaluate an interpolant at the times ``t`` (host array-like), shape (len(t), *batch, d).
+        r"""Evaluate an interpolant at the times ``t`` (host array-like), shape ``(len(t), *batch, d)``.
 
         ``kind="linear"``: piecewise linear; ``kind="constant"``: :math:`\bar u(t) = x^k` for
         :math:`t \in (t_{k-1}, t_k]`. Times outside :math:`[t_0, t_K]` raise ``ValueError``.
@@ -119,13 +119,13 @@ class Trajectory:
 
     # ------------------------------------------------------------------ metric quantities
     def increments(self, space: MetricSpace) -> Any:
-        """:math:`d(x^{k+1}, x^k)`, shape (K, *batch)."""
+        """:math:`d(x^{k+1}, x^k)`, shape ``(K, *batch)``."""
         if self.n_steps == 0:
             raise ValueError("a trajectory with a single node has no increments")
         return space.distance(self.points[1:, ...], self.points[:-1, ...])
 
     def metric_derivative(self, space: MetricSpace) -> Any:
-        r"""Difference quotients :math:`d(x^{k+1}, x^k)/(t_{k+1} - t_k)`, shape (K, *batch).
+        r"""Difference quotients :math:`d(x^{k+1}, x^k)/(t_{k+1} - t_k)`, shape ``(K, *batch)``.
 
         For the piecewise-linear interpolant in a normed space this is exactly its metric derivative
         :math:`|u'|` on :math:`(t_k, t_{k+1})` (spec §1.1).
@@ -144,7 +144,7 @@ class Trajectory:
         return self._xp.sum(self.increments(space), axis=0)
 
     def energy_values(self, E: Any) -> Any:
-        """:math:`E(x^k)`, shape (K+1, *batch) (computed with ``E`` if the trajectory has none)."""
+        """:math:`E(x^k)`, shape ``(K+1, *batch)`` (computed with ``E`` if the trajectory has none)."""
         if self.energies is not None:
             return self.energies
         return E.value(self.points)

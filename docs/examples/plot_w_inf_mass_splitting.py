@@ -1,4 +1,4 @@
-"""
+r"""
 W_∞ flows: mass splitting and a curve that is too slow
 ======================================================
 
@@ -6,7 +6,7 @@ For the potential energy ℰ(μ) = ∫ −x²/2 dμ on (P(R), W_∞), started at
 μ_t = ½δ_{−t} + ½δ_t is an ∞-curve of maximal slope: mass splits at the critical point (spec §4.7b). Both
 characterizing properties are checked on measures, with the exact W_∞ between time slices:
 
-* W_∞(μ_s, μ_t) ≤ |t − s| (claim C17);
+* :math:`W_\infty(\mu_s, \mu_t) \le |t - s|` (claim C17);
 * ℰ(μ_0) − ℰ(μ_t) = ∫_0^t G(μ_r) dr with G(μ) = ∫|∇E| dμ (claim C18).
 
 The uniform spreading μ_t = Unif[−t, t] also moves at W_∞-speed 1, but it dissipates energy too slowly

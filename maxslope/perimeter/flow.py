@@ -26,7 +26,7 @@ class SetTrajectory:
 
     grid: Grid
     times: np.ndarray
-    sets: np.ndarray  #: (K+1, *shape) bool
+    sets: np.ndarray  #: bool array of shape ``(K+1, *grid.shape)``
     measure: np.ndarray
     perimeter: np.ndarray
     dissipation: np.ndarray

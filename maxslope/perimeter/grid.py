@@ -54,7 +54,7 @@ class Grid:
         self.lower = lo
         axes = [lo[k] + self.h * np.arange(shape[k]) for k in range(self.d)]
         self.axes = axes
-        self.points = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1)  #: (*shape, d) cell centres
+        self.points = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1)  #: cell centres, shape ``(*shape, d)``
         if density is None:
             rho = np.ones(shape)
         elif callable(density):
