@@ -33,7 +33,8 @@ def _fmt(v: float) -> str:
 
 
 def _table(outcomes: list[Any]) -> str:
-    cols = [("id", 4), ("claim", 30), ("test case", 44), ("measured", 10), ("tolerance", 10), ("verdict", 7), ("negative control", 16)]
+    idw = max([4] + [len(o.claim.id) for o in outcomes])
+    cols = [("id", idw), ("claim", 30), ("test case", 44), ("measured", 10), ("tolerance", 10), ("verdict", 7), ("negative control", 16)]
     head = "  ".join(n.ljust(w) for n, w in cols)
     lines = [head, "  ".join("-" * w for _, w in cols)]
     for o in outcomes:
@@ -54,15 +55,33 @@ def _table(outcomes: list[Any]) -> str:
     return "\n".join(lines)
 
 
+def _load(targets: list[str]) -> None:
+    """Import user claim modules: a module name (``pkg.claims``) or a path to a ``.py`` file."""
+    import importlib
+    import runpy
+
+    for t in targets:
+        try:
+            if t.endswith(".py"):
+                runpy.run_path(t, run_name="maxslope_user_claims")
+            else:
+                importlib.import_module(t)
+        except (ImportError, OSError) as exc:
+            raise SystemExit(f"maxslope verify: cannot load {t!r}: {exc}") from None
+
+
 def _select(only: str | None) -> list[Any]:
     from proofs_checks import REGISTRY, SPEC_IDS
+    from proofs_checks.registry import is_user_id
 
+    user = [i for i in REGISTRY if is_user_id(i)]
     if not only:
-        return [REGISTRY[i] for i in SPEC_IDS if i in REGISTRY]
-    ids = [s.strip().upper() for s in only.split(",") if s.strip()]
-    unknown = [i for i in ids if i not in SPEC_IDS]
+        return [REGISTRY[i] for i in SPEC_IDS if i in REGISTRY] + [REGISTRY[i] for i in user]
+    ids = [s.strip() for s in only.split(",") if s.strip()]
+    ids = [i if is_user_id(i) else i.upper() for i in ids]
+    unknown = [i for i in ids if i not in SPEC_IDS and i not in user]
     if unknown:
-        raise SystemExit(f"maxslope verify: unknown claim id(s) {', '.join(unknown)}; ids are C1..C24, M1..M20")
+        raise SystemExit(f"maxslope verify: unknown claim id(s) {', '.join(unknown)}; ids are C1..C24, M1..M20 and user claims U… loaded with --load")
     missing = [i for i in ids if i not in REGISTRY]
     if missing:
         raise SystemExit(f"maxslope verify: claim(s) {', '.join(missing)} are not registered yet")
@@ -72,6 +91,7 @@ def _select(only: str | None) -> list[Any]:
 def _verify(args: argparse.Namespace) -> int:
     from proofs_checks import PENDING_ISSUE, REGISTRY, SPEC_IDS, run_claim
 
+    _load(args.load)
     claims = _select(args.only)
     t0 = time.perf_counter()
     outcomes = []
@@ -137,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     v.add_argument("--profile", choices=["fast", "thorough"], default="fast", help="problem sizes (default: fast)")
     v.add_argument("--json", metavar="FILE", help="write the results as JSON (schema: docs/verify_json_schema.md)")
     v.add_argument("--report", metavar="DIR", help="write a Markdown report with plots to DIR")
+    v.add_argument("--load", action="append", default=[], metavar="MODULE",
+                   help="import a module (name or .py path) that registers user claims 'U…' (repeatable)")
     e = sub.add_parser("experiment", help="reproduce a numerical experiment of the papers")
     esub = e.add_subparsers(dest="experiment")
     tm = esub.add_parser("two-moons", help="IFGSM against the minimizing movement on the two-moons classifiers (spec §3)")

@@ -5,6 +5,6 @@ Importing this package registers every claim module; :data:`REGISTRY` maps a spe
 """
 
 from . import banach, budget, convergence, perimeter, two_moons, wasserstein  # noqa: F401  (registration side effects)
-from .registry import PENDING_ISSUE, REGISTRY, SPEC_IDS, Claim, ClaimOutcome, Evidence, run_claim
+from .registry import PENDING_ISSUE, REGISTRY, SPEC_IDS, Claim, ClaimOutcome, Evidence, le, register, run_claim
 
-__all__ = ["REGISTRY", "SPEC_IDS", "PENDING_ISSUE", "Claim", "ClaimOutcome", "Evidence", "run_claim"]
+__all__ = ["REGISTRY", "SPEC_IDS", "PENDING_ISSUE", "Claim", "ClaimOutcome", "Evidence", "le", "register", "run_claim"]

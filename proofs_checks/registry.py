@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Evidence", "Claim", "ClaimOutcome", "REGISTRY", "register", "le", "run_claim", "SPEC_IDS", "PENDING_ISSUE", "Plot"]
+__all__ = ["Evidence", "Claim", "ClaimOutcome", "REGISTRY", "register", "le", "run_claim", "SPEC_IDS", "PENDING_ISSUE", "Plot", "is_user_id"]
 
 #: every claim id of the two specifications; ids without a registered claim are reported as pending
 SPEC_IDS: list[str] = [f"C{i}" for i in range(1, 25)] + [f"M{i}" for i in range(1, 21)]
@@ -128,14 +128,23 @@ def register(
     negative_description: str,
     source: str = "adversarial_flows.md",
 ) -> Claim:
-    """Add a claim to :data:`REGISTRY` (ids must be unique and come from the specs)."""
+    """Add a claim to :data:`REGISTRY`.
+
+    Ids are unique: a spec id (``C1`` … ``C24``, ``M1`` … ``M20``), or a user claim ``U<name>`` (letters, digits,
+    ``-``/``_``), which ``maxslope verify --load MODULE`` runs after the spec claims.
+    """
     if id in REGISTRY:
         raise ValueError(f"claim {id} registered twice")
-    if id not in SPEC_IDS:
-        raise ValueError(f"claim id {id!r} is not a spec id")
+    if id not in SPEC_IDS and not is_user_id(id):
+        raise ValueError(f"claim id {id!r} is neither a spec id (C1..C24, M1..M20) nor a user id ('U' + name, e.g. 'U1')")
     c = Claim(id, title, statement, hypotheses, section, check, negative, negative_description, source)
     REGISTRY[id] = c
     return c
+
+
+def is_user_id(cid: str) -> bool:
+    """User claim ids: 'U' followed by letters, digits, '-' or '_' (e.g. 'U1', 'U-ede-quartic')."""
+    return len(cid) > 1 and cid[0] == "U" and all(ch.isalnum() or ch in "-_" for ch in cid[1:])
 
 
 def le(measured: float, tolerance: float, test_case: str, details: str = "", plots: list[Plot] | None = None) -> Evidence:

@@ -79,3 +79,22 @@ def test_python_m_proofs_checks_entry_point():
     r = subprocess.run([sys.executable, "-m", "proofs_checks", "--only", "C6"], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert "1/1 claims hold" in r.stdout
+
+
+def test_user_claims_load_and_run(tmp_path, capsys):
+    mod = tmp_path / "my_claims.py"
+    mod.write_text(
+        "from proofs_checks import register, le\n"
+        "register('U-demo', 'demo', 'a ≤ b', '-', '-', lambda pr: le(0.0, 1.0, 'ok'), lambda pr: le(2.0, 1.0, 'bad'), 'too large', source='test')\n"
+    )
+    assert main(["verify", "--load", str(mod), "--only", "U-demo"]) == 0
+    out = capsys.readouterr().out
+    assert "1/1 claims hold" in out and "U-demo" in out
+    with pytest.raises(SystemExit, match="cannot load"):
+        main(["verify", "--load", str(tmp_path / "missing.py")])
+    from proofs_checks import register
+    from proofs_checks.registry import REGISTRY
+
+    with pytest.raises(ValueError, match="user id"):
+        register("Q1", "x", "x", "x", "x", lambda pr: None, lambda pr: None, "x")
+    REGISTRY.pop("U-demo", None)
