@@ -22,6 +22,31 @@ _data = Path(__file__).resolve().parents[2] / "shared" / "data" / "two_moons"
 if _data.is_dir():
     os.environ.setdefault("MAXSLOPE_TWO_MOONS_DATA", str(_data))
 
+
+def _write_claims_page() -> None:
+    """docs/claims.rst from the claim registry (statement, hypotheses, source, negative control), with anchors."""
+    import proofs_checks
+
+    def esc(text: str) -> str:  # the claims are plain text: escape reST markup characters
+        for ch in ("\\", "|", "*", "`", "_"):
+            text = text.replace(ch, "\\" + ch)
+        return text
+
+    lines = ["Claims checked by ``maxslope verify``", "=" * 38, "",
+             "A claim holds when its check passes and its negative control is rejected by the same check.", ""]
+    for cid in proofs_checks.SPEC_IDS:
+        c = proofs_checks.REGISTRY.get(cid)
+        lines += [f".. _claim-{cid}:", "", f"{cid} — {esc(c.title) if c else 'not registered yet'}", "-" * 60, ""]
+        if c is None:
+            lines += [f"Pending: {proofs_checks.PENDING_ISSUE.get(cid, '')}.", ""]
+            continue
+        lines += [f"**Statement.** {esc(c.statement)}", "", f"**Hypotheses.** {esc(c.hypotheses)}", "",
+                  f"**Source.** ``{c.source}`` {esc(c.section)}", "", f"**Negative control.** {esc(c.negative_description)}", ""]
+    Path(__file__).with_name("claims.rst").write_text("\n".join(lines), encoding="utf-8")
+
+
+_write_claims_page()
+
 sphinx_gallery_conf = {
     "examples_dirs": "examples",
     "gallery_dirs": "auto_examples",

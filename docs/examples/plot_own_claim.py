@@ -35,7 +35,7 @@ x0 = np.array([0.7, -0.4])
 
 # %%
 # 2. A scheme: the minimizing movement with a global grid inner solver (there is no closed form for the quartic).
-# The nodes must match the unit-speed flow u_i(t) = sign(x_i)(|x_i| − t)^+ up to the grid spacing.
+# The nodes must match the unit-speed flow :math:`u_i(t) = \mathrm{sign}(x_i)(|x_i| - t)^+` up to the grid spacing.
 traj = minimizing_movement(E, space, x0, tau=0.05, T=0.6, inner=GridInner(n=41, zoom=4))
 exact = np.sign(x0) * np.maximum(np.abs(x0) - traj.times[:, None], 0.0)
 node_err = float(np.abs(traj.points - exact).max())
