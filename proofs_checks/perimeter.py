@@ -37,6 +37,16 @@ def _wavy(x: np.ndarray) -> np.ndarray:
     return 1 + 0.5 * np.sin(3 * x[..., 0]) * np.cos(2 * x[..., 1])
 
 
+def _disc(G: Grid, R: float) -> np.ndarray:
+    """The centred disc of radius R on the grid."""
+    return G.indicator(lambda x: (x**2).sum(-1) <= R**2)
+
+
+def _rho_1d(x: float) -> float:
+    """The 1-D density of M14 / M16, e^{−(x−0.7)²/2}."""
+    return math.exp(-((x - 0.7) ** 2) / 2)
+
+
 # ------------------------------------------------------------------------------------------------ M1, M2, M5
 def _m1(profile: str, swap: bool) -> Evidence:
     rng = np.random.default_rng(1)
@@ -127,7 +137,7 @@ def _m3(profile: str, wrong: bool) -> Evidence:
     n = int(round(0.8 / h))
     G = Grid((n, n), h)
     R, L = 0.25, 0.5
-    disc = G.indicator(lambda x: (x**2).sum(-1) <= R**2)
+    disc = _disc(G, R)
     square = G.indicator(lambda x: np.abs(x).max(-1) <= L / 2)
     L_grid = (np.count_nonzero(square[n // 2]) * h)
     errs = []
@@ -226,11 +236,6 @@ register(
 
 
 # ------------------------------------------------------------------------------------------------ M9, M10, M11
-def _disc(G: Grid, R: float) -> np.ndarray:
-    """The centred disc of radius R on the grid."""
-    return G.indicator(lambda x: (x**2).sum(-1) <= R**2)
-
-
 def _disc_grid(h: float, half: float) -> Grid:
     n = int(round(2 * half / h))
     return Grid((n, n), h)
@@ -241,7 +246,7 @@ def _m9(profile: str, variant: str) -> Evidence:
     G = _disc_grid(h, 0.5)
     errs = []
     for tau in (0.002, 0.005):
-        A = G.indicator(lambda x: (x**2).sum(-1) <= 0.3**2)
+        A = _disc(G, 0.3)
         R = G.area_radius(A)
         got = G.area_radius(perimeter_step(A, tau, 3 * h, G, variant=variant).A)
         errs.append(abs(got - ref.disc_step_radius(R, tau, 1.0)))
@@ -263,8 +268,8 @@ def _m10(profile: str, variant: str) -> Evidence:
     G = _disc_grid(h, 0.3)
     tau = 0.01
     Rc = ref.disc_extinction_radius(tau)
-    vanish = perimeter_step(G.indicator(lambda x: (x**2).sum(-1) <= (0.85 * Rc) ** 2), tau, 3 * h, G, variant=variant).A.sum()
-    survive = perimeter_step(G.indicator(lambda x: (x**2).sum(-1) <= (1.15 * Rc) ** 2), tau, 3 * h, G, variant=variant).A.sum()
+    vanish = perimeter_step(_disc(G, 0.85 * Rc), tau, 3 * h, G, variant=variant).A.sum()
+    survive = perimeter_step(_disc(G, 1.15 * Rc), tau, 3 * h, G, variant=variant).A.sum()
     ok = vanish == 0 and survive > 0
     return Evidence(ok, float(vanish == 0) + float(survive > 0), 2.0,
                     f"discs of radius 0.85 R_c and 1.15 R_c, R_c = (4/√3)√τ = {Rc:.4f}, τ = {tau}, ε = 3h, h = {h}, variant {variant}",
@@ -283,7 +288,7 @@ register(
 def _m11(profile: str, half_cell: bool) -> Evidence:
     h, tau, T = (0.01, 0.005, 0.03) if profile == "fast" else (0.005, 0.0025, 0.03)
     G = _disc_grid(h, 0.5)
-    A = G.indicator(lambda x: (x**2).sum(-1) <= 0.4**2)
+    A = _disc(G, 0.4)
     radii = perimeter_flow(A, tau, 3 * h, G, T=T, half_cell=half_cell).area_radius()
     exact = ref.disc_radius(T, G.area_radius(A))
     rel = abs(radii[-1] / exact - 1)
@@ -307,7 +312,7 @@ def _m12(profile: str, sign: float) -> Evidence:
     a = np.array([2.0, 0.0])
     G = Grid((100, 100), h, density=lambda x: np.exp(sign * (x @ a)))
     R0, tau, K = 0.3, 0.004, 5 if profile == "fast" else 6  # R(t_K) ≥ 0.2, well above one-step extinction
-    A = G.indicator(lambda x: (x**2).sum(-1) <= R0**2)
+    A = _disc(G, R0)
     tr = perimeter_flow(A, tau, 3 * h, G, steps=K)
     cells = G.points[tr.sets[-1]]
     if len(cells) == 0:
@@ -361,14 +366,11 @@ def _m14(profile: str, variant: str) -> Evidence:
     """Order in ε of the 1-D step against the local implicit step (ε → 0): 2 for variant S."""
     from scipy.optimize import brentq
 
-    def rho(x: float) -> float:
-        return math.exp(-((x - 0.7) ** 2) / 2)
-
     tau = 0.01
     # the local implicit step: b/τ = −(log ρ)'(b) = b − 0.7
     b_loc = brentq(lambda b: b / tau - (b - 0.7), -0.1, 0.1)
     epss = [0.08, 0.04, 0.02] if profile == "fast" else [0.08, 0.04, 0.02, 0.01]
-    diffs = [abs(ref.front_step_1d(0.0, tau, e, rho, variant, window=0.05) - b_loc) for e in epss]
+    diffs = [abs(ref.front_step_1d(0.0, tau, e, _rho_1d, variant, window=0.05) - b_loc) for e in epss]
     orders = [math.log2(a / b) for a, b in zip(diffs[:-1], diffs[1:], strict=True)]
     worst = max(abs(o - 2.0) for o in orders)
     return le(worst, 0.15, f"ρ = e^{{−(x−0.7)²/2}}, A₀ = (−∞, 0), τ = {tau}, ε = {epss}, variant {variant}",
@@ -475,12 +477,9 @@ register(
 
 
 def _m16(profile: str, variant: str) -> Evidence:
-    def rho(x: float) -> float:
-        return math.exp(-((x - 0.7) ** 2) / 2)
-
     tau = 0.01
     epss = [0.08, 0.04, 0.02] if profile == "fast" else [0.08, 0.04, 0.02, 0.01, 0.005]
-    diffs = [ref.front_step_1d(0.0, tau, e, rho, "S", 0.05, "relabeled") - ref.front_step_1d(0.0, tau, e, rho, variant, 0.05) for e in epss]
+    diffs = [ref.front_step_1d(0.0, tau, e, _rho_1d, "S", 0.05, "relabeled") - ref.front_step_1d(0.0, tau, e, _rho_1d, variant, 0.05) for e in epss]
     orders = [math.log2(abs(a / b)) for a, b in zip(diffs[:-1], diffs[1:], strict=True)]
     return le(max(abs(o - 2) for o in orders), 0.15,
               f"1-D: ρ = e^{{−(x−0.7)²/2}}, A_k = (−∞, 0), τ = {tau}, ε = {epss}; relabeled step against the idealized step (variant {variant})",

@@ -181,24 +181,40 @@ def check_energy_dissipation(
         raise ValueError(f"argument 'm' must be an even integer >= 2, got {m!r}")
     allowance = check_positive_scalar(allowance, "allowance", allow_zero=True)
     d = _ede_terms(traj, E, space, slope, p, m)
-    R = np.cumsum(d["drop"] - d["integral"], axis=0)  # (K, B)
-    budget = np.cumsum(d["budget"], axis=0).max()
-    scale = float(np.abs(d["energy"]).max() + np.cumsum(np.abs(d["integral"]), axis=0).max())
-    tol = float(budget + _ROUND * scale * (traj.n_steps + 1) + allowance)
+    return ede_verdict(
+        "energy dissipation equality" + ("" if p == math.inf else f" (p={p:g})"),
+        d["t"], d["drop"], d["integral"], d["budget"], d["energy"], allowance, allowance_reason,
+        {"sign": "R <= 0 for any 1-Lipschitz curve"},
+    )
+
+
+def ede_verdict(
+    name: str,
+    t: np.ndarray,
+    drop: np.ndarray,
+    integral: np.ndarray,
+    budget: np.ndarray,
+    energy: np.ndarray,
+    allowance: float = 0.0,
+    allowance_reason: str = "",
+    extra: dict[str, Any] | None = None,
+) -> CheckResult:
+    """The verdict on per-step energy drops and slope integrals (K, B): the cumulative residual
+    :math:`R(t_k)` against the quadrature budget + rounding + ``allowance``; the worst column is reported.
+
+    Shared by the curve check above and the measure-level check of :mod:`maxslope.wasserstein`.
+    """
+    R = np.cumsum(drop - integral, axis=0)  # (K, B)
+    total_budget = np.cumsum(budget, axis=0).max()
+    scale = float(np.abs(energy).max() + np.cumsum(np.abs(integral), axis=0).max())
+    rounding = _ROUND * scale * len(t)
+    tol = float(total_budget + rounding + allowance)
     k, b = np.unravel_index(int(np.argmax(np.abs(R))), R.shape)
     worst = float(np.abs(R).max())
-    reason = f"quadrature budget {budget:.1e} + rounding {_ROUND * scale * (traj.n_steps + 1):.1e}"
+    reason = f"quadrature budget {total_budget:.1e} + rounding {rounding:.1e}"
     if allowance:
         reason += f" + allowance {allowance:.1e}" + (f" ({allowance_reason})" if allowance_reason else "")
-    return CheckResult(
-        "energy dissipation equality" + ("" if p == math.inf else f" (p={p:g})"),
-        worst,
-        tol,
-        reason,
-        worst <= tol,
-        float(d["t"][k + 1]),
-        {"residual": R[:, b], "times": d["t"][1:], "sign": "R <= 0 for any 1-Lipschitz curve"},
-    )
+    return CheckResult(name, worst, tol, reason, worst <= tol, float(t[k + 1]), {"residual": R[:, b], "times": t[1:], **(extra or {})})
 
 
 def check_upper_gradient(

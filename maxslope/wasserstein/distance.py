@@ -183,11 +183,10 @@ def wasserstein(mu: Empirical, nu: Empirical, p: float = math.inf, ground: Lp | 
 def _quantile(mu: Empirical, nu: Empirical, p: float) -> WassersteinResult:
     ox, oy = np.argsort(mu.points[:, 0], kind="stable"), np.argsort(nu.points[:, 0], kind="stable")
     xs, ys = mu.points[ox, 0], nu.points[oy, 0]
-    ka, kb = integer_masses(mu.weights), integer_masses(nu.weights)
-    if ka is not None and kb is not None:
-        L = ka[1] * kb[1] // math.gcd(ka[1], kb[1])
-        A = np.cumsum(ka[0][ox] * (L // ka[1]))
-        B = np.cumsum(kb[0][oy] * (L // kb[1]))
+    joint = _joint_integer_masses(mu, nu, 2**60)
+    if joint is not None:
+        a, b, L = joint
+        A, B = np.cumsum(a[ox]), np.cumsum(b[oy])
         exact = True
     else:  # float masses: levels closer than 1e-13 are merged (rounding of the cumulative sums)
         L = 1
@@ -273,10 +272,9 @@ def _transport_lp(mu: Empirical, nu: Empirical, p: float, g: Lp, method: str) ->
 def _w_inf_flow(mu: Empirical, nu: Empirical, g: Lp) -> WassersteinResult:
     n, m = mu.n, nu.n
     D = distance_matrix(mu.points, nu.points, g)
-    ka, kb = integer_masses(mu.weights), integer_masses(nu.weights)
-    if ka is not None and kb is not None and (L := ka[1] * kb[1] // math.gcd(ka[1], kb[1])) <= MAX_DENOMINATOR:
-        a = ka[0] * (L // ka[1])
-        b = kb[0] * (L // kb[1])
+    joint = _joint_integer_masses(mu, nu, MAX_DENOMINATOR)
+    if joint is not None:
+        a, b, L = joint
         exact = True
     else:
         L = MAX_DENOMINATOR
@@ -315,6 +313,17 @@ def _w_inf_flow(mu: Empirical, nu: Empirical, g: Lp) -> WassersteinResult:
     coup = sp.coo_array((F.data[sel] / L, (F.row[sel], F.col[sel] - n)), shape=(n, m))
     info = {"tests": tests + 1, "candidates": len(cand), "denominator": L}
     return WassersteinResult(float(cand[hi_i]), math.inf, "flow", exact, coup, info)
+
+
+def _joint_integer_masses(mu: Empirical, nu: Empirical, max_denominator: int) -> tuple[np.ndarray, np.ndarray, int] | None:
+    """Integer masses (a, b) of both measures over one common denominator L ≤ ``max_denominator``, or None."""
+    ka, kb = integer_masses(mu.weights), integer_masses(nu.weights)
+    if ka is None or kb is None:
+        return None
+    L = ka[1] * kb[1] // math.gcd(ka[1], kb[1])
+    if L > max_denominator:
+        return None
+    return ka[0] * (L // ka[1]), kb[0] * (L // kb[1]), L
 
 
 def _quantize(w: np.ndarray, L: int) -> np.ndarray:
