@@ -1,4 +1,4 @@
-"""Sessions: tests, thorough, lint, typing, gpu, bench, docs (``nox -l`` lists them)."""
+"""Sessions: tests, thorough, lint, typing, gpu, bench, docs, docs_rendered (``nox -l`` lists them)."""
 
 from __future__ import annotations
 
@@ -27,13 +27,14 @@ def thorough(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     session.install("ruff>=0.5")
-    session.run("ruff", "check", "maxslope", "proofs_checks", "tests", "benchmarks", "docs/examples", "noxfile.py")
+    session.run("ruff", "check", "maxslope", "proofs_checks", "tests", "benchmarks", "docs/examples", "docs/check_rendered.py", "noxfile.py")
 
 
 @nox.session
 def typing(session: nox.Session) -> None:
     session.install("-e", ".", "mypy>=1.10")
     session.run("mypy")
+    session.run("mypy", "docs/check_rendered.py")
 
 
 @nox.session
@@ -56,3 +57,19 @@ def docs(session: nox.Session) -> None:
     """Build the Sphinx documentation with warnings as errors."""
     session.install("-e", ".[docs]")
     session.run("sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html")
+
+
+@nox.session
+def docs_rendered(session: nox.Session) -> None:
+    """Build the docs, then open every page in headless Chromium: figures loaded, formulas typeset, links sound.
+
+    Needs Chromium (Debian's ``chromium``; ``$CHROMIUM`` names another) and npm, which fetches the MathJax that
+    the CDN would serve (the check allows no network). Screenshots land in docs/_build/screenshots.
+    """
+    session.install("-e", ".[docs-check]")
+    session.run("sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html")
+    session.run("npm", "install", "--silent", "--prefix", "docs/_build/npm", "mathjax@4", external=True)
+    session.run(
+        "python", "docs/check_rendered.py", "--html", "docs/_build/html", "--out", "docs/_build/screenshots",
+        "--mirror", "docs/_build/npm/node_modules",
+    )

@@ -9,6 +9,7 @@ from pathlib import Path
 
 project = "maxslope"
 author = "maxslope developers"
+copyright = "2026, maxslope developers"
 extensions = ["sphinx.ext.autodoc", "sphinx.ext.mathjax", "numpydoc", "sphinx_gallery.gen_gallery"]
 numpydoc_show_class_members = False
 numpydoc_validation_checks: set[str] = set()
@@ -54,4 +55,6 @@ sphinx_gallery_conf = {
     "abort_on_example_error": True,
     "download_all_examples": False,
     "remove_config_comments": True,
+    # the execution-times pages load jQuery and DataTables from two CDNs; a reader gains nothing from them
+    "write_computation_times": False,
 }

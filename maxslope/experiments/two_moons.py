@@ -41,6 +41,12 @@ __all__ = [
     "difference_study",
     "DifferenceStudy",
     "get_inner",
+    "format_table",
+    "plot_paths",
+    "plot_differences",
+    "path_figure",
+    "difference_figure",
+    "run_experiment",
     "SPEC_START_POINTS",
 ]
 
@@ -403,14 +409,12 @@ def format_table(studies: list[DifferenceStudy]) -> str:
     return "\n".join(lines)
 
 
-def path_figure(model: MoonsClassifier, out: Path, inner: Any, x0: tuple[float, float] | None = None, eps: float | None = None) -> Path:
+def plot_paths(model: MoonsClassifier, inner: Any, x0: tuple[float, float] | None = None, eps: float | None = None) -> Any:
     """Loss landscape (log scale) with the ε-budget square and both iterate paths for τ ∈ {ε, ε/2, ε/10, 10⁻³}.
 
     Iteration counts {1, 3, 50, 100} as in the paper's notebook; the spec's start point and budget by default.
+    Returns the matplotlib figure (pyplot, so that notebooks and the gallery show it); `path_figure` saves it.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     x0d, epsd = SPEC_START_POINTS[model.activation]
@@ -419,7 +423,8 @@ def path_figure(model: MoonsClassifier, out: Path, inner: Any, x0: tuple[float, 
     y = int(model(x0a)[0] > 0.5)
     loss = AttackLoss(model, y)
     cases = [(eps, 1), (eps / 2, 3), (eps / 10, 50), (1e-3, 100)]
-    fig, axes = plt.subplots(1, 4, figsize=(17, 4.4))
+    fig, axs = plt.subplots(2, 2, figsize=(10, 9.6))
+    axes = axs.ravel()
     w = 1.2 * eps
     g1, g2 = np.linspace(x0a[0, 0] - w, x0a[0, 0] + w, 161), np.linspace(x0a[0, 1] - w, x0a[0, 1] + w, 161)
     G = np.stack(np.meshgrid(g1, g2, indexing="xy"), -1)
@@ -437,18 +442,25 @@ def path_figure(model: MoonsClassifier, out: Path, inner: Any, x0: tuple[float, 
         ax.legend(loc="lower left", fontsize=8)
     fig.suptitle(f"{model.activation.upper()} classifier, x₀ = ({x0a[0, 0]:g}, {x0a[0, 1]:g}), ε = {eps:g}: log₁₀ ℓ, budget square dashed")
     fig.tight_layout()
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"two_moons_paths_{model.activation}.png"
+    return fig
+
+
+def _save(fig: Any, path: Path) -> Path:
+    import matplotlib.pyplot as plt
+
+    path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
 
 
-def difference_figure(studies: list[DifferenceStudy], out: Path) -> Path:
-    """Log–log plot of the mean differences against τ (both metrics, both networks) with a slope-1 guide."""
-    import matplotlib
+def path_figure(model: MoonsClassifier, out: Path, inner: Any, x0: tuple[float, float] | None = None, eps: float | None = None) -> Path:
+    """Save `plot_paths` as ``out/two_moons_paths_<activation>.png`` and return the path."""
+    return _save(plot_paths(model, inner, x0, eps), Path(out) / f"two_moons_paths_{model.activation}.png")
 
-    matplotlib.use("Agg")
+
+def plot_differences(studies: list[DifferenceStudy]) -> Any:
+    """Log–log plot of the mean differences against τ (both metrics, both networks) with a slope-1 guide."""
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6, 4.5))
@@ -457,16 +469,19 @@ def difference_figure(studies: list[DifferenceStudy], out: Path) -> Path:
         ax.loglog(s.taus, s.sup_linf, "s--", color=c, label=f"{s.activation.upper()}: mean sup ℓ∞")
     t = np.asarray(studies[0].taus)
     ax.loglog(t, studies[0].sup_linf[0] * t / t[0], "k:", label="slope 1")
+    ax.set_xticks(t, [f"{v:.3g}" for v in t])
+    ax.xaxis.set_minor_formatter(plt.NullFormatter())
     ax.set_xlabel("τ")
     ax.set_ylabel("mean trajectory difference")
     ax.legend(fontsize=8)
     ax.set_title("IFGSM vs minimizing movement (two moons)")
     fig.tight_layout()
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / "two_moons_differences.png"
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return fig
+
+
+def difference_figure(studies: list[DifferenceStudy], out: Path) -> Path:
+    """Save `plot_differences` as ``out/two_moons_differences.png`` and return the path."""
+    return _save(plot_differences(studies), Path(out) / "two_moons_differences.png")
 
 
 def run_experiment(n_taus: int = 5, samples: int = 20, inner: str = "grid", out: str | Path | None = "two_moons_out",
