@@ -16,6 +16,8 @@ numpydoc_validation_checks: set[str] = set()
 autodoc_typehints = "none"
 exclude_patterns = ["_build", "verify_json_schema.md", "examples/README.txt"]
 html_theme = "alabaster"
+# wide enough for the 110-character code lines of the examples
+html_theme_options = {"page_width": "1240px", "sidebar_width": "230px"}
 suppress_warnings = ["config.cache"]
 
 # the two-moons example reads the authors' reference weights when they sit beside the checkout

@@ -13,7 +13,7 @@ movement is exact at its nodes and satisfies the energy-dissipation equality
 """
 
 # %%
-# 1. An energy: subclass :class:`maxslope.Energy` with a value and a gradient (array-API code, any backend).
+# **Step 1, an energy.** Subclass :class:`maxslope.Energy` with a value and a gradient (array-API code, any backend).
 import numpy as np
 
 import maxslope as ms
@@ -34,7 +34,7 @@ E, space = Quartic(), ms.Lp(np.inf)
 x0 = np.array([0.7, -0.4])
 
 # %%
-# 2. A scheme: the minimizing movement with a global grid inner solver (there is no closed form for the quartic).
+# **Step 2, a scheme.** The minimizing movement with a global grid inner solver (there is no closed form for the quartic).
 # The nodes must match the unit-speed flow :math:`u_i(t) = \mathrm{sign}(x_i)(|x_i| - t)^+` up to the grid spacing.
 traj = minimizing_movement(E, space, x0, tau=0.05, T=0.6, inner=GridInner(n=41, zoom=4))
 exact = np.sign(x0) * np.maximum(np.abs(x0) - traj.times[:, None], 0.0)
@@ -43,7 +43,7 @@ print("max node error:", node_err, "inner spacing:", traj.meta["inner_spacing"])
 assert node_err < 1e-6
 
 # %%
-# 3. A check: the energy-dissipation equality along the piecewise-linear interpolant. The result object says what
+# **Step 3, a check.** The energy-dissipation equality along the piecewise-linear interpolant. The result object says what
 # was measured, against which tolerance and why.
 res = check_energy_dissipation(traj, E, space, allowance=1e-6, allowance_reason="grid inner solver")
 print(res)
@@ -51,7 +51,7 @@ assert res.passed
 
 
 # %%
-# 4. A claim with a negative control. The negative control is an input that violates the claim and that the same
+# **Step 4, a claim with a negative control.** The negative control is an input that violates the claim and that the same
 # check must reject; here the curve run at half speed (the right path, too slow), which dissipates too little.
 def measure(profile: str, speed: float) -> Evidence:
     t = traj.times
@@ -74,7 +74,7 @@ print("holds:", outcome.holds, "| negative control rejected:", outcome.negative_
 assert outcome.holds
 
 # %%
-# 5. In ``maxslope verify``: put the registration into a module (say ``my_claims.py``) and run
+# **Step 5, in** ``maxslope verify``. Put the registration into a module (say ``my_claims.py``) and run
 #
 # .. code-block:: bash
 #
