@@ -1,5 +1,6 @@
 r"""Nonlocal perimeter of adversarial training and its minimizing movements (weighted mean curvature flow)."""
 
+from .cloud import cloud_adversarial_risk, cloud_masses, cloud_perimeter, cloud_risk, disc_cloud_expectation
 from .flow import SetTrajectory, perimeter_flow
 from .functional import (
     C_PER,
@@ -25,6 +26,11 @@ __all__ = [
     "adversarial_risk",
     "ball_offsets",
     "class_masses",
+    "cloud_adversarial_risk",
+    "cloud_masses",
+    "cloud_perimeter",
+    "cloud_risk",
+    "disc_cloud_expectation",
     "lp_relaxation",
     "nonlocal_perimeter",
     "nonlocal_tv",
