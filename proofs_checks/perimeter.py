@@ -620,3 +620,65 @@ register(
     lambda pr: _m19(pr, False), lambda pr: _m19(pr, True),
     "the averaged (integral-type) graph TV in place of the supremal one has another mean", SRC,
 )
+
+
+# ------------------------------------------------------------------------------------------------ M18
+def _hausdorff(P: np.ndarray, Q: np.ndarray) -> float:
+    from scipy.spatial.distance import directed_hausdorff
+
+    return float(max(directed_hausdorff(P, Q)[0], directed_hausdorff(Q, P)[0]))
+
+
+def _m18(profile: str, variant: str) -> Evidence:
+    """Ellipse, ρ ≡ 1: area law A(t) = A₀ − 2πt, shape against front tracking, extinction time, T_min ⊂ T_max."""
+    a, b = 0.45, 0.3
+    A0 = math.pi * a * b
+    t_ext = A0 / (2 * math.pi)  # Gauss–Bonnet: dA/dt = −c_per ∮κ ds = −2π c_per for every simple closed curve
+    cases = [(0.01, 0.005)] if profile == "fast" else [(0.01, 0.005), (0.005, 0.0025)]
+    lines, area_errs, ok = [], [], True
+    for h, tau in cases:
+        eps = 3 * h
+        n = int(round((2 * a + 0.2) / h))
+        G = Grid((n, n), h)
+        E0 = G.indicator(lambda x: (x[..., 0] / a) ** 2 + (x[..., 1] / b) ** 2 <= 1)
+        lo = perimeter_flow(E0, tau, eps, G, T=1.3 * t_ext, variant=variant)
+        hi = perimeter_flow(E0, tau, eps, G, T=1.3 * t_ext, variant=variant, selection="max")
+        nested = all(not np.any(s & ~S) for s, S in zip(lo.sets, hi.sets, strict=False)) and len(lo.sets) <= len(hi.sets)
+        differ = sum(int(np.count_nonzero(s ^ S)) for s, S in zip(lo.sets, hi.sets, strict=False))
+        area = np.array([np.count_nonzero(S) * h * h for S in lo.sets])
+        law = np.maximum(A0 - 2 * math.pi * lo.times, 0.0)
+        k_half = min(int(np.searchsorted(lo.times, 0.5 * t_ext)), len(lo.times) - 1)
+        area_err = float(np.max(np.abs(area[: k_half + 1] - law[: k_half + 1])) / A0)
+        empty = np.flatnonzero(area == 0)
+        t_gone = float(lo.times[empty[0]]) if empty.size else math.inf
+        t_k = float(lo.times[k_half])
+        curve = ref.front_tracking(ref.ellipse_curve(a, b, 200), t_k)[0]
+        dense = ref._resample(curve, 4000)
+        d_h = _hausdorff(G.boundary_points(lo.sets[k_half]), dense) if lo.sets[k_half].any() else math.inf
+        # for scale: the self-similar ellipse of the same area (a wrong reference: curve shortening rounds ellipses)
+        s = math.sqrt(max(A0 - 2 * math.pi * t_k, 1e-12) / A0)
+        d_self = _hausdorff(ref._resample(ref.ellipse_curve(s * a, s * b, 400), 4000), dense)
+        case_ok = nested and area_err <= 0.03 and d_h <= eps and abs(t_gone - t_ext) <= 2 * tau
+        ok = ok and case_ok
+        area_errs.append(area_err)
+        shape = f"{d_h:.4f} = {d_h / h:.1f}h" if math.isfinite(d_h) else "none (the set is empty)"
+        lines.append(f"h = {h}, τ = {tau}: area error {area_err:.4f}·A₀ up to t = {t_k:.4f}; Hausdorff to front tracking "
+                     f"at t = {t_k:.4f}: {shape} (tolerance ε = {eps:g}; the self-similar ellipse is "
+                     f"{d_self:.4f} from it); extinct at {t_gone:.4f} vs {t_ext:.4f} (tolerance 2τ); T_min ⊂ T_max at every "
+                     f"step: {nested} ({differ} cells differ)")
+    return Evidence(ok, max(area_errs), 0.03,
+                    f"ellipse {a} × {b}, ρ ≡ 1, variant {variant} against the c_per = 1 law, ε = 3h, both selections",
+                    "; ".join(lines) + ". Tolerances: area 3% of A₀ (O(τ), the nonlocal O(ε²κ²) and the grid "
+                    "anisotropy of the ε = 3h stencil); the limit is checked at fixed ε/h, where the discrete ball "
+                    "stays slightly anisotropic, so the shape is compared to within ε, not to O(h)")
+
+
+register(
+    "M18", "convergence on non-symmetric data",
+    "From an ellipse the scheme follows the weighted mean curvature flow: the area decreases by 2π c_per t "
+    "(Gauss–Bonnet), the shape follows a front-tracking solution, the set vanishes at A₀/(2π c_per), and the "
+    "minimal scheme stays inside the maximal one.",
+    "ρ ≡ 1; ε, τ, h small with τκ ≳ h (otherwise the grid pins the front)", "§2.4, §3 M18",
+    lambda pr: _m18(pr, "S"), lambda pr: _m18(pr, "F"),
+    "variant F (c_per = 2) measured against the c_per = 1 law", SRC,
+)

@@ -18,9 +18,7 @@ __all__ = ["Evidence", "Claim", "ClaimOutcome", "REGISTRY", "register", "le", "r
 
 #: every claim id of the two specifications; ids without a registered claim are reported as pending
 SPEC_IDS: list[str] = [f"C{i}" for i in range(1, 25)] + [f"M{i}" for i in range(1, 21)]
-PENDING_ISSUE = {
-    **{f"M{i}": "perimeter issue (#6)" for i in (18,)},
-}
+PENDING_ISSUE: dict[str, str] = {}
 
 
 @dataclass

@@ -68,10 +68,14 @@ def test_cli_exit_code_on_failure(monkeypatch):
     assert main(["verify", "--only", "C24"]) == 1
 
 
-def test_cli_usage_errors():
+def test_cli_usage_errors(monkeypatch):
     with pytest.raises(SystemExit, match="unknown claim"):
         main(["verify", "--only", "Z9"])
-    with pytest.raises(SystemExit, match="not registered"):
+    # every spec claim is registered now; a spec id without a claim must still be refused by name
+    from proofs_checks import REGISTRY
+
+    monkeypatch.delitem(REGISTRY, "M19")
+    with pytest.raises(SystemExit, match="M19 are not registered"):
         main(["verify", "--only", "M19"])
 
 

@@ -93,6 +93,27 @@ class Grid:
         r""":math:`\rho(A) = \sum_{i \in A} m_i`."""
         return float(self.mass[A].sum())
 
+    def boundary_points(self, A: Any) -> np.ndarray:
+        """Midpoints of the cell faces between A and its complement (the boundary of the union of A's cells).
+
+        Faces on the box edge count when the cell is in A (everything outside the box is outside every set).
+        Returns an ``(m, d)`` array; Hausdorff distances to a reference curve use it (M18).
+        """
+        A = self.check_set(A)
+        pts = []
+        for k in range(self.d):
+            pad = [(0, 0)] * self.d
+            pad[k] = (1, 1)
+            P = np.pad(A, pad)
+            lo = [slice(None)] * self.d
+            hi = [slice(None)] * self.d
+            lo[k], hi[k] = slice(0, -1), slice(1, None)
+            face = P[tuple(lo)] != P[tuple(hi)]  # faces between index j−1 and j, j = 0..n_k
+            idx = np.argwhere(face).astype(np.float64)
+            idx[:, k] -= 0.5
+            pts.append(self.lower + self.h * idx)
+        return np.concatenate(pts, axis=0)
+
     def area_radius(self, A: np.ndarray) -> float:
         """Radius of the Lebesgue-volume-equivalent ball (h^d · #cells), for disc / ball tests."""
         vol = float(np.count_nonzero(A)) * self.h**self.d

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from scipy.integrate import quad
@@ -23,6 +24,9 @@ __all__ = [
     "gaussian_disc_area",
     "exponential_drift_center",
     "front_step_1d",
+    "ellipse_curve",
+    "polygon_area",
+    "front_tracking",
 ]
 
 
@@ -125,3 +129,92 @@ def front_step_1d(b: float, tau: float, eps: float, rho: Callable[[float], float
     a, c = xs[max(k - 1, 0)], xs[min(k + 1, len(xs) - 1)]
     res = minimize_scalar(F, bounds=(float(a), float(c)), method="bounded", options={"xatol": 1e-13})
     return float(res.x)
+
+
+def ellipse_curve(a: float, b: float, n: int = 400, center: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
+    """n points of the ellipse x²/a² + y²/b² = 1, counter-clockwise, equally spaced in arc length (closed polygon)."""
+    th = np.linspace(0, 2 * np.pi, 20 * n, endpoint=False)
+    P = np.stack([a * np.cos(th), b * np.sin(th)], axis=1)
+    return _resample(P, n) + np.asarray(center, dtype=np.float64)
+
+
+def _resample(P: np.ndarray, n: int) -> np.ndarray:
+    """Resample a closed polygon at n points equally spaced in arc length (periodic cubic spline through the nodes)."""
+    from scipy.interpolate import CubicSpline
+
+    seg = np.linalg.norm(np.diff(np.vstack([P, P[:1]]), axis=0), axis=1)
+    s = np.concatenate([[0.0], np.cumsum(seg)])
+    spline = CubicSpline(s, np.vstack([P, P[:1]]), bc_type="periodic")
+    return spline(np.linspace(0, s[-1], n, endpoint=False))  # type: ignore[no-any-return]
+
+
+def polygon_area(P: np.ndarray) -> float:
+    """Signed area (shoelace; positive for counter-clockwise)."""
+    x, y = P[:, 0], P[:, 1]
+    return 0.5 * float(np.dot(x, np.roll(y, -1)) - np.dot(np.roll(x, -1), y))
+
+
+def front_tracking(P0: np.ndarray, T: float, c_per: float = 1.0, grad_log_rho: Callable[[np.ndarray], np.ndarray] | None = None,
+                   n: int | None = None, cfl: float = 0.2, times: Any = None, min_length: float | None = None) -> list[np.ndarray]:
+    r"""Reference for M18: a closed curve moved by :math:`V = -c_{per}(\kappa + \partial_\nu \log\rho)` (spec §2.4).
+
+    Front tracking: the nodes move by the discrete curvature vector (second difference in arc length, pointing
+    inward, so convex curves shrink) plus the drift :math:`-c_{per}(\nabla\log\rho\cdot\nu)\nu`, explicit Euler with
+    :math:`\Delta t = \mathrm{cfl}\,\Delta s^2 / c_{per}`; after every step the polygon is resampled at equal arc length
+    with a periodic cubic spline (so nodes neither cluster nor tangle; O(Δs²) overall). ``P0`` is counter-clockwise;
+    it starts with ``n`` nodes (default ``len(P0)``) and keeps their initial spacing as it shrinks (at least 16). Returns the curves at ``times``
+    (default ``[T]``); a curve shorter than ``min_length`` (default 1e-3 of the initial length) is extinct and
+    returned empty.
+
+    Hand-written because no maintained Python package tracks a weighted curve-shortening flow; on a circle it
+    reproduces :math:`R(t)^2 = R_0^2 - 2c_{per}t` to about 1e-5 with 200 nodes (see the tests).
+    """
+    P = np.asarray(P0, dtype=np.float64)
+    if P.ndim != 2 or P.shape[1] != 2 or len(P) < 8 or not np.all(np.isfinite(P)):
+        raise ValueError("argument 'P0' must be a finite (n, 2) array with n >= 8 (a closed polygon)")
+    if polygon_area(P) <= 0:
+        raise ValueError("argument 'P0' must be counter-clockwise (positive area)")
+    T = float(T)
+    if not (math.isfinite(T) and T >= 0):
+        raise ValueError(f"argument 'T' must be finite and >= 0, got {T!r}")
+    n = len(P) if n is None else int(n)
+    stops = sorted(float(t) for t in (times if times is not None else [T]))
+    P = _resample(P, n)
+    length0 = float(np.linalg.norm(np.roll(P, -1, axis=0) - P, axis=1).sum())
+    ds0 = length0 / n
+    if min_length is None:
+        min_length = 1e-3 * length0
+    out: list[np.ndarray] = []
+    t = 0.0
+    k = 0
+    while k < len(stops):
+        seg = np.linalg.norm(np.roll(P, -1, axis=0) - P, axis=1)
+        ds = float(seg.mean())
+        if seg.sum() < min_length:  # shrunk to (nearly) a point: extinct
+            out.extend(np.zeros((0, 2)) for _ in stops[k:])
+            break
+        dt = cfl * ds * ds / c_per
+        if t + dt >= stops[k]:
+            dt = stops[k] - t
+        fwd, bwd = np.roll(P, -1, axis=0) - P, P - np.roll(P, 1, axis=0)
+        lf, lb = np.linalg.norm(fwd, axis=1)[:, None], np.linalg.norm(bwd, axis=1)[:, None]
+        kappa_vec = 2 * (fwd / lf - bwd / lb) / (lf + lb)  # = −κν (inward for convex arcs)
+        V = c_per * kappa_vec
+        if grad_log_rho is not None:
+            tan = (fwd / lf + bwd / lb)
+            tan /= np.linalg.norm(tan, axis=1)[:, None]
+            nu = np.stack([tan[:, 1], -tan[:, 0]], axis=1)  # outward for a counter-clockwise curve
+            g = np.asarray(grad_log_rho(P), dtype=np.float64)
+            V = V - c_per * (g * nu).sum(1)[:, None] * nu
+        P = P + dt * V
+        # keep the spacing, not the node count: a shrinking curve drops nodes (at least 16), so Δt does not collapse
+        m = max(16, min(n, math.ceil(float(np.linalg.norm(np.roll(P, -1, axis=0) - P, axis=1).sum()) / ds0)))
+        P = _resample(P, m)
+        t += dt
+        while k < len(stops) and t >= stops[k] - 1e-15:
+            out.append(P.copy())
+            k += 1
+        if polygon_area(P) <= 0:
+            out.extend(np.zeros((0, 2)) for _ in stops[k:])
+            break
+    return out
