@@ -128,7 +128,7 @@ def check_pages(
     chromium: str | None = None,
     mirror: Path | None = None,
     only: list[str] | None = None,
-    timeout_ms: int = 30000,
+    timeout_ms: int = 120000,
 ) -> list[PageReport]:
     """Open each page of the built site ``html`` in headless Chromium and return one report per page.
 
