@@ -33,6 +33,7 @@ import mimetypes
 import os
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,7 @@ class PageReport:
     math: int = 0
     problems: list[str] = field(default_factory=list)
     screenshot: str | None = None
+    seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -182,6 +184,7 @@ def check_pages(
             context.route("**/*", route)
             for rel in pages:
                 rep = PageReport(rel)
+                started = time.perf_counter()
                 page = context.new_page()
                 errors: list[str] = []
 
@@ -244,6 +247,7 @@ def check_pages(
                     page.screenshot(path=str(shot), full_page=False)
                     rep.screenshot = str(shot)
                 page.close()
+                rep.seconds = time.perf_counter() - started
                 reports.append(rep)
             browser.close()
     finally:
@@ -270,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     reports = check_pages(args.html, args.out, args.chromium, args.mirror, args.only)
     width = max(len(r.page) for r in reports)
     for r in reports:
-        print(f"{'ok  ' if r.ok else 'FAIL'} {r.page:<{width}}  {r.images:3d} images  {r.math:4d} formulas")
+        print(f"{'ok  ' if r.ok else 'FAIL'} {r.page:<{width}}  {r.images:3d} images  {r.math:4d} formulas  {r.seconds:5.1f} s")
         for p in r.problems[:10]:
             print(f"       - {p}")
         if len(r.problems) > 10:
