@@ -656,11 +656,11 @@ def _m18(profile: str, variant: str) -> Evidence:
         t_gone = float(lo.times[empty[0]]) if empty.size else math.inf
         t_k = float(lo.times[k_half])
         curve = ref.front_tracking(ref.ellipse_curve(a, b, 200), t_k)[0]
-        dense = ref._resample(curve, 4000)
+        dense = ref.resample_curve(curve, 4000)
         d_h = _hausdorff(G.boundary_points(lo.sets[k_half]), dense) if lo.sets[k_half].any() else math.inf
         # for scale: the self-similar ellipse of the same area (a wrong reference: curve shortening rounds ellipses)
         s = math.sqrt(max(A0 - 2 * math.pi * t_k, 1e-12) / A0)
-        d_self = _hausdorff(ref._resample(ref.ellipse_curve(s * a, s * b, 400), 4000), dense)
+        d_self = _hausdorff(ref.resample_curve(ref.ellipse_curve(s * a, s * b, 400), 4000), dense)
         case_ok = nested and area_err <= 0.03 and d_h <= eps and abs(t_gone - t_ext) <= 2 * tau
         ok = ok and case_ok
         area_errs.append(area_err)

@@ -34,11 +34,9 @@ from scipy.integrate import quad
 from scipy.spatial import cKDTree
 
 from .._backend import check_positive_scalar
-from .functional import VARIANTS
+from .functional import _FACTORS, VARIANTS
 
 __all__ = ["cloud_perimeter", "cloud_masses", "cloud_risk", "cloud_adversarial_risk", "disc_cloud_expectation"]
-
-_FACTORS = {"S": (0.5, 0.5), "O": (1.0, 0.0), "F": (1.0, 1.0)}
 
 
 def _points(points: Any) -> np.ndarray:
@@ -172,12 +170,12 @@ def cloud_adversarial_risk(points: Any, A: Any, labels: Any, eps: float, weights
     y = _membership(labels, n, "labels")
     w = _weights(weights, n)
     eps = check_positive_scalar(eps, "eps")
-    tree = cKDTree(X)
-    lists = tree.query_ball_point(X, r=eps, p=_p(p))
+    p = _p(p)
+    lists = cKDTree(X).query_ball_point(X, r=eps, p=p)
     total = []
     for i, nb in enumerate(lists):
         nb = np.asarray(nb, dtype=np.intp)
-        d = np.linalg.norm(X[nb] - X[i], ord=_p(p), axis=1)
+        d = np.linalg.norm(X[nb] - X[i], ord=p, axis=1)
         nb = nb[d <= eps]  # the closed ball, whatever the tree's rounding
         if np.any(a[nb] != y[i]):
             total.append(w[i])
