@@ -117,6 +117,8 @@ def test_bad_input() -> None:
         cloud_perimeter(X, A[:2], 0.1)
     with pytest.raises(ValueError, match="'A'"):
         cloud_perimeter(X, np.array([0, 2, 1]), 0.1)
+    with pytest.raises(ValueError, match="one-dimensional"):
+        cloud_risk(np.zeros((2, 2)), [1, 0])
     with pytest.raises(ValueError, match="eps"):
         cloud_perimeter(X, A, 0.0)
     with pytest.raises(ValueError, match="eps"):

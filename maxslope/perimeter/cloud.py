@@ -35,6 +35,7 @@ from scipy.spatial import cKDTree
 
 from .._backend import check_positive_scalar
 from .functional import _FACTORS, VARIANTS
+from .grid import as_set
 
 __all__ = ["cloud_perimeter", "cloud_masses", "cloud_risk", "cloud_adversarial_risk", "disc_cloud_expectation"]
 
@@ -51,14 +52,7 @@ def _points(points: Any) -> np.ndarray:
 
 
 def _membership(A: Any, n: int, name: str = "A") -> np.ndarray:
-    a = np.asarray(A)
-    if a.shape != (n,):
-        raise ValueError(f"argument '{name}' must have shape ({n},), one entry per point, got {a.shape}")
-    if a.dtype != bool:
-        if not np.all(np.isin(a, (0, 1))):
-            raise ValueError(f"argument '{name}' must be boolean or 0/1")
-        a = a.astype(bool)
-    return a
+    return as_set(A, (n,), name, "one entry per point, shape")
 
 
 def _weights(weights: Any, n: int, atol: float = 1e-12) -> np.ndarray:
@@ -151,8 +145,10 @@ def cloud_perimeter(points: Any, A: Any, eps: float, variant: Any = "S", weights
 def cloud_risk(A: Any, labels: Any, weights: Any = None) -> float:
     r"""The empirical 0-1 risk :math:`J^n_0(A) = \sum_i w_i |1_A(x_i) - y_i|`."""
     a = np.asarray(A)
-    n = a.shape[0] if a.ndim == 1 else -1
-    a = _membership(A, n)
+    if a.ndim != 1:
+        raise ValueError(f"argument 'A' must be one-dimensional, one entry per point, got shape {a.shape}")
+    n = a.shape[0]
+    a = _membership(a, n)
     y = _membership(labels, n, "labels")
     return math.fsum(_weights(weights, n)[a != y])
 

@@ -80,14 +80,7 @@ class Grid:
         return A
 
     def check_set(self, A: Any, name: str = "A") -> np.ndarray:
-        A = np.asarray(A)
-        if A.shape != self.shape:
-            raise ValueError(f"argument {name!r} must have the grid's shape {self.shape}, got {A.shape}")
-        if A.dtype != bool:
-            if not np.all(np.isin(A, (0, 1))):
-                raise ValueError(f"argument {name!r} must be a boolean (0/1) array")
-            A = A.astype(bool)
-        return A
+        return as_set(A, self.shape, name, "the grid's shape")
 
     def measure(self, A: np.ndarray) -> float:
         r""":math:`\rho(A) = \sum_{i \in A} m_i`."""
@@ -148,6 +141,21 @@ class Grid:
 
     def __repr__(self) -> str:
         return f"Grid(shape={self.shape}, h={self.h:g})"
+
+
+def as_set(A: Any, shape: tuple[int, ...], name: str, what: str) -> np.ndarray:
+    """``A`` as a boolean array of ``shape`` (0/1 entries accepted); a ValueError names the argument otherwise.
+
+    ``what`` describes the shape in the message ("the grid's shape", "one entry per point").
+    """
+    A = np.asarray(A)
+    if A.shape != shape:
+        raise ValueError(f"argument {name!r} must have {what} {shape}, got {A.shape}")
+    if A.dtype != bool:
+        if not np.all(np.isin(A, (0, 1))):
+            raise ValueError(f"argument {name!r} must be a boolean (0/1) array")
+        A = A.astype(bool)
+    return A
 
 
 def ball_offsets(eps: float, h: float, d: int) -> np.ndarray:
