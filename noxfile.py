@@ -1,4 +1,4 @@
-"""Sessions: tests, thorough, lint, typing, gpu, bench, docs, docs_rendered (``nox -l`` lists them)."""
+"""Sessions: tests, peers, thorough, lint, typing, gpu, bench, docs, docs_rendered (``nox -l`` lists them)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,21 @@ def tests(session: nox.Session) -> None:
     """The default suite (Hypothesis profile 'ci'), as CI runs it."""
     session.install("-e", ".[test]")
     session.run("python", "-m", "pytest", "-q", *session.posargs, env={"HYPOTHESIS_PROFILE": "ci"})
+
+
+#: the peer tests' install: torch first (CPU build where one is at hand), then the pinned libraries, torchattacks
+#: without its stale pins (torchvision, requests~=2.25)
+PEERS_TORCH = "torch==2.13.0"
+PEERS_NO_DEPS = "torchattacks==3.5.1"
+
+
+@nox.session
+def peers(session: nox.Session) -> None:
+    """The attack presets against the installed torchattacks, foolbox and ART, iterate by iterate."""
+    session.install(PEERS_TORCH)
+    session.install("-e", ".[test,peers]")
+    session.install("--no-deps", PEERS_NO_DEPS)
+    session.run("python", "-m", "pytest", "-q", "tests/peers", *session.posargs)
 
 
 @nox.session

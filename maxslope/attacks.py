@@ -1,41 +1,64 @@
 r"""Attack presets: FGSM, IFGSM (BIM) and PGD as normalized steepest *ascent* of a loss :math:`\ell` (E = −ℓ).
 
-Each preset is a chain of a direction map (the steepest-set selection of the attack norm), a step, and
-projections (budget ball and data box). The order of the projections and their floating-point form is what
-distinguishes the attack libraries, and ``convention`` reproduces each library's documented code path so that
-its iterates can be reproduced to the last bit in float32 (the arithmetic is done in the input's dtype, with
-Python-float constants that NumPy / CuPy / torch all round to that dtype first):
+Each preset is a chain of a direction map (a selection of the steepest set of the attack norm, or a library's
+normalization), a step, and projections onto the budget ball and the data box. The order of the projections and
+their floating-point form is what distinguishes the attack libraries, and ``convention`` reproduces each library's
+code path, so that its iterates can be reproduced to the last bit in float32. The peer tests
+(``tests/peers/test_attack_libraries.py``) run the installed libraries next to these presets and compare every
+iterate.
+
+Points are the last axis; leading axes are a batch, and every norm is taken over the last axis (flatten images
+to ``(batch, C·H·W)`` first, as the libraries do internally). Iterates keep the dtype of ``x0``.
 
 ``"maxslope"`` (default)
-    The semi-implicit scheme on :math:`S = \bar B_\varepsilon(x_0) \cap [\mathrm{lo}, \mathrm{hi}]^d`: step, then
-    the exact Euclidean projection onto the intersection; for ℓ∞ that is
-    :math:`\mathrm{clip}(x, \max(x_0 - \varepsilon, \mathrm{lo}), \min(x_0 + \varepsilon, \mathrm{hi}))` (spec
-    C21(ii)). ℓ2 / ℓ1 use Dykstra's algorithm for the intersection.
-``"torchattacks"`` (torchattacks 3.5.1, ``FGSM``, ``BIM``, ``PGD``, ``PGDL2``)
-    FGSM: ``clamp(x0 + eps*sign(g), lo, hi)``. IFGSM (``BIM``): step, then ``max(x, max(x0 - eps, lo))``,
-    ``min(·, x0 + eps)``, ``min(·, hi)``. PGD ℓ∞: step, ``delta = clamp(x - x0, -eps, eps)``,
-    ``clamp(x0 + delta, lo, hi)`` (ball then box, :math:`x_0 + \mathrm{clip}(x - x_0)` form). PGD ℓ2: direction
-    ``g / (|g|_2 + 1e-10)``, ``delta *= min(eps/|delta|_2, 1)``, then box. No ℓ1 PGD exists there.
-``"foolbox"`` (foolbox 3.3.4, ``LinfPGD`` / ``L2PGD`` / ``L1PGD``, ``FGSM`` = ``LinfPGD`` with one step and
-    ``rel_stepsize=1``) step, ``x0 + clip(x - x0, -eps, eps)`` (ℓ∞) or ``x0 + (x - x0)*min(1, eps/max(|x - x0|_p,
-    1e-12))`` (ℓ2, ℓ1 — a rescaling, not the Euclidean projection), then the box. Directions ``sign(g)``,
-    ``g * (1/max(|g|_p, 1e-12))``.
-``"art"`` (adversarial-robustness-toolbox 1.x, ``FastGradientMethod`` / ``ProjectedGradientDescentNumpy``)
-    step, **box first** (``clip(x, lo, hi)``), then ``x0 + projection(x - x0)`` with
-    ``sign(v)*min(|v|, eps)`` (ℓ∞) or ``v*min(1, eps/(|v|_p + 1e-7))`` (ℓ2, ℓ1). Directions ``sign(g)``,
-    ``g/(|g|_p + 1e-7)``.
+    The semi-implicit scheme on :math:`S = \bar B_\varepsilon(x_0) \cap [\mathrm{lo}, \mathrm{hi}]^d`: a step
+    along the steepest set of the attack norm, then the exact Euclidean projection onto the intersection. For ℓ∞
+    that is :math:`\mathrm{clip}(x, \max(x_0 - \varepsilon, \mathrm{lo}), \min(x_0 + \varepsilon, \mathrm{hi}))`
+    (claim C21(ii)); ℓ2 and ℓ1 use Dykstra's algorithm for the intersection. The ℓ1 direction is the one-hot
+    vertex at the first largest :math:`|g_i|` (greedy coordinate ascent).
+``"torchattacks"`` (reproduces torchattacks 3.5.1: ``FGSM``, ``BIM``, ``PGD``, ``PGDL2``)
+    FGSM: ``clamp(x0 + eps*sign(g), lo, hi)``. BIM: step, then ``max(x, max(x0 - eps, lo))``, ``min(·, x0 + eps)``,
+    ``min(·, hi)``. PGD ℓ∞: step, ``delta = clamp(x - x0, -eps, eps)``, ``clamp(x0 + delta, lo, hi)``. PGD ℓ2:
+    direction ``g / (‖g‖₂ + 1e-10)``, ``delta *= min(eps/‖delta‖₂, 1)``, then the box. Norms are
+    ``torch.norm`` (the ``torch.linalg.vector_norm`` kernel) on torch tensors. torchattacks has no ℓ1 PGD, and
+    always clamps to [0, 1]; ``bounds=None`` is its arithmetic without that clamp.
+``"foolbox"`` (reproduces foolbox 3.3.4: ``LinfPGD``, ``L2PGD``, ``L1PGD``, the ``BasicIterative`` and
+    ``FastGradient`` attacks, which share one loop) step, then ``x0 + clip(x - x0, -eps, eps)`` (ℓ∞) or
+    ``x0 + (x - x0)*min(1, eps/max(‖x - x0‖_p, 1e-12))`` (ℓ2, ℓ1: a rescaling, not the Euclidean projection),
+    then the box. Directions ``sign(g)`` and ``g * (1/max(‖g‖_p, 1e-12))``; norms as eagerpy computes them,
+    ``sqrt(sum(v**2))`` and ``sum(|v|)``. The iterates are those of ``Attack.run`` (``__call__`` clips once more).
+``"art"`` (reproduces adversarial-robustness-toolbox 1.18 to 1.20, the NumPy path: ``FastGradientMethod``, and
+    ``BasicIterativeMethod`` / ``ProjectedGradientDescent`` with an estimator that is not a ``PyTorchClassifier``,
+    i.e. ``ProjectedGradientDescentNumpy``) step, **box first** (``clip`` to the float32-rounded
+    ``clip_values``), then ``x0 + projection(x - x0)`` with ``sign(v)*min(|v|, eps)`` (ℓ∞) or the rescaling
+    ``v*min(1, eps/‖v‖_p)`` (ℓ2, ℓ1), the factor and the product in float64 and rounded to the iterate's dtype.
+    Directions ``sign(g)``, ``g/‖g‖₂`` (0 where g = 0) and, for ℓ1, the one-hot vertex at the first
+    ``argmax |g_i|`` times its sign. A float64 gradient on float32 points (a scikit-learn model) is kept: the step
+    and the box are computed in float64 and rounded once, when the iterate is stored, as ART does. FGSM also
+    projects (ART's ``FastGradientMethod`` does). ART ≤ 1.17 added ``1e-7`` to every norm; that behaviour is not
+    kept.
+``"art-pytorch"`` (reproduces ART 1.18 to 1.20, ``ProjectedGradientDescentPyTorch``: ``BasicIterativeMethod`` and
+    ``ProjectedGradientDescent`` with a ``PyTorchClassifier``) as ``"art"``, with the arithmetic of ART's torch
+    code: the ℓ2 direction ``|g| * (1/‖g‖₂) * sign(g)`` (a reciprocal, not a division), norms by
+    ``torch.linalg.norm`` on torch tensors, and the step size rounded to float32. ART's FGSM has no torch path.
 
-Note that the ℓ1 directions of foolbox and ART (``g/|g|_1``) are *not* in the ℓ1 steepest set
-:math:`\mathrm{conv}\{\mathrm{sign}(g_i)e_i : |g_i| = \|g\|_\infty\}`; only ``"maxslope"`` uses greedy coordinate
-ascent for ℓ1. Random starts use NumPy's generator (seeded), so random-start runs are reproducible within
-maxslope but cannot match another library's random numbers.
+Bit-exactness needs the same arithmetic: the same array library as the peer (torch tensors for torchattacks,
+foolbox and ``"art-pytorch"``; NumPy arrays for ``"art"``) and the gradient the peer computes. ℓ∞ has no
+reductions and is bit-exact across libraries. ℓ2 and ℓ1 steps on a NumPy array against a torch peer agree to a
+few float32 rounding errors, because torch's CPU reductions accumulate in another order and width than NumPy's.
+
+A gradient whose dtype differs from ``x0``'s is cast to ``x0``'s dtype first (autograd returns the input's dtype),
+except under the ART conventions, which keep it, as ART does. Random starts use NumPy's generator (seeded), so
+random-start runs are reproducible within maxslope but cannot match another library's random numbers.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
+import array_api_compat
 import numpy as np
 
 from ._backend import as_float_array, check_positive_scalar, from_numpy, namespace
@@ -46,7 +69,9 @@ from .spaces.lp import Lp
 
 __all__ = ["fgsm", "ifgsm", "pgd", "CONVENTIONS"]
 
-CONVENTIONS = ("maxslope", "torchattacks", "foolbox", "art")
+#: the names accepted by ``convention``
+CONVENTIONS = ("maxslope", "torchattacks", "foolbox", "art", "art-pytorch")
+_ART = ("art", "art-pytorch")
 
 
 def _norm(norm: Any) -> float:
@@ -59,86 +84,177 @@ def _norm(norm: Any) -> float:
     raise ValueError(f"argument 'norm' must be inf, 2 or 1, got {norm!r}")
 
 
-def _plain_norm(xp: Any, v: Any, p: float) -> Any:
-    """The libraries' unscaled norms, sqrt(sum(v*v)) and sum(|v|), for bit-level agreement with them."""
+# ------------------------------------------------------------------------------------------ norm kernels
+def _sum_norm(xp: Any, v: Any, p: float) -> Any:
+    """``sqrt(sum(v*v))`` or ``sum(|v|)`` over the last axis, keepdims: NumPy's ``linalg.norm`` and eagerpy's."""
     if p == 2.0:
-        return xp.sqrt(xp.sum(v * v, axis=-1))
-    return xp.sum(xp.abs(v), axis=-1)
+        return xp.sqrt(xp.sum(v * v, axis=-1, keepdims=True))
+    return xp.sum(xp.abs(v), axis=-1, keepdims=True)
+
+
+def _vector_norm(xp: Any, v: Any, p: float) -> Any:
+    """``torch.linalg.vector_norm`` on torch tensors (what ``torch.norm`` and ``torch.linalg.norm`` call: it
+    rounds differently from a sum of squares); :func:`_sum_norm` elsewhere."""
+    if array_api_compat.is_torch_namespace(xp):
+        import torch
+
+        return torch.linalg.vector_norm(v, ord=p, dim=-1, keepdim=True)
+    return _sum_norm(xp, v, p)
+
+
+def _safe(xp: Any, n: Any) -> Any:
+    """``n`` with its zeros replaced by ones, so that a division never warns (the zeros are masked after)."""
+    return xp.where(n != 0, n, xp.ones_like(n))
+
+
+def _one_hot_sign(xp: Any, g: Any) -> Any:
+    """ART's ℓ1 direction: one-hot at the first ``argmax |g_i|``, times ``sign(g)``."""
+    i = xp.argmax(xp.abs(g), axis=-1, keepdims=True)
+    hot = xp.arange(g.shape[-1], device=array_api_compat.device(g)) == i
+    return xp.astype(hot, g.dtype) * xp.sign(g)
+
+
+# ------------------------------------------------------------------------------------------ directions
+def _dir_maxslope(xp: Any, g: Any, p: float) -> Any:
+    return Lp(p).steepest_direction(g)
+
+
+def _dir_torchattacks(xp: Any, g: Any, p: float) -> Any:
+    return g / (_vector_norm(xp, g, p) + 1e-10)
+
+
+def _dir_foolbox(xp: Any, g: Any, p: float) -> Any:
+    n = _sum_norm(xp, g, p)
+    return g * (1 / xp.maximum(n, xp.full_like(n, 1e-12)))  # foolbox multiplies by the reciprocal
+
+
+def _dir_art(xp: Any, g: Any, p: float) -> Any:
+    if p == 1.0:
+        return _one_hot_sign(xp, g)
+    n = _sum_norm(xp, g, p)
+    return xp.abs(g) / xp.where(n != 0, n, xp.full_like(n, math.inf)) * xp.sign(g)
+
+
+def _dir_art_pytorch(xp: Any, g: Any, p: float) -> Any:
+    if p == 1.0:
+        return _one_hot_sign(xp, g)
+    n = _vector_norm(xp, g, p)
+    r = xp.where(n == 0, n, 1 / _safe(xp, n))
+    return xp.abs(g) * r * xp.sign(g)
+
+
+_DIRECTIONS: dict[str, Callable[[Any, Any, float], Any]] = {
+    "maxslope": _dir_maxslope,
+    "torchattacks": _dir_torchattacks,
+    "foolbox": _dir_foolbox,
+    "art": _dir_art,
+    "art-pytorch": _dir_art_pytorch,
+}
 
 
 def _direction(xp: Any, g: Any, p: float, convention: str) -> Any:
     if p == math.inf:
-        return xp.sign(g)
-    n = _plain_norm(xp, g, p)[..., None]
-    if convention == "maxslope":
-        return Lp(p).steepest_direction(g)
-    if convention == "torchattacks":
-        return g / (n + 1e-10)
-    if convention == "foolbox":
-        return g * (1 / xp.maximum(n, xp.full_like(n, 1e-12)))  # foolbox multiplies by the reciprocal
-    return g / (n + 1e-7)  # art
+        return xp.sign(g)  # every library: sign(0) = 0 (ART writes ones * sign(g), the same numbers)
+    return _DIRECTIONS[convention](xp, g, p)
 
 
-def _project(xp: Any, x: Any, x0: Any, eps: float, p: float, bounds: tuple[float, float] | None, convention: str, first: bool) -> Any:
-    lo, hi = bounds if bounds is not None else (-math.inf, math.inf)
-    if convention == "maxslope":
-        if p == math.inf:
-            a = xp.maximum(x0 - eps, xp.full_like(x0, lo)) if bounds is not None else x0 - eps
-            b = xp.minimum(x0 + eps, xp.full_like(x0, hi)) if bounds is not None else x0 + eps
-            return xp.minimum(xp.maximum(x, a), b)
-        space = Lp(p)
-        if bounds is None:
-            return space.project_ball(x, x0, eps)
-        box = Box.from_bounds(xp.full_like(x0, lo), xp.full_like(x0, hi))
-        y, pp, qq = x, xp.zeros_like(x), xp.zeros_like(x)
-        for _ in range(100):  # Dykstra: ball ∩ box
-            z = space.project_ball(y + pp, x0, eps)
-            pp = y + pp - z
-            y = box.project(z + qq)
-            qq = z + qq - y
-        return y
-    if convention == "torchattacks":
-        if p == math.inf:
-            if first:  # BIM
-                a = xp.maximum(x0 - eps, xp.full_like(x0, lo)) if bounds is not None else x0 - eps
-                x = xp.maximum(x, a)
-                x = xp.minimum(x, x0 + eps)
-                return xp.minimum(x, xp.full_like(x, hi)) if bounds is not None else x
-            delta = xp.clip(x - x0, -eps, eps)
-            x = x0 + delta
-        else:
-            delta = x - x0
-            dn = _plain_norm(xp, delta, 2.0)[..., None]
-            with np.errstate(divide="ignore"):
-                factor = eps / dn
-            factor = xp.minimum(factor, xp.ones_like(factor))
-            x = x0 + delta * factor
-        return xp.clip(x, lo, hi) if bounds is not None else x
-    if convention == "foolbox":
-        if p == math.inf:
-            x = x0 + xp.clip(x - x0, -eps, eps)
-        else:
-            v = x - x0
-            n = xp.maximum(_plain_norm(xp, v, p)[..., None], xp.full_like(v[..., :1], 1e-12))
-            x = x0 + v * xp.minimum(xp.ones_like(n), eps / n)
-        return xp.clip(x, lo, hi) if bounds is not None else x
-    # art: box first, then the ball
-    if bounds is not None:
-        x = xp.clip(x, lo, hi)
-    v = x - x0
+# ------------------------------------------------------------------------------------------ projections
+def _clip_box(xp: Any, x: Any, bounds: tuple[float, float] | None) -> Any:
+    return xp.clip(x, bounds[0], bounds[1]) if bounds is not None else x
+
+
+def _proj_maxslope(xp: Any, x: Any, x0: Any, eps: float, p: float, bounds: Any, bim: bool) -> Any:
     if p == math.inf:
-        v = xp.sign(v) * xp.minimum(xp.abs(v), xp.full_like(v, eps))
+        a = xp.maximum(x0 - eps, xp.full_like(x0, bounds[0])) if bounds is not None else x0 - eps
+        b = xp.minimum(x0 + eps, xp.full_like(x0, bounds[1])) if bounds is not None else x0 + eps
+        return xp.minimum(xp.maximum(x, a), b)
+    space = Lp(p)
+    if bounds is None:
+        return space.project_ball(x, x0, eps)
+    box = Box.from_bounds(xp.full_like(x0, bounds[0]), xp.full_like(x0, bounds[1]))
+    y, pp, qq = x, xp.zeros_like(x), xp.zeros_like(x)
+    for _ in range(100):  # Dykstra's algorithm: the projection onto ball ∩ box
+        z = space.project_ball(y + pp, x0, eps)
+        pp = y + pp - z
+        y = box.project(z + qq)
+        qq = z + qq - y
+    return y
+
+
+def _proj_torchattacks(xp: Any, x: Any, x0: Any, eps: float, p: float, bounds: Any, bim: bool) -> Any:
+    if p == math.inf:
+        if bim:  # BIM's max/min form
+            a = xp.maximum(x0 - eps, xp.full_like(x0, bounds[0])) if bounds is not None else x0 - eps
+            x = xp.minimum(xp.maximum(x, a), x0 + eps)
+            return xp.minimum(x, xp.full_like(x, bounds[1])) if bounds is not None else x
+        return _clip_box(xp, x0 + xp.clip(x - x0, -eps, eps), bounds)
+    delta = x - x0
+    n = _vector_norm(xp, delta, 2.0)
+    factor = xp.where(n != 0, eps / _safe(xp, n), xp.full_like(n, math.inf))  # eps/0 = inf in torch
+    factor = xp.minimum(factor, xp.ones_like(factor))
+    return _clip_box(xp, x0 + delta * factor, bounds)
+
+
+def _proj_foolbox(xp: Any, x: Any, x0: Any, eps: float, p: float, bounds: Any, bim: bool) -> Any:
+    if p == math.inf:
+        x = x0 + xp.clip(x - x0, -eps, eps)
     else:
-        n = _plain_norm(xp, v, p)[..., None]
-        v = v * xp.minimum(xp.ones_like(n), eps / (n + 1e-7))
-    return x0 + v
+        v = x - x0
+        n = xp.maximum(_sum_norm(xp, v, p), xp.full_like(v[..., :1], 1e-12))
+        x = x0 + v * xp.minimum(xp.ones_like(n), eps / n)
+    return _clip_box(xp, x, bounds)
 
 
-def _validate(loss: Any, x0: Any, eps: Any, bounds: Any, convention: str) -> tuple[Any, Any, Any, float, tuple[float, float] | None]:
+def _art_projection(norm: Callable[[Any, Any, float], Any]) -> Callable[..., Any]:
+    """ART's ``projection`` (NumPy) or ``_projection`` (torch) of ``x - x0``: the box was applied by the step."""
+
+    def project(xp: Any, x: Any, x0: Any, eps: float, p: float, bounds: Any, bim: bool) -> Any:
+        v = x - x0
+        v64 = xp.astype(v, xp.float64)  # eps is a float64 array in ART, so the factor and product are float64
+        if p == math.inf:
+            r = xp.sign(v64) * xp.minimum(xp.abs(v64), xp.full_like(v64, eps))
+        else:
+            n = xp.astype(norm(xp, v, p), xp.float64)
+            factor = xp.where(n != 0, xp.minimum(xp.ones_like(n), eps / _safe(xp, n)), xp.zeros_like(n))
+            r = v64 * factor
+        return x0 + xp.astype(r, x0.dtype)
+
+    return project
+
+
+_PROJECTIONS: dict[str, Callable[..., Any]] = {
+    "maxslope": _proj_maxslope,
+    "torchattacks": _proj_torchattacks,
+    "foolbox": _proj_foolbox,
+    "art": _art_projection(_sum_norm),
+    "art-pytorch": _art_projection(_vector_norm),
+}
+
+
+def _step(xp: Any, x: Any, g: Any, x0: Any, eps: float, alpha: float, p: float, bounds: Any, convention: str,
+          bim: bool, project: bool = True) -> Any:
+    """One iterate: direction, step, then the convention's box and ball (``project=False``: the box only)."""
+    if convention in _ART:
+        if convention == "art-pytorch":
+            alpha = float(np.float32(alpha))  # ART's torch step: eps_step as a float32 tensor
+        x = _clip_box(xp, x + alpha * _direction(xp, g, p, convention), bounds)
+        x = xp.astype(x, x0.dtype)  # ART stores into its float32 array: the one rounding of a float64 step
+        return _PROJECTIONS[convention](xp, x, x0, eps, p, bounds, bim) if project else x
+    if g.dtype != x0.dtype:
+        g = xp.astype(g, x0.dtype)
+    x = x + alpha * _direction(xp, g, p, convention)
+    return _PROJECTIONS[convention](xp, x, x0, eps, p, bounds, bim) if project else _clip_box(xp, x, bounds)
+
+
+def _validate(loss: Any, x0: Any, eps: Any, bounds: Any, convention: Any) -> tuple[Any, Any, Any, float, tuple[float, float] | None]:
     loss = as_energy(loss, "loss")
     xp = namespace(x0=x0)
     x0 = as_float_array(x0, "x0", xp, min_ndim=1)
+    if x0.shape[-1] < 1 or math.prod(x0.shape) == 0:
+        raise ValueError(f"argument 'x0' must be non-empty, got shape {tuple(x0.shape)}")
     eps = check_positive_scalar(eps, "eps")
+    if not isinstance(convention, str):
+        raise TypeError(f"argument 'convention' must be a string, one of {CONVENTIONS}, got {type(convention).__name__}")
     if convention not in CONVENTIONS:
         raise ValueError(f"argument 'convention' must be one of {CONVENTIONS}, got {convention!r}")
     if bounds is not None:
@@ -146,10 +262,14 @@ def _validate(loss: Any, x0: Any, eps: Any, bounds: Any, convention: str) -> tup
             lo, hi = (float(bounds[0]), float(bounds[1]))
         except (TypeError, ValueError, IndexError):
             raise TypeError("argument 'bounds' must be a pair (lo, hi) or None") from None
+        if len(bounds) != 2:
+            raise TypeError(f"argument 'bounds' must be a pair (lo, hi) or None, got {len(bounds)} values")
         if not (lo < hi) or math.isnan(lo) or math.isnan(hi):
             raise ValueError(f"argument 'bounds' must satisfy lo < hi, got {bounds!r}")
         if bool(xp.any(x0 < lo)) or bool(xp.any(x0 > hi)):
             raise ValueError("argument 'x0' lies outside 'bounds'")
+        if convention in _ART:  # ART keeps clip_values as float32
+            lo, hi = float(np.float32(lo)), float(np.float32(hi))
         bounds = (lo, hi)
     return loss, xp, x0, eps, bounds
 
@@ -157,15 +277,42 @@ def _validate(loss: Any, x0: Any, eps: Any, bounds: Any, convention: str) -> tup
 def fgsm(loss: Any, x0: Any, eps: float, bounds: tuple[float, float] | None = None, convention: str = "maxslope") -> Any:
     r"""Fast gradient sign method: one signed-gradient *ascent* step of size :math:`\varepsilon` on :math:`\ell`.
 
-    :math:`\tilde x = x_0 + \varepsilon\,\mathrm{sign}\nabla\ell(x_0)`, clipped to ``bounds``; this is one
-    semi-implicit step with :math:`\tau = \varepsilon` for :math:`E = -\ell` (spec §1.7).
+    :math:`\tilde x = x_0 + \varepsilon\,\mathrm{sign}\,\nabla\ell(x_0)`, then the convention's box and ball
+    (torchattacks clamps to the box only). This is one semi-implicit step with :math:`\tau = \varepsilon` of
+    the energy :math:`E = -\ell` in :math:`(\mathbb R^d, \|\cdot\|_\infty)`.
+
+    Parameters
+    ----------
+    loss : Energy or object with ``value(x)`` and ``grad(x)``
+        The loss :math:`\ell` to increase, batched over the leading axes of ``x0``.
+    x0 : array, shape (..., d)
+        Clean points (a batch over the leading axes); any array library.
+    eps : float
+        The ℓ∞ budget :math:`\varepsilon > 0`.
+    bounds : (float, float) or None
+        The data box :math:`[\mathrm{lo}, \mathrm{hi}]^d`, or None for no box.
+    convention : str
+        One of :data:`CONVENTIONS` (see the module docstring). ``"art-pytorch"`` is refused: ART's
+        ``FastGradientMethod`` has only the NumPy path (``"art"``).
+
+    Returns
+    -------
+    array, shape of ``x0``
+        The adversarial points, in the library and dtype of ``x0``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import maxslope as ms
+    >>> from maxslope.attacks import fgsm
+    >>> fgsm(ms.Linear(np.array([1.0, -2.0])), np.array([0.5, 0.5]), 0.1, bounds=(0.0, 1.0))
+    array([0.6, 0.4])
     """
     loss, xp, x0, eps, bounds = _validate(loss, x0, eps, bounds, convention)
-    g = loss.grad(x0)
-    x = x0 + eps * xp.sign(g)
-    if convention == "torchattacks":
-        return xp.clip(x, bounds[0], bounds[1]) if bounds is not None else x
-    return _project(xp, x, x0, eps, math.inf, bounds, convention, first=False)
+    if convention == "art-pytorch":
+        raise ValueError("convention='art-pytorch' has no FGSM (ART's FastGradientMethod runs in NumPy); use 'art'")
+    return _step(xp, x0, loss.grad(x0), x0, eps, eps, math.inf, bounds, convention, bim=False,
+                 project=convention != "torchattacks")
 
 
 def ifgsm(
@@ -179,11 +326,46 @@ def ifgsm(
     seed: int | None = None,
     convention: str = "maxslope",
 ) -> Trajectory:
-    r"""Iterative FGSM (BIM, Kurakin et al.): :math:`x^{k+1} = \Pi(x^k + \alpha\,\mathrm{sign}\nabla\ell(x^k))`.
+    r"""Iterative FGSM (BIM, Kurakin et al.): :math:`x^{k+1} = \Pi(x^k + \alpha\,\mathrm{sign}\,\nabla\ell(x^k))`.
 
     With ``convention="maxslope"`` this is exactly the semi-implicit scheme of :math:`E = -\ell` on the budget
-    box (spec C21(ii)); with :math:`K\alpha \le \varepsilon` the projection never acts (spec C21(i)).
-    Returns a :class:`Trajectory` with energies :math:`E = -\ell`.
+    box (claim C21(ii)); with :math:`K\alpha \le \varepsilon` the projection never acts (claim C21(i)).
+
+    Parameters
+    ----------
+    loss : Energy or object with ``value(x)`` and ``grad(x)``
+        The loss :math:`\ell` to increase.
+    x0 : array, shape (..., d)
+        Clean points (a batch over the leading axes).
+    eps : float
+        The ℓ∞ budget :math:`\varepsilon > 0`.
+    alpha : float
+        The step size :math:`\alpha > 0` (the time step τ of the scheme).
+    steps : int
+        The number of iterations :math:`K \ge 0`.
+    bounds : (float, float) or None
+        The data box, or None.
+    random_start : bool
+        Start at a uniform point of the budget ball (seeded by ``seed``), clipped to the box.
+    seed : int or None
+        Seed of the random start.
+    convention : str
+        One of :data:`CONVENTIONS`; torchattacks' ``BIM``, foolbox's ``LinfBasicIterativeAttack``, ART's
+        ``BasicIterativeMethod`` (``"art"``: NumPy estimators, ``"art-pytorch"``: a ``PyTorchClassifier``).
+
+    Returns
+    -------
+    Trajectory
+        The iterates :math:`x^0, \dots, x^K` at times :math:`k\alpha`, with energies :math:`E = -\ell`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import maxslope as ms
+    >>> from maxslope.attacks import ifgsm
+    >>> tr = ifgsm(ms.Linear(np.array([1.0, -2.0])), np.array([0.5, 0.5]), eps=0.1, alpha=0.04, steps=3)
+    >>> tr.final
+    array([0.6, 0.4])
     """
     return _iterate(loss, x0, eps, alpha, steps, math.inf, bounds, random_start, seed, convention, bim=True)
 
@@ -202,8 +384,46 @@ def pgd(
 ) -> Trajectory:
     r"""Projected gradient *ascent* on :math:`\ell` in the ℓ∞, ℓ2 or ℓ1 ball of radius :math:`\varepsilon`.
 
-    The direction is the normalized gradient of the convention (the steepest-set element for ``"maxslope"``),
-    the step :math:`\alpha`, then the convention's projections (see the module docstring).
+    :math:`x^{k+1} = \Pi_{\bar B_\varepsilon(x_0) \cap \text{box}}(x^k + \alpha\, v^k)`, where :math:`v^k` is the
+    convention's normalized gradient (an element of the steepest set :math:`\partial\|\cdot\|_*(\nabla\ell(x^k))`
+    for ``"maxslope"``) and :math:`\Pi` the convention's projections (see the module docstring).
+
+    Parameters
+    ----------
+    loss : Energy or object with ``value(x)`` and ``grad(x)``
+        The loss :math:`\ell` to increase.
+    x0 : array, shape (..., d)
+        Clean points (a batch over the leading axes).
+    eps : float
+        The budget :math:`\varepsilon > 0` in the attack norm.
+    alpha : float
+        The step size :math:`\alpha > 0`.
+    steps : int
+        The number of iterations :math:`K \ge 0`.
+    norm : {inf, 2, 1, "inf", "l2", "l1"}
+        The attack norm.
+    bounds : (float, float) or None
+        The data box, or None.
+    random_start : bool
+        Start at a uniform point of the budget ball (seeded by ``seed``), clipped to the box.
+    seed : int or None
+        Seed of the random start.
+    convention : str
+        One of :data:`CONVENTIONS` (``"torchattacks"`` has no ℓ1 PGD).
+
+    Returns
+    -------
+    Trajectory
+        The iterates at times :math:`k\alpha`, with energies :math:`E = -\ell`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import maxslope as ms
+    >>> from maxslope.attacks import pgd
+    >>> tr = pgd(ms.Linear(np.array([3.0, 4.0])), np.array([0.0, 0.0]), eps=1.0, alpha=2.0, steps=1, norm=2)
+    >>> tr.final
+    array([0.6, 0.8])
     """
     return _iterate(loss, x0, eps, alpha, steps, _norm(norm), bounds, random_start, seed, convention, bim=False)
 
@@ -225,6 +445,8 @@ def _iterate(
     alpha = check_positive_scalar(alpha, "alpha")
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
         raise ValueError(f"argument 'steps' must be a non-negative integer, got {steps!r}")
+    if not isinstance(random_start, bool):
+        raise TypeError(f"argument 'random_start' must be a bool, got {type(random_start).__name__}")
     if convention == "torchattacks" and p == 1.0:
         raise ValueError("convention='torchattacks' has no l1 PGD; use 'foolbox', 'art' or 'maxslope'")
     x = x0
@@ -237,15 +459,11 @@ def _iterate(
             g = rng.standard_normal(size=shape)
             g /= np.linalg.norm(g, ord=p, axis=-1, keepdims=True)
             delta = g * eps * rng.uniform(size=shape[:-1] + (1,)) ** (1.0 / shape[-1])
-        x = x0 + xp.astype(from_numpy(delta, x0), x0.dtype)
-        if bounds is not None:
-            x = xp.clip(x, bounds[0], bounds[1])
+        x = _clip_box(xp, x0 + xp.astype(from_numpy(delta, x0), x0.dtype), bounds)
     E = Negated(loss)
     pts, ens = [x], [E.value(x)]
     for _ in range(steps):
-        g = loss.grad(x)
-        x = x + alpha * _direction(xp, g, p, convention)
-        x = _project(xp, x, x0, eps, p, bounds, convention, first=bim)
+        x = _step(xp, x, loss.grad(x), x0, eps, alpha, p, bounds, convention, bim)
         pts.append(x)
         ens.append(E.value(x))
     meta = {

@@ -169,11 +169,20 @@ def main(argv: list[str] | None = None) -> int:
     tm.add_argument("--weights", action="append", default=[], metavar="ACT=PATH",
                     help="a torch state dict to use instead of training, e.g. relu=two_moons_ReLU.pt (repeatable)")
     tm.add_argument("--seed", type=int, default=1, help="seed of the start points (default 1)")
+    tm.add_argument("--paths", choices=["notebook", "reduced"], default="notebook",
+                    help="path figures with the notebook's counts and third start point (default), or K = 1, 3, 50, 100")
+    dg = esub.add_parser("digits", help="IFGSM against the exact minimizing movement on scikit-learn's digits (64-D)")
+    dg.add_argument("--taus", type=int, default=7, help="number of step sizes τ = eps·2^-i (default 7)")
+    dg.add_argument("--samples", type=int, default=50, help="test images in the τ study (default 50)")
+    dg.add_argument("--eps", type=float, default=0.1, help="ℓ∞ budget on pixels in [0, 1] (default 0.1)")
+    dg.add_argument("--seed", type=int, default=0, help="seed of the train/test split (default 0)")
     args = parser.parse_args(argv)
     if args.command == "verify":
         return _verify(args)
     if args.command == "experiment" and args.experiment == "two-moons":
         return _two_moons(args)
+    if args.command == "experiment" and args.experiment == "digits":
+        return _digits(args)
     parser.print_help()
     return 2
 
@@ -189,8 +198,19 @@ def _two_moons(args: argparse.Namespace) -> int:
             return 2
         weights[act.lower()] = path
     try:
-        run_experiment(args.taus, args.samples, args.inner, args.out, weights, args.seed)
+        run_experiment(args.taus, args.samples, args.inner, args.out, weights, args.seed, paths=args.paths)
     except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _digits(args: argparse.Namespace) -> int:
+    from .experiments.digits import run_digits
+
+    try:
+        run_digits(args.taus, args.samples, args.eps, args.seed)
+    except (ValueError, ImportError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0

@@ -17,10 +17,12 @@ import tempfile
 from pathlib import Path
 
 from maxslope.experiments.two_moons import (
+    NOTEBOOK_THIRD_START,
     MoonsClassifier,
     difference_figure,
     difference_study,
     format_table,
+    notebook_cases,
     plot_differences,
     plot_paths,
     train_classifier,
@@ -47,13 +49,22 @@ assert all(b < a for a, b in zip(gelu[:-1], gelu[1:], strict=True))
 fig = plot_differences(studies)
 
 # %%
-# Paths at the figure start points of the paper's notebook, τ ∈ {ε, ε/2, ε/10, 10⁻³}: with τ = ε one minimizing
-# step reaches a higher loss than FGSM (claim C21); for small τ the two paths coincide. ReLU network:
+# Paths at the figure start points of the authors' notebook, with the notebook's own step sizes and counts:
+# τ ∈ {ε, ε/2, 0.1ε, 10⁻³} (rounded to 3 decimals) and K = int(T/τ) with T = 1 from the unrounded τ. The list
+# [1, 3, 50, 100] that the notebook defines is never passed; for ReLU (ε = 0.2) ``0.2 * 0.1`` is
+# 0.020000000000000004, so that panel runs 49 steps. ReLU network:
+assert notebook_cases(0.2) == [(0.2, 5), (0.1, 10), (0.02, 49), (0.001, 1000)]
+assert notebook_cases(0.25) == [(0.25, 4), (0.125, 8), (0.025, 40), (0.001, 1000)]  # the notebook's printed output
 fig = plot_paths(models["relu"], inner)
 
 # %%
 # GELU network:
 fig = plot_paths(models["gelu"], inner)
+
+# %%
+# The notebook's third start point, (−0.3214, −0.5019), at τ = 10⁻³ for 1000 steps (GELU network, its ε; the
+# command line draws it for both networks):
+fig = plot_paths(models["gelu"], inner, NOTEBOOK_THIRD_START, cases=[(1e-3, 1000)])
 
 # %%
 # The command line writes the same figures as PNG files (``maxslope experiment two-moons --out DIR``);

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 from scipy.special import erf
 
+from .._backend import check_positive_scalar
 from ..attacks import ifgsm
 from ..energies import Energy, Negated
 from ..schemes import CBOInner, GridInner, minimizing_movement
@@ -48,12 +49,16 @@ __all__ = [
     "difference_figure",
     "run_experiment",
     "SPEC_START_POINTS",
+    "NOTEBOOK_THIRD_START",
+    "notebook_cases",
 ]
 
 ACTIVATIONS = ("relu", "gelu")
 WIDTH = 20
 #: figure start points and budgets of the paper's notebook (spec §3.1)
 SPEC_START_POINTS = {"relu": ((0.1, 0.55), 0.2), "gelu": ((0.45, 0.3), 0.25)}
+#: the third start point of the notebook, run with τ = 10⁻³ for 1000 steps
+NOTEBOOK_THIRD_START = (-0.3214, -0.5019)
 _LINEAR = ("0", "3", "6", "9")
 _BN = ("2", "5", "8")
 
@@ -409,27 +414,86 @@ def format_table(studies: list[DifferenceStudy]) -> str:
     return "\n".join(lines)
 
 
-def plot_paths(model: MoonsClassifier, inner: Any, x0: tuple[float, float] | None = None, eps: float | None = None) -> Any:
-    """Loss landscape (log scale) with the ε-budget square and both iterate paths for τ ∈ {ε, ε/2, ε/10, 10⁻³}.
+def notebook_cases(eps: float, T: float = 1.0) -> list[tuple[float, int]]:
+    r"""The (τ, K) pairs of the figures of the authors' notebook, as its code computes them.
 
-    Iteration counts {1, 3, 50, 100} as in the paper's notebook; the spec's start point and budget by default.
-    Returns the matplotlib figure (pyplot, so that notebooks and the gallery show it); `path_figure` saves it.
+    The notebook (``Flows.ipynb``, cell 9, TimRoith/AdversarialFlows) forms the step sizes
+    :math:`\varepsilon, \varepsilon/2, 0.1\,\varepsilon, 10^{-3}`, runs each rounded to 3 decimals, and takes
+    :math:`K = \lfloor T/\tau \rfloor` with :math:`T = 1` from the *unrounded* τ. The list
+    ``stepsizes = [1, 3, 50, 100]`` that the cell defines is never passed. So for ReLU (ε = 0.2) the counts are
+    [5, 10, 49, 1000]: ``0.2 * 0.1`` is 0.020000000000000004 in floating point and ``int(1/τ)`` is 49. For GELU
+    (ε = 0.25) they are [4, 8, 40, 1000], which the notebook's stored output prints.
+
+    Parameters
+    ----------
+    eps : float
+        The budget ε > 0.
+    T : float
+        The horizon (1 in the notebook).
+
+    Returns
+    -------
+    list of (float, int)
+        The rounded step sizes and their iteration counts.
+
+    Examples
+    --------
+    >>> notebook_cases(0.2)
+    [(0.2, 5), (0.1, 10), (0.02, 49), (0.001, 1000)]
+    """
+    eps = check_positive_scalar(eps, "eps")
+    T = check_positive_scalar(T, "T")
+    return [(round(t, 3), int(T / t)) for t in (eps, eps / 2, eps * 0.1, 1e-3)]
+
+
+def plot_paths(model: MoonsClassifier, inner: Any, x0: tuple[float, float] | None = None, eps: float | None = None,
+               cases: str | list[tuple[float, int]] = "notebook") -> Any:
+    """Loss landscape (log scale) with the ε-budget square and both iterate paths, one panel per (τ, K).
+
+    Parameters
+    ----------
+    model : MoonsClassifier
+        The classifier; the attacked loss is :math:`|h(x) - y|^2` with y the class predicted at ``x0``.
+    inner : inner solver
+        The minimizing movement's inner solver (e.g. ``GridInner(n=41, zoom=3)``).
+    x0, eps : optional
+        Start point and budget; by default the notebook's for this activation (``SPEC_START_POINTS``).
+    cases : "notebook", "reduced" or list of (float, int)
+        ``"notebook"`` (default): :func:`notebook_cases`, the counts the authors' code runs. ``"reduced"``:
+        τ ∈ {ε, ε/2, ε/10, 10⁻³} with K ∈ {1, 3, 50, 100}, the list the notebook defines but does not use (a
+        shorter run, t ≤ 0.1 at τ = 10⁻³). Or explicit pairs, e.g. ``[(1e-3, 1000)]`` for the third start point
+        ``NOTEBOOK_THIRD_START``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (pyplot, so that notebooks and the gallery show it); :func:`path_figure` saves it.
     """
     import matplotlib.pyplot as plt
 
     x0d, epsd = SPEC_START_POINTS[model.activation]
     x0a = np.asarray(x0 if x0 is not None else x0d, dtype=np.float64)[None, :]
-    eps = float(eps if eps is not None else epsd)
+    eps = check_positive_scalar(eps if eps is not None else epsd, "eps")
+    if cases == "notebook":
+        cases = notebook_cases(eps)
+    elif cases == "reduced":
+        cases = [(eps, 1), (eps / 2, 3), (eps / 10, 50), (1e-3, 100)]
+    elif isinstance(cases, str) or not cases:
+        raise ValueError(f"argument 'cases' must be 'notebook', 'reduced' or a non-empty list of (tau, K), got {cases!r}")
     y = int(model(x0a)[0] > 0.5)
     loss = AttackLoss(model, y)
-    cases = [(eps, 1), (eps / 2, 3), (eps / 10, 50), (1e-3, 100)]
-    fig, axs = plt.subplots(2, 2, figsize=(10, 9.6))
+    ncol = min(2, len(cases))
+    nrow = -(-len(cases) // ncol)
+    fig, axs = plt.subplots(nrow, ncol, figsize=(5 * ncol, 4.8 * nrow), squeeze=False)
     axes = axs.ravel()
     w = 1.2 * eps
     g1, g2 = np.linspace(x0a[0, 0] - w, x0a[0, 0] + w, 161), np.linspace(x0a[0, 1] - w, x0a[0, 1] + w, 161)
     G = np.stack(np.meshgrid(g1, g2, indexing="xy"), -1)
     L = np.asarray(loss.value(G.reshape(-1, 2))).reshape(G.shape[:2])
-    for ax, (tau, K) in zip(axes, cases, strict=True):
+    for ax, (tau, K) in zip(axes, cases, strict=False):
+        tau = check_positive_scalar(tau, "cases: tau")
+        if isinstance(K, bool) or not isinstance(K, int) or K < 1:
+            raise ValueError(f"argument 'cases': K must be a positive integer, got {K!r}")
         ax.contourf(g1, g2, np.log10(L + 1e-12), levels=30, cmap="viridis")
         ax.add_patch(plt.Rectangle((x0a[0, 0] - eps, x0a[0, 1] - eps), 2 * eps, 2 * eps, fill=False, ec="white", lw=1.5, ls="--"))
         F = np.asarray(ifgsm(loss, x0a, eps, tau, K).points)[:, 0]
@@ -440,6 +504,8 @@ def plot_paths(model: MoonsClassifier, inner: Any, x0: tuple[float, float] | Non
         ax.set_title(f"τ = {tau:g}, K = {K}")
         ax.set_aspect("equal")
         ax.legend(loc="lower left", fontsize=8)
+    for ax in axes[len(cases):]:
+        ax.set_visible(False)
     fig.suptitle(f"{model.activation.upper()} classifier, x₀ = ({x0a[0, 0]:g}, {x0a[0, 1]:g}), ε = {eps:g}: log₁₀ ℓ, budget square dashed")
     fig.tight_layout()
     return fig
@@ -454,9 +520,11 @@ def _save(fig: Any, path: Path) -> Path:
     return path
 
 
-def path_figure(model: MoonsClassifier, out: Path, inner: Any, x0: tuple[float, float] | None = None, eps: float | None = None) -> Path:
-    """Save `plot_paths` as ``out/two_moons_paths_<activation>.png`` and return the path."""
-    return _save(plot_paths(model, inner, x0, eps), Path(out) / f"two_moons_paths_{model.activation}.png")
+def path_figure(model: MoonsClassifier, out: Path, inner: Any, x0: tuple[float, float] | None = None, eps: float | None = None,
+                cases: str | list[tuple[float, int]] = "notebook", name: str | None = None) -> Path:
+    """Save `plot_paths` as ``out/<name>.png`` (default ``two_moons_paths_<activation>``) and return the path."""
+    name = name or f"two_moons_paths_{model.activation}"
+    return _save(plot_paths(model, inner, x0, eps, cases), Path(out) / f"{name}.png")
 
 
 def plot_differences(studies: list[DifferenceStudy]) -> Any:
@@ -485,8 +553,16 @@ def difference_figure(studies: list[DifferenceStudy], out: Path) -> Path:
 
 
 def run_experiment(n_taus: int = 5, samples: int = 20, inner: str = "grid", out: str | Path | None = "two_moons_out",
-                   weights: dict[str, str] | None = None, seed: int = 1, echo: Any = print) -> list[DifferenceStudy]:
-    """The whole experiment: both classifiers, the difference table, and (with ``out``) the figures."""
+                   weights: dict[str, str] | None = None, seed: int = 1, echo: Any = print,
+                   paths: str = "notebook") -> list[DifferenceStudy]:
+    """The whole experiment: both classifiers, the difference table, and (with ``out``) the figures.
+
+    ``paths="notebook"`` (default) draws the path figures with the notebook's counts (:func:`notebook_cases`) and
+    adds its third start point (τ = 10⁻³, 1000 steps) for each network; ``"reduced"`` uses K ∈ {1, 3, 50, 100}
+    and no third start point (a quick run).
+    """
+    if paths not in ("notebook", "reduced"):
+        raise ValueError(f"argument 'paths' must be 'notebook' or 'reduced', got {paths!r}")
     solver, desc = get_inner(inner)
     weights = weights or {}
     studies = []
@@ -508,6 +584,9 @@ def run_experiment(n_taus: int = 5, samples: int = 20, inner: str = "grid", out:
     echo(format_table(studies))
     if out is not None:
         out = Path(out)
-        paths = [difference_figure(studies, out)] + [path_figure(m, out, solver) for m in models.values()]
-        echo("\nfigures: " + ", ".join(str(p) for p in paths))
+        figs = [difference_figure(studies, out)] + [path_figure(m, out, solver, cases=paths) for m in models.values()]
+        if paths == "notebook":
+            figs += [path_figure(m, out, solver, NOTEBOOK_THIRD_START, cases=[(1e-3, 1000)],
+                                 name=f"two_moons_paths_{m.activation}_third_start") for m in models.values()]
+        echo("\nfigures: " + ", ".join(str(p) for p in figs))
     return studies

@@ -12,12 +12,15 @@ from maxslope import Box, Lp, Negated
 from maxslope.attacks import fgsm
 from maxslope.cli import main
 from maxslope.experiments.two_moons import (
+    NOTEBOOK_THIRD_START,
     AttackLoss,
     MoonsClassifier,
     _train_grads,
     difference_study,
     load_state_dict,
     make_moons,
+    notebook_cases,
+    plot_paths,
     train_classifier,
 )
 from maxslope.schemes import GridInner, minimizing_movement
@@ -180,7 +183,7 @@ def test_spec_difference_table_first_rows() -> None:
 
 
 def test_command(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    assert main(["experiment", "two-moons", "--taus", "2", "--samples", "3", "--out", str(tmp_path)]) == 0
+    assert main(["experiment", "two-moons", "--taus", "2", "--samples", "3", "--out", str(tmp_path), "--paths", "reduced"]) == 0
     out = capsys.readouterr().out
     assert "MMS inner solver: grid" in out and "| 0.1 | 10 |" in out
     for name in ("two_moons_differences.png", "two_moons_paths_relu.png", "two_moons_paths_gelu.png"):
@@ -194,3 +197,29 @@ def test_time_misaligned_comparison_shows_no_trend(own: dict) -> None:
     bad = difference_study(own["gelu"], 3, 4, inner=GridInner(21, 2), time_scale=0.5)
     assert good.sup_linf[-1] < 0.5 * good.sup_linf[0]
     assert bad.sup_linf[-1] > 0.5 * bad.sup_linf[0]
+
+
+def test_notebook_counts() -> None:
+    """The authors' notebook runs K = int(T/τ) from the unrounded τ (its printed GELU output: [4, 8, 40, 1000]);
+    for ReLU 0.2 * 0.1 = 0.020000000000000004 gives 49, not 50."""
+    assert notebook_cases(0.25) == [(0.25, 4), (0.125, 8), (0.025, 40), (0.001, 1000)]
+    assert notebook_cases(0.2) == [(0.2, 5), (0.1, 10), (0.02, 49), (0.001, 1000)]
+    assert notebook_cases(0.2)[2] != (0.02, 50)  # the "ε/10" form would give 50
+    with pytest.raises(ValueError, match="'eps'"):
+        notebook_cases(0.0)
+
+
+def test_path_figures_use_the_notebook_counts(own: dict) -> None:
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    cheap = GridInner(5, 0)  # the counts are what is tested here, not the inner solver
+    titles = [a.get_title() for a in plot_paths(own["relu"], cheap).axes if a.get_visible()]
+    assert titles == ["τ = 0.2, K = 5", "τ = 0.1, K = 10", "τ = 0.02, K = 49", "τ = 0.001, K = 1000"]
+    third = plot_paths(own["gelu"], cheap, NOTEBOOK_THIRD_START, cases=[(1e-3, 1000)])
+    assert [a.get_title() for a in third.axes] == ["τ = 0.001, K = 1000"]
+    reduced = [a.get_title() for a in plot_paths(own["relu"], cheap, cases="reduced").axes]
+    assert reduced == ["τ = 0.2, K = 1", "τ = 0.1, K = 3", "τ = 0.02, K = 50", "τ = 0.001, K = 100"]
+    with pytest.raises(ValueError, match="'cases'"):
+        plot_paths(own["relu"], cheap, cases="paper")

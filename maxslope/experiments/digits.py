@@ -1,0 +1,323 @@
+r"""A worked example on real data: scikit-learn's handwritten digits (8×8 images, 64-D, pixels scaled to [0, 1]).
+
+The classifier is a multinomial logistic regression :math:`z(x) = Wx + b` trained here (L-BFGS on the mean
+cross-entropy plus :math:`\tfrac{\lambda}{2}|W|^2`, seeded split). The attack loss is the margin
+
+.. math:: \ell_y(x) = \max_{j \ne y} z_j(x) - z_y(x),
+
+a maximum of finitely many affine functions. That makes the ℓ∞ minimizing-movement step *exactly* solvable:
+over a box, an affine function is maximized at the sign vertex of its gradient, and the maximum of the pieces
+is the best of the per-piece maximizers (:class:`MaxAffineInner`, a global closed form, no search). So the
+example compares IFGSM (signed gradient ascent, the explicit scheme) with the exact minimizing movement in 64
+dimensions, as τ → 0, and evaluates the distributional adversary of the test set (claim C20) against batch IFGSM
+and an independent per-image maximum. No data box is imposed (pixels may leave [0, 1]); the budget box
+:math:`\bar B_\varepsilon(x_0)` is.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .._backend import as_float_array, check_positive_scalar, namespace
+from ..attacks import ifgsm, pgd
+from ..energies import Energy, Negated
+from ..schemes import minimizing_movement
+from ..schemes.inner import feasible_box
+from ..spaces import Box, Lp
+
+__all__ = [
+    "load_digits_split",
+    "LinearClassifier",
+    "train_linear_classifier",
+    "MarginLoss",
+    "MaxAffineInner",
+    "digits_study",
+    "DigitsStudy",
+    "distributional_comparison",
+    "torchattacks_comparison",
+    "format_digits_table",
+    "run_digits",
+]
+
+
+def load_digits_split(test_fraction: float = 0.3, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """scikit-learn's digits (1797 images, shipped inside scikit-learn), pixels / 16, a seeded train/test split.
+
+    Returns
+    -------
+    X_train, y_train, X_test, y_test : arrays
+        Images as rows of 64 float64 pixels in [0, 1], labels 0–9.
+    """
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError("the digits example needs scikit-learn: pip install 'maxslope[digits]'") from exc
+    if not 0.0 < float(test_fraction) < 1.0:
+        raise ValueError(f"argument 'test_fraction' must lie in (0, 1), got {test_fraction!r}")
+    data = load_digits()
+    X, y = data.data / 16.0, data.target.astype(np.int64)
+    perm = np.random.default_rng(seed).permutation(len(y))
+    n_test = int(round(test_fraction * len(y)))
+    te, tr = perm[:n_test], perm[n_test:]
+    return X[tr], y[tr], X[te], y[te]
+
+
+@dataclass
+class LinearClassifier:
+    """Logits :math:`z(x) = x W^T + b` (``W``: classes × 64)."""
+
+    W: np.ndarray
+    b: np.ndarray
+
+    def logits(self, x: Any) -> Any:
+        xp = namespace(x=x)
+        W, b = xp.asarray(self.W, dtype=x.dtype), xp.asarray(self.b, dtype=x.dtype)
+        return x @ W.T + b
+
+    def accuracy(self, X: np.ndarray, y: np.ndarray) -> float:
+        return float(np.mean(np.argmax(self.logits(X), axis=-1) == y))
+
+
+def train_linear_classifier(X: np.ndarray, y: np.ndarray, lam: float = 1e-3, classes: int = 10) -> LinearClassifier:
+    r"""Multinomial logistic regression by L-BFGS (scipy) on :math:`\frac1n\sum_i \mathrm{CE}(z(x_i), y_i) +
+    \frac\lambda2 |W|_F^2`: a strictly convex problem, so the result does not depend on a seed."""
+    from scipy.optimize import minimize
+
+    X = np.asarray(X, dtype=np.float64)
+    n, d = X.shape
+    Y = np.eye(classes)[y]
+
+    def f(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        W, b = theta[: classes * d].reshape(classes, d), theta[classes * d :]
+        z = X @ W.T + b
+        z = z - z.max(axis=1, keepdims=True)
+        lse = np.log(np.exp(z).sum(axis=1))
+        P = np.exp(z - lse[:, None])
+        loss = float(np.mean(lse - (z * Y).sum(1))) + 0.5 * lam * float(np.sum(W * W))
+        G = (P - Y) / n
+        return loss, np.concatenate([(G.T @ X + lam * W).ravel(), G.sum(0)])
+
+    res = minimize(f, np.zeros(classes * (d + 1)), jac=True, method="L-BFGS-B", options={"maxiter": 2000})
+    theta = res.x
+    return LinearClassifier(theta[: classes * d].reshape(classes, d), theta[classes * d :])
+
+
+class MarginLoss(Energy):
+    r"""The margin :math:`\ell_y(x) = \max_{j\ne y} z_j(x) - z_y(x)` of a linear classifier: convex, piecewise
+    affine. ``grad`` is the gradient of the active piece, :math:`w_{j^*} - w_y` with :math:`j^*` the first
+    maximizing class."""
+
+    smooth = False
+
+    def __init__(self, clf: LinearClassifier, y: int) -> None:
+        self.clf, self.y = clf, int(y)
+        self.dim = clf.W.shape[1]
+        others = [j for j in range(clf.W.shape[0]) if j != self.y]
+        self.A = clf.W[others] - clf.W[self.y]  #: the pieces' gradients a_j
+        self.c = clf.b[others] - clf.b[self.y]  #: and offsets c_j
+
+    def _pieces(self, x: Any, xp: Any) -> Any:
+        return x @ xp.asarray(self.A.T, dtype=x.dtype) + xp.asarray(self.c, dtype=x.dtype)
+
+    def _value(self, x: Any, xp: Any) -> Any:
+        return xp.max(self._pieces(x, xp), axis=-1)
+
+    def _grad(self, x: Any, xp: Any) -> Any:
+        j = xp.argmax(self._pieces(x, xp), axis=-1)
+        return xp.take(xp.asarray(self.A, dtype=x.dtype), xp.reshape(j, (-1,)), axis=0).reshape(x.shape)
+
+
+class MaxAffineInner:
+    r"""Exact ℓ∞ minimizing-movement step of :math:`E = -\max_j (a_j \cdot x + c_j)` (a :class:`MarginLoss`
+    negated): over the box :math:`[l, u] = \bar B_r(x^k) \cap C`, piece j is maximized at the vertex
+    :math:`v_j` with :math:`v_{j,i} = u_i` if :math:`a_{j,i} > 0`, :math:`l_i` if :math:`a_{j,i} < 0`,
+    :math:`x^k_i` otherwise, and the maximum of the pieces at the best :math:`v_j` (first on ties). Global, in
+    closed form, in any dimension; written here because no library solves this max-of-affine box problem."""
+
+    name = "max-affine"
+    guarantee = "global maximizer of the margin over the feasible box (closed form: best per-piece vertex)"
+
+    def __call__(self, E: Energy, space: Lp, xk: Any, radius: float, constraint: Box | None) -> Any:
+        if not isinstance(E, Negated) or not isinstance(E.inner, MarginLoss):
+            raise TypeError("MaxAffineInner solves the step of Negated(MarginLoss(...)) only")
+        if not isinstance(space, Lp) or space.p != math.inf:
+            raise ValueError("MaxAffineInner is for the l-inf geometry only")
+        loss = E.inner
+        lo, hi = feasible_box(space, xk, radius, constraint)
+        lo, hi = np.broadcast_to(np.asarray(lo), xk.shape), np.broadcast_to(np.asarray(hi), xk.shape)
+        A = loss.A  # (J, d)
+        V = np.where(A[None] > 0, hi[:, None, :], np.where(A[None] < 0, lo[:, None, :], np.asarray(xk)[:, None, :]))
+        vals = np.einsum("njd,jd->nj", V, A) + loss.c  # piece j at its own vertex
+        best = np.argmax(vals, axis=1)
+        return V[np.arange(V.shape[0]), best]
+
+
+@dataclass
+class DigitsStudy:
+    """IFGSM against the exact minimizing movement on the digits classifier, per τ, with observed orders."""
+
+    taus: list[float]
+    steps: list[int]
+    sup_linf: list[float]  #: mean over images of max_k ‖x_k^IFGSM − x_k^MMS‖_∞
+    loss_gap: list[float]  #: mean over images of ℓ(x_K^MMS) − ℓ(x_K^IFGSM)
+    samples: int
+    eps: float
+
+    def orders(self) -> list[float]:
+        d = self.sup_linf
+        return [math.log2(a / b) if a > 0 and b > 0 else math.nan for a, b in zip(d[:-1], d[1:], strict=True)]
+
+    def coincide_from(self) -> float | None:
+        """The largest τ from which on every smaller τ of the study gives identical trajectories (None if none)."""
+        k = len(self.sup_linf)
+        while k > 0 and self.sup_linf[k - 1] == 0.0:
+            k -= 1
+        return self.taus[k] if k < len(self.taus) else None
+
+
+def _by_label(x0: np.ndarray, y: np.ndarray, clf: LinearClassifier, run: Any) -> np.ndarray:
+    out = None
+    for lab in np.unique(y):
+        idx = np.flatnonzero(y == lab)
+        P = np.asarray(run(MarginLoss(clf, int(lab)), x0[idx]))
+        if out is None:
+            out = np.empty(P.shape[:-2] + (len(y), P.shape[-1]))
+        out[..., idx, :] = P
+    assert out is not None
+    return out
+
+
+def digits_study(clf: LinearClassifier, X: np.ndarray, y: np.ndarray, n_taus: int = 5, eps: float = 0.1,
+                 T: float | None = None) -> DigitsStudy:
+    r"""IFGSM (step τ) against the exact ℓ∞ minimizing movement (:class:`MaxAffineInner`) on the budget box
+    :math:`\bar B_\varepsilon(x_0)`, for :math:`\tau_i = \varepsilon 2^{-i}` and :math:`K = T/\tau` (default
+    :math:`T = 2\varepsilon`: the free phase and the phase on the budget's faces), from every row of ``X``."""
+    X = as_float_array(X, "X", min_ndim=2)
+    eps = check_positive_scalar(eps, "eps")
+    T = 2 * eps if T is None else check_positive_scalar(T, "T")
+    if not isinstance(n_taus, int) or n_taus < 1:
+        raise ValueError(f"argument 'n_taus' must be a positive integer, got {n_taus!r}")
+    inner = MaxAffineInner()
+    taus, steps, sup, gap = [], [], [], []
+    for i in range(n_taus):
+        tau = eps * 2.0**-i
+        K = int(round(T / tau))
+        F = _by_label(X, y, clf, lambda f, x0, tau=tau, K=K: ifgsm(f, x0, eps, tau, K).points)
+        M = _by_label(X, y, clf, lambda f, x0, tau=tau, K=K: minimizing_movement(
+            Negated(f), Lp(math.inf), x0, tau, steps=K, constraint=Box(x0, eps), inner=inner).points)
+        lF = np.array([float(MarginLoss(clf, int(c)).value(F[-1, n])) for n, c in enumerate(y)])
+        lM = np.array([float(MarginLoss(clf, int(c)).value(M[-1, n])) for n, c in enumerate(y)])
+        taus.append(tau)
+        steps.append(K)
+        sup.append(float(np.mean(np.abs(F - M).max(-1).max(0))))
+        gap.append(float(np.mean(lM - lF)))
+    return DigitsStudy(taus, steps, sup, gap, len(y), eps)
+
+
+def distributional_comparison(clf: LinearClassifier, X: np.ndarray, y: np.ndarray, eps: float = 0.1,
+                              ifgsm_steps: int = 10) -> dict[str, float]:
+    r"""The distributional adversary's value :math:`\sup\{\int\ell\,d\nu : W_\infty(\nu,\mu)\le\varepsilon\}` on
+    the empirical measure of the test set (claim C20, computed by :func:`~maxslope.wasserstein.distributional_adversary`
+    with :class:`MaxAffineInner`), the mean margin after batch IFGSM (``ifgsm_steps`` steps of ε/K; a lower
+    bound), the mean per-image maximum computed independently (enumerating the pieces' vertices of the ε-box),
+    and the clean mean margin."""
+    from ..wasserstein import Empirical, distributional_adversary
+
+    eps = check_positive_scalar(eps, "eps")
+    losses = [MarginLoss(clf, c) for c in range(clf.W.shape[0])]
+    value, _nu = distributional_adversary(losses, Empirical(np.asarray(X, dtype=np.float64)), eps,
+                                          labels=np.asarray(y, dtype=np.int64), inner=MaxAffineInner())
+    F = _by_label(X, y, clf, lambda f, x0: ifgsm(f, x0, eps, eps / ifgsm_steps, ifgsm_steps).final)
+    per_image, clean, batch = [], [], []
+    for n, c in enumerate(y):
+        f = losses[int(c)]
+        # max over the eps-box of max_j (a_j.x + c_j) = max_j (a_j.x0 + c_j + eps*|a_j|_1): independent of the inner
+        per_image.append(float(np.max(f.A @ X[n] + f.c + eps * np.abs(f.A).sum(1))))
+        clean.append(float(f.value(X[n][None])[0]))
+        batch.append(float(f.value(F[n][None])[0]))
+    return {"distributional": value, "per_image_max": float(np.mean(per_image)), "batch_ifgsm": float(np.mean(batch)),
+            "clean": float(np.mean(clean)), "ifgsm_steps": ifgsm_steps}
+
+
+def torchattacks_comparison(clf: LinearClassifier, X: np.ndarray, y: np.ndarray, eps: float = 0.1,
+                            alpha: float = 0.02, steps: int = 10) -> dict[str, Any] | None:
+    """maxslope's ``"torchattacks"`` PGD preset against torchattacks' own ``PGD`` (no random start) on the same
+    network (float32, cross-entropy, the data box [0, 1]), iterate by iterate. Returns None without torch or
+    torchattacks."""
+    try:
+        import torch
+        import torchattacks
+    except ImportError:
+        return None
+    net = torch.nn.Linear(clf.W.shape[1], clf.W.shape[0])
+    with torch.no_grad():
+        net.weight.copy_(torch.from_numpy(clf.W.astype(np.float32)))
+        net.bias.copy_(torch.from_numpy(clf.b.astype(np.float32)))
+    net.eval()
+    x0 = torch.from_numpy(np.asarray(X, dtype=np.float32))
+    labels = torch.from_numpy(np.asarray(y, dtype=np.int64))
+
+    def grad(x: Any) -> Any:
+        x = x.detach().clone().requires_grad_(True)
+        return torch.autograd.grad(torch.nn.CrossEntropyLoss()(net(x), labels), x)[0]
+
+    def value(x: Any) -> Any:
+        with torch.no_grad():
+            return torch.logsumexp(net(x), dim=-1)
+
+    from ..energies import FromCallables
+
+    ours = pgd(FromCallables(value, grad), x0, eps, alpha, steps, bounds=(0.0, 1.0), convention="torchattacks").points
+    exact = 0
+    for k in range(1, steps + 1):
+        ref = torchattacks.PGD(net, eps=eps, alpha=alpha, steps=k, random_start=False)(x0, labels)
+        exact += bool(torch.equal(ours[k], ref))
+    with torch.no_grad():
+        acc = float((net(ours[-1]).argmax(-1) == labels).float().mean())
+    return {"iterates": steps, "bit_exact": exact, "images": int(x0.shape[0]), "robust_accuracy": acc,
+            "torchattacks": torchattacks.__version__}
+
+
+def format_digits_table(study: DigitsStudy) -> str:
+    """The difference table with observed orders."""
+    lines = ["| τ | K | mean sup ℓ∞ difference | order | mean ℓ(MMS) − ℓ(IFGSM) at T |", "|---|---|---|---|---|"]
+    o = study.orders()
+    for i, tau in enumerate(study.taus):
+        order = "" if i == 0 else ("identical" if study.sup_linf[i] == 0 else f"{o[i - 1]:.2f}")
+        lines.append(f"| {tau:g} | {study.steps[i]} | {study.sup_linf[i]:.4g} | {order} | {study.loss_gap[i]:.3g} |")
+    return "\n".join(lines)
+
+
+def run_digits(n_taus: int = 7, samples: int = 50, eps: float = 0.1, seed: int = 0, echo: Any = print) -> dict[str, Any]:
+    """The whole example: train, the τ study on ``samples`` test images, the distributional comparison on the
+    whole test set, and (with torch and torchattacks) the peer comparison. Prints and returns the results."""
+    if not isinstance(samples, int) or samples < 1:
+        raise ValueError(f"argument 'samples' must be a positive integer, got {samples!r}")
+    Xtr, ytr, Xte, yte = load_digits_split(seed=seed)
+    clf = train_linear_classifier(Xtr, ytr)
+    echo(f"digits: {len(ytr)} train / {len(yte)} test images (64 pixels in [0, 1]); multinomial logistic regression, "
+         f"test accuracy {clf.accuracy(Xte, yte):.3f}")
+    study = digits_study(clf, Xte[:samples], yte[:samples], n_taus=n_taus, eps=eps)
+    echo(f"\nIFGSM against the exact l-inf minimizing movement ({MaxAffineInner.guarantee}); margin loss, "
+         f"eps = {eps:g}, T = 2 eps, {samples} test images:\n")
+    echo(format_digits_table(study))
+    tstar = study.coincide_from()
+    if tstar is not None:
+        echo(f"\nfrom tau = {tstar:g} on, IFGSM and the exact minimizing movement give identical iterates on every image: "
+             "each follows the vertex of the margin's active piece")
+    dist = distributional_comparison(clf, Xte, yte, eps)
+    echo(f"\nW_inf distributional adversary on the {len(yte)} test images (eps = {eps:g}), mean margin:")
+    echo(f"  distributional adversary {dist['distributional']:.6f} | per-image maximum {dist['per_image_max']:.6f} | "
+         f"batch IFGSM ({dist['ifgsm_steps']} steps) {dist['batch_ifgsm']:.6f} | clean {dist['clean']:.6f}")
+    peer = torchattacks_comparison(clf, Xte, yte, eps)
+    if peer is None:
+        echo("\ntorch / torchattacks not installed: the peer comparison is skipped")
+    else:
+        echo(f"\ntorchattacks {peer['torchattacks']} PGD against maxslope's 'torchattacks' preset on the same network: "
+             f"{peer['bit_exact']}/{peer['iterates']} iterates bit-exact on {peer['images']} images (float32); "
+             f"robust accuracy {peer['robust_accuracy']:.3f}")
+    return {"classifier": clf, "study": study, "distributional": dist, "peer": peer}
