@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from .._backend import as_float_array, check_positive_scalar, namespace
+from .._backend import as_float_array, check_positive_scalar, check_real_scalar, namespace
 from ..attacks import ifgsm, pgd
 from ..energies import Energy, Negated
 from ..schemes import minimizing_movement
@@ -56,7 +56,7 @@ def load_digits_split(test_fraction: float = 0.3, seed: int = 0) -> tuple[np.nda
         from sklearn.datasets import load_digits
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ImportError("the digits example needs scikit-learn: pip install 'maxslope[digits]'") from exc
-    if not 0.0 < float(test_fraction) < 1.0:
+    if not 0.0 < check_real_scalar(test_fraction, "test_fraction") < 1.0:
         raise ValueError(f"argument 'test_fraction' must lie in (0, 1), got {test_fraction!r}")
     data = load_digits()
     X, y = data.data / 16.0, data.target.astype(np.int64)
@@ -87,7 +87,10 @@ def train_linear_classifier(X: np.ndarray, y: np.ndarray, lam: float = 1e-3, cla
     \frac\lambda2 |W|_F^2`: a strictly convex problem, so the result does not depend on a seed."""
     from scipy.optimize import minimize
 
-    X = np.asarray(X, dtype=np.float64)
+    if not isinstance(classes, int) or isinstance(classes, bool) or classes < 2:
+        raise ValueError(f"argument 'classes' must be an integer >= 2, got {classes!r}")
+    X, y = _labelled(X, y, classes)
+    lam = check_positive_scalar(lam, "lam", allow_zero=True)
     n, d = X.shape
     Y = np.eye(classes)[y]
 
@@ -114,6 +117,10 @@ class MarginLoss(Energy):
     smooth = False
 
     def __init__(self, clf: LinearClassifier, y: int) -> None:
+        if not isinstance(clf, LinearClassifier):
+            raise TypeError(f"argument 'clf' must be a LinearClassifier, got {type(clf).__name__}")
+        if isinstance(y, bool) or not isinstance(y, (int, np.integer)) or not 0 <= int(y) < clf.W.shape[0]:
+            raise ValueError(f"argument 'y' must be a class index in 0..{clf.W.shape[0] - 1}, got {y!r}")
         self.clf, self.y = clf, int(y)
         self.dim = clf.W.shape[1]
         others = [j for j in range(clf.W.shape[0]) if j != self.y]
@@ -179,6 +186,19 @@ class DigitsStudy:
         return self.taus[k] if k < len(self.taus) else None
 
 
+def _labelled(X: Any, y: Any, classes: int) -> tuple[np.ndarray, np.ndarray]:
+    """``X`` as finite float rows of images and ``y`` as integer labels in 0..classes-1, one per row."""
+    X = np.asarray(as_float_array(X, "X", min_ndim=2), dtype=np.float64)
+    y = np.asarray(y)
+    if y.shape != (X.shape[0],) or not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(f"argument 'y' must be integer labels of shape ({X.shape[0]},), got {y.dtype} {y.shape}")
+    if X.shape[0] == 0:
+        raise ValueError("argument 'X' must hold at least one image")
+    if y.min() < 0 or y.max() >= classes:
+        raise ValueError(f"argument 'y' must lie in 0..{classes - 1}")
+    return X, y
+
+
 def _by_label(x0: np.ndarray, y: np.ndarray, clf: LinearClassifier, run: Any) -> np.ndarray:
     out = None
     for lab in np.unique(y):
@@ -196,7 +216,7 @@ def digits_study(clf: LinearClassifier, X: np.ndarray, y: np.ndarray, n_taus: in
     r"""IFGSM (step τ) against the exact ℓ∞ minimizing movement (:class:`MaxAffineInner`) on the budget box
     :math:`\bar B_\varepsilon(x_0)`, for :math:`\tau_i = \varepsilon 2^{-i}` and :math:`K = T/\tau` (default
     :math:`T = 2\varepsilon`: the free phase and the phase on the budget's faces), from every row of ``X``."""
-    X = as_float_array(X, "X", min_ndim=2)
+    X, y = _labelled(X, y, clf.W.shape[0])
     eps = check_positive_scalar(eps, "eps")
     T = 2 * eps if T is None else check_positive_scalar(T, "T")
     if not isinstance(n_taus, int) or n_taus < 1:
@@ -227,7 +247,10 @@ def distributional_comparison(clf: LinearClassifier, X: np.ndarray, y: np.ndarra
     and the clean mean margin."""
     from ..wasserstein import Empirical, distributional_adversary
 
+    X, y = _labelled(X, y, clf.W.shape[0])
     eps = check_positive_scalar(eps, "eps")
+    if isinstance(ifgsm_steps, bool) or not isinstance(ifgsm_steps, int) or ifgsm_steps < 1:
+        raise ValueError(f"argument 'ifgsm_steps' must be a positive integer, got {ifgsm_steps!r}")
     losses = [MarginLoss(clf, c) for c in range(clf.W.shape[0])]
     value, _nu = distributional_adversary(losses, Empirical(np.asarray(X, dtype=np.float64)), eps,
                                           labels=np.asarray(y, dtype=np.int64), inner=MaxAffineInner())
@@ -253,6 +276,7 @@ def torchattacks_comparison(clf: LinearClassifier, X: np.ndarray, y: np.ndarray,
         import torchattacks
     except ImportError:
         return None
+    X, y = _labelled(X, y, clf.W.shape[0])
     net = torch.nn.Linear(clf.W.shape[1], clf.W.shape[0])
     with torch.no_grad():
         net.weight.copy_(torch.from_numpy(clf.W.astype(np.float32)))

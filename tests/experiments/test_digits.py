@@ -91,3 +91,25 @@ def test_command(capsys: pytest.CaptureFixture) -> None:
     out = capsys.readouterr().out
     assert "| 0.1 | 2 |" in out and "distributional adversary" in out
     assert main(["experiment", "digits", "--samples", "0"]) == 2
+
+
+def test_bad_input(data) -> None:
+    clf, Xte, yte = data
+    with pytest.raises(TypeError, match="'test_fraction'"):
+        load_digits_split(test_fraction="x")
+    with pytest.raises(ValueError, match="'test_fraction'"):
+        load_digits_split(test_fraction=1.5)
+    with pytest.raises(ValueError, match="'X'"):
+        train_linear_classifier(np.full((3, 64), np.nan), np.array([0, 1, 2]))
+    with pytest.raises(ValueError, match="'y'"):
+        train_linear_classifier(np.zeros((3, 64)), np.array([0, 1]))
+    with pytest.raises(ValueError, match="'y'"):
+        MarginLoss(clf, 12)
+    with pytest.raises(TypeError, match="'clf'"):
+        MarginLoss("clf", 1)
+    with pytest.raises(ValueError, match="'y'"):
+        digits_study(clf, Xte[:3], yte[:2])
+    with pytest.raises(ValueError, match="'eps'"):
+        distributional_comparison(clf, Xte[:3], yte[:3], eps=-1)
+    with pytest.raises(ValueError, match="'ifgsm_steps'"):
+        distributional_comparison(clf, Xte[:3], yte[:3], ifgsm_steps=0)
