@@ -158,19 +158,26 @@ def _compare(lib, norm, backend, ms_points, lib_iterates, exact: bool):
 CASES = [(b, box, be) for b in (1, 7) for box in (True, False) for be in ("numpy", "torch")]
 
 
+def _setup(batch: int, box: bool, p: float):
+    """Start points, their predicted labels, the budget and step for ``p``, and the data box (or None)."""
+    x0 = _points(batch, box)
+    return (x0, _labels(x0), *BUDGET[p], (0.0, 1.0) if box else None)
+
+
+def _with_start(x0: np.ndarray, x1):
+    """A one-step result as the two iterates (x0, x1), in x1's library."""
+    return torch.stack([torch.from_numpy(x0), x1]) if isinstance(x1, torch.Tensor) else np.stack([x0, x1])
+
+
 # ------------------------------------------------------------------------------------------ torchattacks
 @pytest.mark.parametrize("scheme,p", [("fgsm", math.inf), ("bim", math.inf), ("pgd", math.inf), ("pgd", 2.0)])
 @pytest.mark.parametrize("batch,box,backend", CASES)
 def test_torchattacks(scheme, p, batch, box, backend):
-    x0 = _points(batch, box)
-    y = _labels(x0)
-    eps, alpha = BUDGET[p]
-    bounds = (0.0, 1.0) if box else None
+    x0, y, eps, alpha, bounds = _setup(batch, box, p)
     loss = _torchattacks_loss(y)
     xt, yt = torch.from_numpy(x0).reshape(batch, 1, 1, D), torch.from_numpy(y)
     if scheme == "fgsm":
-        ours = fgsm(loss, _backend(x0, backend), eps, bounds=bounds, convention="torchattacks")
-        ours = ours[None].repeat(2, 1, 1) if backend == "torch" else np.stack([x0, ours])
+        ours = _with_start(x0, fgsm(loss, _backend(x0, backend), eps, bounds=bounds, convention="torchattacks"))
         refs = [torchattacks.FGSM(NET4, eps=eps)(xt, yt).reshape(batch, D).numpy()]
     else:
         if scheme == "bim":
@@ -194,10 +201,7 @@ def test_torchattacks(scheme, p, batch, box, backend):
 @pytest.mark.parametrize("p", [math.inf, 2.0, 1.0])
 @pytest.mark.parametrize("batch,box,backend", CASES)
 def test_foolbox(scheme, p, batch, box, backend):
-    x0 = _points(batch, box)
-    y = _labels(x0)
-    eps, alpha = BUDGET[p]
-    bounds = (0.0, 1.0) if box else None
+    x0, y, eps, alpha, bounds = _setup(batch, box, p)
     fmodel = foolbox.PyTorchModel(NET, bounds=(0.0, 1.0) if box else (-math.inf, math.inf))
     crit = foolbox.criteria.Misclassification(torch.from_numpy(y))
     xt = torch.from_numpy(x0)
@@ -211,8 +215,7 @@ def test_foolbox(scheme, p, batch, box, backend):
     if scheme == "fgm":  # one step of size eps (rel_stepsize = 1)
         refs = [cls(random_start=False).run(fmodel, xt, crit, epsilon=eps).numpy()]
         if p == math.inf:
-            ours = fgsm(loss, _backend(x0, backend), eps, bounds=bounds, convention="foolbox")
-            ours = ours[None].repeat(2, 1, 1) if backend == "torch" else np.stack([x0, ours])
+            ours = _with_start(x0, fgsm(loss, _backend(x0, backend), eps, bounds=bounds, convention="foolbox"))
         else:
             ours = pgd(loss, _backend(x0, backend), eps, eps, 1, norm=p, bounds=bounds, convention="foolbox").points
     else:
@@ -235,10 +238,7 @@ def test_art_pytorch_classifier(scheme, p, batch, box, backend):
     ``PyTorchClassifier`` take its torch path (``"art-pytorch"``)."""
     if scheme == "bim" and p != math.inf:
         pytest.skip("ART's BasicIterativeMethod is l-inf only")
-    x0 = _points(batch, box)
-    y = _labels(x0)
-    eps, alpha = BUDGET[p]
-    bounds = (0.0, 1.0) if box else None
+    x0, y, eps, alpha, bounds = _setup(batch, box, p)
     clf = _art_classifier(box)
     loss = _art_loss(clf, y)
     norm = np.inf if p == math.inf else int(p)
@@ -246,8 +246,7 @@ def test_art_pytorch_classifier(scheme, p, batch, box, backend):
     if scheme == "fgm":
         refs = [FastGradientMethod(clf, norm=norm, eps=eps, eps_step=eps, batch_size=64).generate(x0, y=y)]
         if p == math.inf:
-            ours = fgsm(loss, _backend(x0, backend), eps, bounds=bounds, convention="art")
-            ours = ours[None].repeat(2, 1, 1) if backend == "torch" else np.stack([x0, ours])
+            ours = _with_start(x0, fgsm(loss, _backend(x0, backend), eps, bounds=bounds, convention="art"))
         else:
             ours = pgd(loss, _backend(x0, backend), eps, eps, 1, norm=p, bounds=bounds, convention="art").points
     else:
@@ -300,7 +299,7 @@ def _sk_runs(scheme, p, clf, x0, y, eps, alpha):
 
 def _sk_ours(scheme, p, loss, x0, eps, alpha, bounds):
     if scheme == "fgm" and p == math.inf:
-        return np.stack([x0, fgsm(loss, x0, eps, bounds=bounds, convention="art")])
+        return _with_start(x0, fgsm(loss, x0, eps, bounds=bounds, convention="art"))
     if scheme == "fgm":
         return pgd(loss, x0, eps, eps, 1, norm=p, bounds=bounds, convention="art").points
     if scheme == "bim":
