@@ -163,11 +163,18 @@ def _clip_box(xp: Any, x: Any, bounds: tuple[float, float] | None) -> Any:
     return xp.clip(x, bounds[0], bounds[1]) if bounds is not None else x
 
 
+def _clip_budget_box(xp: Any, x: Any, x0: Any, eps: float, bounds: tuple[float, float] | None) -> Any:
+    """``min(max(x, max(x0 - eps, lo)), min(x0 + eps, hi))``: the exact projection onto the ℓ∞ budget box ∩ the data
+    box. min and max are exact, so torchattacks' BIM order (max with the lower corner, then min with
+    ``x0 + eps``, then with ``hi``) gives the same numbers."""
+    a = xp.maximum(x0 - eps, xp.full_like(x0, bounds[0])) if bounds is not None else x0 - eps
+    b = xp.minimum(x0 + eps, xp.full_like(x0, bounds[1])) if bounds is not None else x0 + eps
+    return xp.minimum(xp.maximum(x, a), b)
+
+
 def _proj_maxslope(xp: Any, x: Any, x0: Any, eps: float, p: float, bounds: Any, bim: bool) -> Any:
     if p == math.inf:
-        a = xp.maximum(x0 - eps, xp.full_like(x0, bounds[0])) if bounds is not None else x0 - eps
-        b = xp.minimum(x0 + eps, xp.full_like(x0, bounds[1])) if bounds is not None else x0 + eps
-        return xp.minimum(xp.maximum(x, a), b)
+        return _clip_budget_box(xp, x, x0, eps, bounds)
     space = Lp(p)
     if bounds is None:
         return space.project_ball(x, x0, eps)
@@ -184,9 +191,7 @@ def _proj_maxslope(xp: Any, x: Any, x0: Any, eps: float, p: float, bounds: Any, 
 def _proj_torchattacks(xp: Any, x: Any, x0: Any, eps: float, p: float, bounds: Any, bim: bool) -> Any:
     if p == math.inf:
         if bim:  # BIM's max/min form
-            a = xp.maximum(x0 - eps, xp.full_like(x0, bounds[0])) if bounds is not None else x0 - eps
-            x = xp.minimum(xp.maximum(x, a), x0 + eps)
-            return xp.minimum(x, xp.full_like(x, bounds[1])) if bounds is not None else x
+            return _clip_budget_box(xp, x, x0, eps, bounds)
         return _clip_box(xp, x0 + xp.clip(x - x0, -eps, eps), bounds)
     delta = x - x0
     n = _vector_norm(xp, delta, 2.0)
