@@ -43,7 +43,7 @@ from scipy.spatial import cKDTree
 
 from .._backend import check_p
 from ..spaces.lp import Lp, pnorm
-from ._matching import max_matching_below
+from ._matching import HAVE_NUMBA, max_matching_below
 from .empirical import MAX_DENOMINATOR, Empirical, integer_masses
 
 __all__ = ["wasserstein_distance", "WassersteinResult", "bottleneck_assignment", "pair_distances", "distance_matrix"]
@@ -337,36 +337,203 @@ def _quantize(w: np.ndarray, L: int) -> np.ndarray:
 
 
 # ------------------------------------------------------------------------------- bottleneck, n = m
-def bottleneck_assignment(X: Any, Y: Any, ground: Lp | None = None, grow: float = 1.5) -> tuple[float, np.ndarray, dict[str, Any]]:
+BOTTLENECK_METHODS = ("auto", "geometric", "sparse")
+
+
+def bottleneck_assignment(
+    X: Any, Y: Any, ground: Lp | None = None, grow: float = 1.5, method: str = "auto"
+) -> tuple[float, np.ndarray, dict[str, Any]]:
     r"""The bottleneck assignment :math:`\min_\sigma \max_i \|x_i - y_{\sigma(i)}\|` (:math:`W_\infty` of two
     uniform n-point measures).
 
-    Returns ``(value, perm, info)``: the value (one of the pairwise distances), an optimal permutation
-    (``X[i]`` is matched to ``Y[perm[i]]``) and statistics (tests, candidate edges, bracket).
+    The value is the smallest pairwise distance :math:`t = \|x_i - y_j\|` (computed by :func:`pair_distances`)
+    whose threshold graph :math:`G_t = \{(i, j) : \|x_i - y_j\| \le t\}` has a perfect matching.
 
-    The search (module docstring, *bottleneck*) is exact: a perfect matching of the threshold graph at the value
-    is returned, and the threshold graph at the next smaller candidate distance has none (it failed a maximum
-    matching test, or the value is the lower bound).
+    Parameters
+    ----------
+    X, Y : array_like, shape (n, d)
+        The two point clouds (finite, the same shape).
+    ground : Lp, optional
+        The ground norm (default :math:`\ell^2`).
+    grow : float
+        Factor > 1 by which the radius grows from the lower bound until a perfect matching exists.
+    method : {"auto", "geometric", "sparse"}
+        How each threshold graph is tested, by a Hopcroft–Karp maximum matching grown from the matching of the
+        last failed test.
+
+        * ``"geometric"`` never builds :math:`G_t`. Its edges are found by k-d-tree range queries with
+          deletions (Efrat–Itai–Katz; :mod:`maxslope.wasserstein._geometric`). Candidate thresholds are
+          narrowed by bisection on the real line, with cheap range *counts* of the pairs left in the bracket,
+          until at most ``8 n`` candidates remain. Only those are listed and sorted. Cost per test: a few
+          :math:`O(n \log n)` phases, however dense :math:`G_t` is. Needs Numba (the ``fast`` extra).
+        * ``"sparse"`` lists the k-d tree's candidate edges up to the bracket and binary-searches the sorted
+          distinct distances, each test on one CSR adjacency. Fast while :math:`G_t` has few edges per point
+          (overlapping clouds); its memory and time grow with the edge count, :math:`\Theta(n^2)` for separated
+          clouds.
+        * ``"auto"``: geometric when Numba is installed, else sparse.
+
+    Returns
+    -------
+    value : float
+        The bottleneck value, one of the pairwise distances (bit-identical across methods).
+    perm : ndarray of int64, shape (n,)
+        An optimal assignment: ``X[i]`` is matched to ``Y[perm[i]]``.
+    info : dict
+        Statistics: ``method``, ``tests`` (matching tests run), ``edges`` (candidate pairs listed),
+        ``lower_bound``, ``bracket``.
+
+    Raises
+    ------
+    ValueError
+        For shapes that differ or are not (n, d), empty clouds, non-finite points, ``grow <= 1`` or an unknown
+        method.
+    TypeError
+        For a ground that is not an :class:`Lp` space.
+
+    Notes
+    -----
+    Exactness: a perfect matching of :math:`G_t` is returned for the value :math:`t`, and the threshold graph at
+    the next smaller candidate distance has none (it failed a maximum-matching test, or the value is the lower
+    bound :math:`\max(\max_i \min_j d_{ij}, \max_j \min_i d_{ij})`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from maxslope import Lp
+    >>> X = np.array([[0.0, 0.0], [1.0, 0.0]])
+    >>> v, perm, _ = bottleneck_assignment(X, X[::-1] + 0.25, Lp(np.inf))
+    >>> float(v), perm.tolist()
+    (0.25, [1, 0])
     """
     g = _ground(ground)
-    X = np.ascontiguousarray(np.asarray(X, dtype=np.float64))
-    Y = np.ascontiguousarray(np.asarray(Y, dtype=np.float64))
-    if X.ndim != 2 or X.shape != Y.shape:
-        raise ValueError(f"arguments 'X' and 'Y' must both have shape (n, d), got {X.shape} and {Y.shape}")
+    X = _cloud(X, "X")
+    Y = _cloud(Y, "Y")
+    if X.shape != Y.shape:
+        raise ValueError(f"arguments 'X' and 'Y' must have the same shape (n, d), got {X.shape} and {Y.shape}")
+    if isinstance(grow, bool) or not isinstance(grow, (int, float, np.integer, np.floating)):
+        raise TypeError(f"argument 'grow' must be a real number > 1, got {type(grow).__name__}")
+    if not (math.isfinite(float(grow)) and float(grow) > 1.0):
+        raise ValueError(f"argument 'grow' must be a finite number > 1, got {grow!r}")
+    if method not in BOTTLENECK_METHODS:
+        raise ValueError(f"argument 'method' must be one of {BOTTLENECK_METHODS}, got {method!r}")
+    if method == "auto":
+        method = "geometric" if HAVE_NUMBA else "sparse"
+    grow = float(grow)
     n = X.shape[0]
     ar = np.arange(n)
     if n == 1:
-        return float(pair_distances(X, Y, ar, ar, g)[0]), np.zeros(1, dtype=np.int64), {"tests": 0}
+        return float(pair_distances(X, Y, ar, ar, g)[0]), np.zeros(1, dtype=np.int64), {"method": method, "tests": 0}
     kd = g.p if g.p != math.inf else np.inf
     tx, ty = cKDTree(X), cKDTree(Y)
     jx = ty.query(X, k=1, p=kd)[1]
     iy = tx.query(Y, k=1, p=kd)[1]
     lb = max(float(pair_distances(X, Y, ar, jx, g).max()), float(pair_distances(X, Y, iy, ar, g).max()))
+    start = lb if lb > 0 else float(pair_distances(X, Y, ar, jx, g).max())
     lb *= 1 - 1e-12  # the k-d tree's nearest neighbour may differ from ours by rounding
+    if method == "geometric":
+        return _bottleneck_geometric(X, Y, g, lb, start, grow)
+    return _bottleneck_sparse(X, Y, g, lb, start, grow, tx, ty)
+
+
+def _cloud(A: Any, name: str) -> np.ndarray:
+    if not hasattr(A, "shape") and not isinstance(A, (list, tuple)):
+        raise TypeError(f"argument {name!r} must be an array of shape (n, d), got {type(A).__name__}")
+    A = np.asarray(A)
+    if A.dtype.kind not in "biuf" or A.dtype == np.bool_:
+        raise TypeError(f"argument {name!r} must hold real numbers, got dtype {A.dtype}")
+    if A.ndim != 2 or A.shape[0] == 0 or A.shape[1] == 0:
+        raise ValueError(f"argument {name!r} must have shape (n, d) with n, d >= 1, got {A.shape}")
+    A = np.ascontiguousarray(A, dtype=np.float64)
+    if not np.isfinite(A).all():
+        raise ValueError(f"argument {name!r} contains NaN or infinite coordinates")
+    return A
+
+
+def _matched_max(X: np.ndarray, Y: np.ndarray, row: np.ndarray, g: Lp) -> float:
+    return float(pair_distances(X, Y, np.arange(X.shape[0]), row, g).max())
+
+
+def _bottleneck_geometric(
+    X: np.ndarray, Y: np.ndarray, g: Lp, lb: float, start: float, grow: float
+) -> tuple[float, np.ndarray, dict[str, Any]]:
+    """The geometric search (see :func:`bottleneck_assignment`, method ``"geometric"``)."""
+    from . import _geometric as geo
+
+    n, d = X.shape
+    p = float(g.p)
+    f, mg = geo.band_factor(d, p), geo.prune_factor(d)
+    tree = geo.build_tree(Y)
+    tests = 0
+    none = np.empty(0, np.int64)
+
+    def test(t: float, row: np.ndarray, col: np.ndarray) -> bool:
+        nonlocal tests
+        tests += 1
+        if f > 1.0:  # the pairs whose comparison with t needs their NumPy distance
+            i, j = geo.list_pairs(X, Y, p, t / f, t * f, mg, tree)
+            keys = i * n + j
+            order = np.argsort(keys)
+            keys, vals = keys[order], pair_distances(X, Y, i[order], j[order], g)
+        else:
+            keys, vals = none, np.empty(0)
+        return geo.hopcroft_karp(X, Y, p, float(t), f, mg, keys, vals, row, col, tree) == n
+
+    lo = lb  # every threshold <= lo fails: lo is a failed test or below the lower bound
+    row_lo, col_lo = np.full(n, -1, np.int64), np.full(n, -1, np.int64)
+    t = start
+    while True:
+        r, c = row_lo.copy(), col_lo.copy()
+        if test(t, r, c):
+            best, hi = r, _matched_max(X, Y, r, g)
+            break
+        lo, row_lo, col_lo = t, r, c
+        t = t * grow if t > 0 else 1e-12 * max(float(np.abs(X).max()), float(np.abs(Y).max()), 1e-300)
+    bracket = (lo, hi)
+    # selection: while the bracket holds more than K candidate pairs (estimated on a fixed sample of rows), test
+    # the median candidate distance of the sample; then list the rest and binary-search them
+    K = 8 * n
+    sample = np.sort(np.random.default_rng(0).choice(n, size=min(n, 256), replace=False)).astype(np.int64)
+    while hi > lo:
+        si, sj = geo.list_pairs(X, Y, p, lo / mg, hi * mg, mg, tree, sample)
+        w = pair_distances(X, Y, si, sj, g)
+        w = w[(w > lo) & (w < hi)]
+        if len(w) * (n / len(sample)) <= K:
+            break
+        mid = float(np.partition(w, len(w) // 2)[len(w) // 2])
+        r, c = row_lo.copy(), col_lo.copy()
+        if test(mid, r, c):
+            best, hi = r, _matched_max(X, Y, r, g)
+        else:
+            lo, row_lo, col_lo = mid, r, c
+    i, j = geo.list_pairs(X, Y, p, lo / mg, hi * mg, mg, tree)
+    w = pair_distances(X, Y, i, j, g)
+    cand = np.unique(w[(w > lo) & (w <= hi)])
+    a, b = 0, int(np.searchsorted(cand, hi))
+    while a < b:
+        mid_i = (a + b) // 2
+        r, c = row_lo.copy(), col_lo.copy()
+        if test(float(cand[mid_i]), r, c):
+            best = r
+            b = int(np.searchsorted(cand, _matched_max(X, Y, r, g)))
+        else:
+            row_lo, col_lo = r, c
+            a = mid_i + 1
+    value = float(cand[b]) if len(cand) else hi
+    info = {"method": "geometric", "tests": tests, "edges": len(w), "lower_bound": lb, "bracket": bracket}
+    return value, best, info
+
+
+def _bottleneck_sparse(
+    X: np.ndarray, Y: np.ndarray, g: Lp, lb: float, start: float, grow: float, tx: Any, ty: Any
+) -> tuple[float, np.ndarray, dict[str, Any]]:
+    """The sparse-graph search (see :func:`bottleneck_assignment`, method ``"sparse"``)."""
+    n = X.shape[0]
+    ar = np.arange(n)
+    kd = g.p if g.p != math.inf else np.inf
     row = np.full(n, -1, dtype=np.int64)
     col = np.full(n, -1, dtype=np.int64)
     lo_fail, row_lo, col_lo = -math.inf, row.copy(), col.copy()
-    R = lb if lb > 0 else float(pair_distances(X, Y, ar, jx, g).max())
+    R = start
     tests = 0
     while True:
         S = tx.sparse_distance_matrix(ty, R * (1 + 1e-9) + 1e-300, p=kd, output_type="ndarray")
@@ -400,4 +567,4 @@ def bottleneck_assignment(X: Any, Y: Any, ground: Lp | None = None, grow: float 
             row_lo, col_lo = r, c
             a = mid + 1
     value = float(cand[b])
-    return value, best, {"tests": tests, "edges": bracket[2], "lower_bound": lb, "bracket": bracket[:2]}
+    return value, best, {"method": "sparse", "tests": tests, "edges": bracket[2], "lower_bound": lb, "bracket": bracket[:2]}
