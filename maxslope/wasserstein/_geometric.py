@@ -221,10 +221,11 @@ def _admit(X, r, Y, c, t, t_lo, t_hi, p, n, band_keys, band_vals, buf):  # type:
 
 # ------------------------------------------------------------------------------------------- Hopcroft–Karp
 @_njit(cache=True, nogil=True)
-def hopcroft_karp(X, Y, p, t, f, mg, band_keys, band_vals, row_match, col_match, tree):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202, E501
+def hopcroft_karp(X, Y, p, t, f, mg, band_keys, band_vals, row_match, col_match, tree, stats):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202, E501
     """Grow (row_match, col_match) in place to a maximum matching of {(i, j) : |X_i - Y_j| <= t}; return its size.
 
     ``tree`` is the static k-d tree over Y from :func:`build_tree`; its counts are reset here each phase.
+    ``stats`` (int64, length 2) accumulates the phases run and the augmenting paths found.
     """
     tperm, nlo, nhi, nleft, nright, nparent, cnt0, bmin, bmax, leaf_of = tree
     n, d = X.shape
@@ -258,6 +259,7 @@ def hopcroft_karp(X, Y, p, t, f, mg, band_keys, band_vals, row_match, col_match,
     rstack = np.empty(n + 1, np.int64)
     cstack = np.empty(n + 1, np.int64)
     while True:
+        stats[0] += 1
         # ---- breadth-first layering: report and delete the columns within t of each row
         cnt[:] = cnt0
         alive[:] = True
@@ -374,6 +376,7 @@ def hopcroft_karp(X, Y, p, t, f, mg, band_keys, band_vals, row_match, col_match,
                         row_match[rstack[s]] = cstack[s]
                         col_match[cstack[s]] = rstack[s]
                     size += 1
+                    stats[1] += 1
                     break
                 depth += 1
                 rstack[depth] = col_match[c_found]

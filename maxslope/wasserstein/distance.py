@@ -465,6 +465,7 @@ def _bottleneck_geometric(
     tree = geo.build_tree(Y)
     tests = 0
     none = np.empty(0, np.int64)
+    stats = np.zeros(2, np.int64)
 
     def test(t: float, row: np.ndarray, col: np.ndarray) -> bool:
         nonlocal tests
@@ -476,7 +477,7 @@ def _bottleneck_geometric(
             keys, vals = keys[order], pair_distances(X, Y, i[order], j[order], g)
         else:
             keys, vals = none, np.empty(0)
-        return geo.hopcroft_karp(X, Y, p, float(t), f, mg, keys, vals, row, col, tree) == n
+        return geo.hopcroft_karp(X, Y, p, float(t), f, mg, keys, vals, row, col, tree, stats) == n
 
     lo = lb  # every threshold <= lo fails: lo is a failed test or below the lower bound
     row_lo, col_lo = np.full(n, -1, np.int64), np.full(n, -1, np.int64)
@@ -519,7 +520,8 @@ def _bottleneck_geometric(
             row_lo, col_lo = r, c
             a = mid_i + 1
     value = float(cand[b]) if len(cand) else hi
-    info = {"method": "geometric", "tests": tests, "edges": len(w), "lower_bound": lb, "bracket": bracket}
+    info = {"method": "geometric", "tests": tests, "edges": len(w), "lower_bound": lb, "bracket": bracket,
+            "phases": int(stats[0]), "augmentations": int(stats[1])}
     return value, best, info
 
 

@@ -96,6 +96,27 @@ def test_w_inf_speed_uses_measures_not_labels() -> None:
     assert np.max(np.abs(np.diff(pts, axis=0))) > 0.5
     r = check_w_inf_speed(relabeled, LINF)
     assert r.passed and r.measured == pytest.approx(1.0)
+    # the labels certify only the pairs of nodes with the same parity; the others need the exact W_∞
+    assert 0 < r.details["exact"] < r.details["pairs"] and r.details["certified"] + r.details["exact"] == r.details["pairs"]
+    e = check_w_inf_speed(relabeled, LINF, measure="exact")
+    assert e.passed and e.details["exact"] == e.details["pairs"] and e.measured == pytest.approx(1.0)
+
+
+def test_w_inf_speed_certificates_agree_with_exact_values() -> None:
+    # a particle flow that certifies by its labels, and the same flow 1 % too fast: both modes give one verdict
+    rng = np.random.default_rng(3)
+    mu = Empirical(rng.normal(size=(300, 2)))
+    flow = particle_steepest_descent(ms.SeparableQuadratic(np.array([1.0, 2.0])), mu, 0.05, steps=6)
+    fast = ParticleFlow(flow.times, flow.points[0] + 1.01 * (flow.points - flow.points[0]), flow.weights)
+    for f, ok in ((flow, True), (fast, False)):
+        c, e = check_w_inf_speed(f, LINF), check_w_inf_speed(f, LINF, measure="exact")
+        assert c.passed is e.passed is ok
+        assert c.measured >= e.measured * (1 - 1e-15)  # a certificate is an upper bound of W_∞
+    assert check_w_inf_speed(flow, LINF).details["exact"] == 0
+    with pytest.raises(ValueError, match="measure"):
+        check_w_inf_speed(flow, LINF, measure="bound")
+    with pytest.raises(TypeError, match="ground"):
+        check_w_inf_speed(flow, 2.0)
 
 
 def test_distributional_adversary_quadratic_and_lp() -> None:
