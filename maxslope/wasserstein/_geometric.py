@@ -258,6 +258,40 @@ def hopcroft_karp(X, Y, p, t, f, mg, band_keys, band_vals, row_match, col_match,
             size += 1
     rstack = np.empty(n + 1, np.int64)
     cstack = np.empty(n + 1, np.int64)
+    # ---- greedy start: each free row takes some free column within t (one find-and-delete query per row)
+    cnt[:] = cnt0
+    alive[:] = True
+    for c in range(n):
+        if col_match[c] >= 0:
+            _delete(c, leaf_of, nparent, cnt, alive)
+    for r in range(n):
+        if row_match[r] >= 0:
+            continue
+        q = X[r]
+        sp = 0
+        stack[0] = 0
+        c_found = -1
+        while sp >= 0 and c_found < 0:
+            node = stack[sp]
+            sp -= 1
+            if cnt[node] == 0 or _box_min(q, bmin, bmax, node, p, buf) > prune_hi:
+                continue
+            if nleft[node] >= 0:
+                sp += 1
+                stack[sp] = nright[node]
+                sp += 1
+                stack[sp] = nleft[node]
+                continue
+            for s in range(nlo[node], nhi[node]):
+                c = tperm[s]
+                if alive[c] and _admit(X, r, Y, c, t, t_lo, t_hi, p, n, band_keys, band_vals, buf):
+                    c_found = c
+                    break
+        if c_found >= 0:
+            _delete(c_found, leaf_of, nparent, cnt, alive)
+            row_match[r] = c_found
+            col_match[c_found] = r
+            size += 1
     while True:
         stats[0] += 1
         # ---- breadth-first layering: report and delete the columns within t of each row

@@ -49,6 +49,9 @@ from .empirical import MAX_DENOMINATOR, Empirical, integer_masses
 __all__ = ["wasserstein_distance", "WassersteinResult", "bottleneck_assignment", "pair_distances", "distance_matrix"]
 
 _CHUNK = 1 << 20  # pairs per block when computing distances
+#: below this many atoms (uniform, n = m, finite p) ``auto`` takes SciPy's assignment, from it on POT's network
+#: simplex: measured crossover on two uniform clouds in [0, 1]^2, W_2, l2 ground (benchmarks/bench_wasserstein.py)
+ASSIGNMENT_MAX_N = 400
 
 
 def _ground(ground: Any) -> Lp:
@@ -116,8 +119,12 @@ def wasserstein_distance(
     return_coupling : bool
         Also return an optimal coupling as a sparse (n, m) matrix of masses.
     method : {"auto", "quantile", "assignment", "bottleneck", "flow", "pot", "lp"}
-        ``"auto"`` picks, in order: quantile (d = 1), assignment / bottleneck (uniform, n = m), flow
-        (:math:`p = \infty`), pot (if POT is installed) or lp. See the module docstring.
+        ``"auto"`` picks the fastest exact method available, in order: quantile (d = 1); bottleneck (uniform,
+        n = m, :math:`p = \infty`); for uniform measures with n = m and finite p, assignment below
+        ``ASSIGNMENT_MAX_N = 400`` atoms and pot from there on (the measured crossover: at n = 320 SciPy's
+        assignment takes 20 ms on overlapping clouds and POT 26 ms, on clouds shifted by 0.3 it takes 42 ms and
+        POT 33 ms; at n = 1,000, 1.3 s against 0.33 s; at n = 4,000, 61 s against 5.5 s); flow
+        (:math:`p = \infty`); pot (if POT is installed) or lp. See the module docstring.
 
     Returns
     -------
@@ -151,8 +158,10 @@ def wasserstein(mu: Empirical, nu: Empirical, p: float = math.inf, ground: Lp | 
     if method == "auto":
         if mu.dim == 1:
             method = "quantile"
-        elif square:
-            method = "bottleneck" if p == math.inf else "assignment"
+        elif square and p == math.inf:
+            method = "bottleneck"
+        elif square and (mu.n < ASSIGNMENT_MAX_N or not _have_pot()):
+            method = "assignment"
         elif p == math.inf:
             method = "flow"
         else:
@@ -244,29 +253,35 @@ def _have_pot() -> bool:
 
 
 def _transport_lp(mu: Empirical, nu: Empirical, p: float, g: Lp, method: str) -> WassersteinResult:
-    D = distance_matrix(mu.points, nu.points, g)
-    s = float(D.max())
+    C = distance_matrix(mu.points, nu.points, g)
+    s = float(C.max())
     if s == 0:
         return WassersteinResult(0.0, p, method, True, sp.coo_array(np.outer(mu.weights, nu.weights)))
-    C = (D / s) ** p
+    C /= s  # in place: the cost (d/s)^p is the only n x m array kept
+    if p != 1.0:
+        C **= p
     a, b = mu.weights, nu.weights
     if method == "pot":
         try:
             import ot
         except ImportError:
             raise ImportError("method 'pot' needs the POT package: pip install 'maxslope[ot]' (or pot)") from None
-        plan = ot.emd(a, b / b.sum() * a.sum(), C, numItermax=10**7)
-        cost = math.fsum((plan * C).ravel().tolist())
+        plan = ot.emd(a, b / b.sum() * a.sum(), C, numItermax=10**8)
+        ii, jj = np.nonzero(plan)  # a vertex of the transport polytope: at most n + m - 1 entries
+        mass = plan[ii, jj]
+        del plan
     else:
         n, m = C.shape
         A_eq = sp.vstack([sp.kron(sp.eye_array(n), np.ones((1, m))), sp.kron(np.ones((1, n)), sp.eye_array(m))]).tocsr()
         res = linprog(C.ravel(), A_eq=A_eq, b_eq=np.concatenate([a, b]), bounds=(0, None), method="highs")
         if res.status != 0:
             raise RuntimeError(f"HiGHS failed on the transport LP: {res.message}")
-        plan = res.x.reshape(n, m)
-        cost = float(res.fun)
+        flat = np.flatnonzero(res.x > 0)
+        ii, jj = np.divmod(flat, m)
+        mass = res.x[flat]
+    cost = math.fsum((mass * C[ii, jj]).tolist())
     value = s * max(cost, 0.0) ** (1.0 / p)
-    return WassersteinResult(value, p, method, True, sp.coo_array(np.where(plan > 0, plan, 0.0)))
+    return WassersteinResult(value, p, method, True, sp.coo_array((mass, (ii, jj)), shape=C.shape))
 
 
 def _w_inf_flow(mu: Empirical, nu: Empirical, g: Lp) -> WassersteinResult:
