@@ -10,8 +10,8 @@ import pytest
 from scipy.optimize import linear_sum_assignment
 
 from maxslope import Lp
-from maxslope.wasserstein import bottleneck_assignment, distance_matrix, pair_distances
 from maxslope.wasserstein import _geometric as geo
+from maxslope.wasserstein import bottleneck_assignment, distance_matrix, pair_distances
 from maxslope.wasserstein._matching import HAVE_NUMBA
 
 pytestmark = pytest.mark.skipif(not HAVE_NUMBA, reason="the geometric matcher needs Numba (the 'fast' extra)")
@@ -46,7 +46,7 @@ def _clouds(kind: str, n: int, d: int, rng: np.random.Generator) -> tuple[np.nda
 def test_geometric_equals_sparse_and_brute_force(p: float, kind: str) -> None:
     rng = np.random.default_rng(int(10 * p) if p < math.inf else 99)
     g = Lp(p)
-    for trial in range(12):
+    for _ in range(12):
         n, d = int(rng.integers(1, 30)), int(rng.integers(1, 5))
         X, Y = _clouds(kind, n, d, rng)
         Xc, Yc = X.copy(), Y.copy()
