@@ -32,6 +32,8 @@ Methods
 from __future__ import annotations
 
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -468,6 +470,15 @@ def _matched_max(X: np.ndarray, Y: np.ndarray, row: np.ndarray, g: Lp) -> float:
     return float(pair_distances(X, Y, np.arange(X.shape[0]), row, g).max())
 
 
+def _threads() -> int:
+    """Threads for the k-ary bottleneck search: the cores this process may use, at most 8."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(8, cores))
+
+
 def _bottleneck_geometric(
     X: np.ndarray, Y: np.ndarray, g: Lp, lb: float, start: float, grow: float
 ) -> tuple[float, np.ndarray, dict[str, Any]]:
@@ -481,6 +492,7 @@ def _bottleneck_geometric(
     tests = 0
     none = np.empty(0, np.int64)
     stats = np.zeros(2, np.int64)
+    ar = np.arange(n)
 
     def test(t: float, row: np.ndarray, col: np.ndarray) -> bool:
         nonlocal tests
@@ -492,7 +504,10 @@ def _bottleneck_geometric(
             keys, vals = keys[order], pair_distances(X, Y, i[order], j[order], g)
         else:
             keys, vals = none, np.empty(0)
-        return geo.hopcroft_karp(X, Y, p, float(t), f, mg, keys, vals, row, col, tree, stats) == n
+        local = np.zeros(2, np.int64)  # per call: tests may run in threads
+        ok = geo.hopcroft_karp(X, Y, p, float(t), f, mg, keys, vals, row, col, tree, local) == n
+        stats[:] += local
+        return bool(ok)
 
     lo = lb  # every threshold <= lo fails: lo is a failed test or below the lower bound
     row_lo, col_lo = np.full(n, -1, np.int64), np.full(n, -1, np.int64)
@@ -500,41 +515,54 @@ def _bottleneck_geometric(
     while True:
         r, c = row_lo.copy(), col_lo.copy()
         if test(t, r, c):
-            best, hi = r, _matched_max(X, Y, r, g)
+            best, hi = r, float(pair_distances(X, Y, ar, r, g).max())
             break
         lo, row_lo, col_lo = t, r, c
         t = t * grow if t > 0 else 1e-12 * max(float(np.abs(X).max()), float(np.abs(Y).max()), 1e-300)
     bracket = (lo, hi)
+    # k-ary search: each round tests k thresholds at once, one per core (the kernels release the GIL), all from
+    # the last failed test's matching; by monotonicity the failures lie below the successes
+    k = _threads()
+    pool = ThreadPoolExecutor(k) if k > 1 else None
+
+    def search_round(ts: list[float]) -> None:
+        nonlocal lo, hi, row_lo, col_lo, best
+        starts = [(row_lo.copy(), col_lo.copy()) for _ in ts]
+        if pool is None:
+            oks = [test(t_, r_, c_) for t_, (r_, c_) in zip(ts, starts, strict=True)]
+        else:
+            oks = list(pool.map(lambda a: test(a[0], *a[1]), zip(ts, starts, strict=True)))
+        for t_, ok, (r_, c_) in sorted(zip(ts, oks, starts, strict=True), key=lambda z: z[0]):
+            if ok and t_ < hi:
+                best, hi = r_, float(pair_distances(X, Y, ar, r_, g).max())
+                break
+            if not ok and t_ > lo:
+                lo, row_lo, col_lo = t_, r_, c_
+
     # selection: while the bracket holds more than K candidate pairs (estimated on a fixed sample of rows), test
-    # the median candidate distance of the sample; then list the rest and binary-search them
+    # k quantiles of the sample's candidate distances; then list the rest and search them
     K = 8 * n
     sample = np.sort(np.random.default_rng(0).choice(n, size=min(n, 256), replace=False)).astype(np.int64)
-    while hi > lo:
-        si, sj = geo.list_pairs(X, Y, p, lo / mg, hi * mg, mg, tree, sample)
-        w = pair_distances(X, Y, si, sj, g)
-        w = w[(w > lo) & (w < hi)]
-        if len(w) * (n / len(sample)) <= K:
-            break
-        mid = float(np.partition(w, len(w) // 2)[len(w) // 2])
-        r, c = row_lo.copy(), col_lo.copy()
-        if test(mid, r, c):
-            best, hi = r, _matched_max(X, Y, r, g)
-        else:
-            lo, row_lo, col_lo = mid, r, c
-    i, j = geo.list_pairs(X, Y, p, lo / mg, hi * mg, mg, tree)
-    w = pair_distances(X, Y, i, j, g)
-    cand = np.unique(w[(w > lo) & (w <= hi)])
-    a, b = 0, int(np.searchsorted(cand, hi))
-    while a < b:
-        mid_i = (a + b) // 2
-        r, c = row_lo.copy(), col_lo.copy()
-        if test(float(cand[mid_i]), r, c):
-            best = r
-            b = int(np.searchsorted(cand, _matched_max(X, Y, r, g)))
-        else:
-            row_lo, col_lo = r, c
-            a = mid_i + 1
-    value = float(cand[b]) if len(cand) else hi
+    try:
+        while hi > lo:
+            si, sj = geo.list_pairs(X, Y, p, lo / mg, hi * mg, mg, tree, sample)
+            w = pair_distances(X, Y, si, sj, g)
+            w = np.sort(w[(w > lo) & (w < hi)])
+            if len(w) * (n / len(sample)) <= K:
+                break
+            search_round(sorted({float(w[(q * len(w)) // (k + 1)]) for q in range(1, k + 1)}))
+        i, j = geo.list_pairs(X, Y, p, lo / mg, hi * mg, mg, tree)
+        w = pair_distances(X, Y, i, j, g)
+        cand = np.unique(w[(w > lo) & (w <= hi)])
+        while True:
+            a, b = int(np.searchsorted(cand, lo, side="right")), int(np.searchsorted(cand, hi))
+            if a >= b:
+                break
+            search_round(sorted({float(cand[a + (q * (b - a)) // (k + 1)]) for q in range(1, k + 1)}))
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    value = hi
     info = {"method": "geometric", "tests": tests, "edges": len(w), "lower_bound": lb, "bracket": bracket,
             "phases": int(stats[0]), "augmentations": int(stats[1])}
     return value, best, info
