@@ -247,3 +247,26 @@ def test_distance_validation(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ImportError, match="maxslope\\[ot\\]"):
         wasserstein_distance(mu, nu, 2.0, method="pot")
     assert wasserstein(mu, nu, 2.0).method == "lp"  # auto falls back to HiGHS without POT
+
+
+def test_auto_takes_pot_from_the_crossover_and_agrees_with_the_assignment() -> None:
+    pytest.importorskip("ot")
+    from maxslope.wasserstein.distance import ASSIGNMENT_MAX_N
+
+    rng = np.random.default_rng(21)
+    for n, expected in ((ASSIGNMENT_MAX_N - 1, "assignment"), (ASSIGNMENT_MAX_N, "pot")):
+        X, Y = rng.uniform(size=(n, 2)), rng.uniform(size=(n, 2)) + 0.3
+        for ground, p in ((Lp(2.0), 2.0), (Lp(1.0), 1.0), (Lp(math.inf), 3.0), (Lp(3.0), 2.0)):
+            res = wasserstein(Empirical(X), Empirical(Y), p, ground)
+            assert res.method == expected
+            other = wasserstein(Empirical(X), Empirical(Y), p, ground, method="pot" if expected == "assignment" else "assignment")
+            assert res.value == pytest.approx(other.value, rel=1e-12)
+            # the coupling is a transport plan with the value's cost
+            C = res.coupling.tocoo()
+            assert np.allclose(np.bincount(C.row, C.data, n), 1 / n) and np.allclose(np.bincount(C.col, C.data, n), 1 / n)
+            cost = (C.data * pnorm_rows(X[C.row] - Y[C.col], ground.p) ** p).sum()
+            assert cost ** (1 / p) == pytest.approx(res.value, rel=1e-12)
+
+
+def pnorm_rows(V: np.ndarray, q: float) -> np.ndarray:
+    return np.linalg.norm(V, ord=q, axis=1)
