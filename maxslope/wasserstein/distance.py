@@ -386,6 +386,9 @@ def _quantize(w: np.ndarray, L: int) -> np.ndarray:
 
 # ------------------------------------------------------------------------------- bottleneck, n = m
 BOTTLENECK_METHODS = ("auto", "geometric", "sparse")
+#: ``auto`` lists threshold graphs (the sparse search) while they have at most this many edges per point, estimated
+#: on a sample of rows, and continues geometrically beyond
+SPARSE_EDGES_PER_ROW = 128
 
 
 def bottleneck_assignment(
@@ -418,7 +421,11 @@ def bottleneck_assignment(
           distinct distances, each test on one CSR adjacency. Fast while :math:`G_t` has few edges per point
           (overlapping clouds); its memory and time grow with the edge count, :math:`\Theta(n^2)` for separated
           clouds.
-        * ``"auto"``: geometric when Numba is installed, else sparse.
+        * ``"auto"``: sparse while the threshold graphs have at most ``SPARSE_EDGES_PER_ROW = 128`` edges per
+          point (estimated by range counts on a sample of rows before each graph is listed), then geometric from
+          the same state; sparse throughout without Numba. On two uniform clouds in :math:`[0, 1]^2` at
+          n = 20,000 the sparse search takes 1.5 s and the geometric one 6.2 s; on ten tight clusters at n = 5,000
+          the sparse one takes 26 s (13 million edges) and the geometric one 0.4 s.
 
     Returns
     -------
@@ -464,8 +471,8 @@ def bottleneck_assignment(
         raise ValueError(f"argument 'grow' must be a finite number > 1, got {grow!r}")
     if method not in BOTTLENECK_METHODS:
         raise ValueError(f"argument 'method' must be one of {BOTTLENECK_METHODS}, got {method!r}")
-    if method == "auto":
-        method = "geometric" if HAVE_NUMBA else "sparse"
+    if method == "auto" and not HAVE_NUMBA:
+        method = "sparse"
     grow = float(grow)
     n = X.shape[0]
     ar = np.arange(n)
@@ -480,7 +487,25 @@ def bottleneck_assignment(
     lb *= 1 - 1e-12  # the k-d tree's nearest neighbour may differ from ours by rounding
     if method == "geometric":
         return _bottleneck_geometric(X, Y, g, lb, start, grow)
-    return _bottleneck_sparse(X, Y, g, lb, start, grow, tx, ty)
+    if method == "sparse":
+        return _bottleneck_sparse(X, Y, g, lb, start, grow, tx, ty)
+    from . import _geometric as geo
+
+    tree = geo.build_tree(Y)
+    sample = np.sort(np.random.default_rng(0).choice(n, size=min(n, 256), replace=False)).astype(np.int64)
+    mg = geo.prune_factor(X.shape[1])
+
+    def too_dense(R: float) -> bool:  # the threshold graph at R, estimated on a sample of rows
+        return geo.count_pairs(X, Y, float(g.p), -1.0, R * mg, mg, tree, sample) * (n / len(sample)) > SPARSE_EDGES_PER_ROW * n
+
+    try:
+        value, perm, info = _bottleneck_sparse(X, Y, g, lb, start, grow, tx, ty, guard=too_dense)
+    except _TooDense as e:
+        R, lo, row, col, tests = e.state
+        value, perm, info = _bottleneck_geometric(X, Y, g, lb, R, grow, init=(lo, row, col, tests), tree=tree)
+        info["switched_at"] = R
+    info["auto"] = True
+    return value, perm, info
 
 
 def _cloud(A: Any, name: str) -> np.ndarray:
@@ -511,16 +536,19 @@ def _threads() -> int:
 
 
 def _bottleneck_geometric(
-    X: np.ndarray, Y: np.ndarray, g: Lp, lb: float, start: float, grow: float
+    X: np.ndarray, Y: np.ndarray, g: Lp, lb: float, start: float, grow: float, init: Any = None, tree: Any = None
 ) -> tuple[float, np.ndarray, dict[str, Any]]:
-    """The geometric search (see :func:`bottleneck_assignment`, method ``"geometric"``)."""
+    """The geometric search (see :func:`bottleneck_assignment`, method ``"geometric"``).
+
+    ``init = (lo, row, col, tests)`` continues from a failed threshold ``lo`` and its maximum matching.
+    """
     from . import _geometric as geo
 
     n, d = X.shape
     p = float(g.p)
     f, mg = geo.band_factor(d, p), geo.prune_factor(d)
-    tree = geo.build_tree(Y)
-    tests = 0
+    tree = geo.build_tree(Y) if tree is None else tree
+    tests = 0 if init is None else init[3]
     none = np.empty(0, np.int64)
     stats = np.zeros(2, np.int64)
     ar = np.arange(n)
@@ -542,6 +570,8 @@ def _bottleneck_geometric(
 
     lo = lb  # every threshold <= lo fails: lo is a failed test or below the lower bound
     row_lo, col_lo = np.full(n, -1, np.int64), np.full(n, -1, np.int64)
+    if init is not None:
+        lo, row_lo, col_lo = max(lb, init[0]), init[1].copy(), init[2].copy()
     t = start
     while True:
         r, c = row_lo.copy(), col_lo.copy()
@@ -599,10 +629,22 @@ def _bottleneck_geometric(
     return value, best, info
 
 
+class _TooDense(Exception):
+    """Raised by the sparse search before it would list a threshold graph that its guard finds too dense."""
+
+    def __init__(self, R: float, lo: float, row: np.ndarray, col: np.ndarray, tests: int) -> None:
+        super().__init__(R)
+        self.state = (R, lo, row, col, tests)
+
+
 def _bottleneck_sparse(
-    X: np.ndarray, Y: np.ndarray, g: Lp, lb: float, start: float, grow: float, tx: Any, ty: Any
+    X: np.ndarray, Y: np.ndarray, g: Lp, lb: float, start: float, grow: float, tx: Any, ty: Any, guard: Any = None
 ) -> tuple[float, np.ndarray, dict[str, Any]]:
-    """The sparse-graph search (see :func:`bottleneck_assignment`, method ``"sparse"``)."""
+    """The sparse-graph search (see :func:`bottleneck_assignment`, method ``"sparse"``).
+
+    ``guard(R)``, if given, is asked before each threshold graph is listed; when it returns True the search stops
+    with :class:`_TooDense` carrying its state (radius, last failed radius and its maximum matching, tests run).
+    """
     n = X.shape[0]
     ar = np.arange(n)
     kd = g.p if g.p != math.inf else np.inf
@@ -612,6 +654,8 @@ def _bottleneck_sparse(
     R = start
     tests = 0
     while True:
+        if guard is not None and guard(R):
+            raise _TooDense(R, lo_fail, row_lo, col_lo, tests)
         S = tx.sparse_distance_matrix(ty, R * (1 + 1e-9) + 1e-300, p=kd, output_type="ndarray")
         i, j = S["i"].astype(np.int64), S["j"].astype(np.int64)
         d = pair_distances(X, Y, i, j, g)
