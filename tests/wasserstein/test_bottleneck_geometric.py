@@ -132,3 +132,22 @@ def test_bottleneck_assignment_rejects_bad_input() -> None:
         bottleneck_assignment(np.zeros((3, 2), dtype=complex), X)
     with pytest.raises(TypeError, match="ground"):
         bottleneck_assignment(X, X, ground=2.0)
+
+
+def test_auto_lists_sparse_graphs_and_switches_on_dense_ones() -> None:
+    from maxslope.wasserstein import distance
+
+    rng = np.random.default_rng(12)
+    n = 600
+    X, Y = rng.uniform(size=(n, 2)), rng.uniform(size=(n, 2))
+    v, _, info = bottleneck_assignment(X, Y, Lp(math.inf))
+    assert info["method"] == "sparse" and "switched_at" not in info  # overlapping clouds: few edges per point
+    c = rng.uniform(size=(4, 2))
+    Xc = c[rng.integers(0, 4, n)] + 0.01 * rng.standard_normal((n, 2))
+    Yc = c[rng.integers(0, 4, n)] + 0.01 * rng.standard_normal((n, 2))
+    vc, perm, info_c = bottleneck_assignment(Xc, Yc, Lp(math.inf))
+    assert info_c["method"] == "geometric" and info_c["switched_at"] > 0  # clusters: the graph turns dense
+    vs, _, info_s = bottleneck_assignment(Xc, Yc, Lp(math.inf), method="sparse")
+    assert vc == vs and pair_distances(Xc, Yc, np.arange(n), perm, Lp(math.inf)).max() == vc
+    # the sparse search listed far more than the switch allows: that is the work auto avoids
+    assert info_s["edges"] > distance.SPARSE_EDGES_PER_ROW * n > info_c["edges"]
