@@ -151,3 +151,12 @@ def test_auto_lists_sparse_graphs_and_switches_on_dense_ones() -> None:
     assert vc == vs and pair_distances(Xc, Yc, np.arange(n), perm, Lp(math.inf)).max() == vc
     # the sparse search listed far more than the switch allows: that is the work auto avoids
     assert info_s["edges"] > distance.SPARSE_EDGES_PER_ROW * n > info_c["edges"]
+
+
+def test_docstring_examples_run() -> None:
+    import doctest
+
+    from maxslope.wasserstein import distance
+
+    res = doctest.testmod(distance, optionflags=doctest.ELLIPSIS)
+    assert res.attempted >= 1 and res.failed == 0
