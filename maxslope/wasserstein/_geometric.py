@@ -219,6 +219,31 @@ def _admit(X, r, Y, c, t, t_lo, t_hi, p, n, band_keys, band_vals, buf):  # type:
     raise RuntimeError("bottleneck: a pair inside the comparison band was not enumerated")
 
 
+@_njit(cache=True)
+def _find_one(X, r, Y, root, tperm, nlo, nhi, nleft, nright, cnt, bmin, bmax, alive, t, t_lo, t_hi, prune_hi, p, n,  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202, E501
+              band_keys, band_vals, buf, stack):
+    """Some alive column within t of row r in the tree at ``root`` (depth first, nearer-left order), or -1."""
+    q = X[r]
+    sp = 0
+    stack[0] = root
+    while sp >= 0:
+        node = stack[sp]
+        sp -= 1
+        if cnt[node] == 0 or _box_min(q, bmin, bmax, node, p, buf) > prune_hi:
+            continue
+        if nleft[node] >= 0:
+            sp += 1
+            stack[sp] = nright[node]
+            sp += 1
+            stack[sp] = nleft[node]
+            continue
+        for s in range(nlo[node], nhi[node]):
+            c = tperm[s]
+            if alive[c] and _admit(X, r, Y, c, t, t_lo, t_hi, p, n, band_keys, band_vals, buf):
+                return c
+    return -1
+
+
 # ------------------------------------------------------------------------------------------- Hopcroft–Karp
 @_njit(cache=True, nogil=True)
 def hopcroft_karp(X, Y, p, t, f, mg, band_keys, band_vals, row_match, col_match, tree, stats):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202, E501
@@ -267,26 +292,8 @@ def hopcroft_karp(X, Y, p, t, f, mg, band_keys, band_vals, row_match, col_match,
     for r in range(n):
         if row_match[r] >= 0:
             continue
-        q = X[r]
-        sp = 0
-        stack[0] = 0
-        c_found = -1
-        while sp >= 0 and c_found < 0:
-            node = stack[sp]
-            sp -= 1
-            if cnt[node] == 0 or _box_min(q, bmin, bmax, node, p, buf) > prune_hi:
-                continue
-            if nleft[node] >= 0:
-                sp += 1
-                stack[sp] = nright[node]
-                sp += 1
-                stack[sp] = nleft[node]
-                continue
-            for s in range(nlo[node], nhi[node]):
-                c = tperm[s]
-                if alive[c] and _admit(X, r, Y, c, t, t_lo, t_hi, p, n, band_keys, band_vals, buf):
-                    c_found = c
-                    break
+        c_found = _find_one(X, r, Y, 0, tperm, nlo, nhi, nleft, nright, cnt, bmin, bmax, alive, t, t_lo, t_hi,
+                            prune_hi, p, n, band_keys, band_vals, buf, stack)
         if c_found >= 0:
             _delete(c_found, leaf_of, nparent, cnt, alive)
             row_match[r] = c_found
@@ -381,25 +388,8 @@ def hopcroft_karp(X, Y, p, t, f, mg, band_keys, band_vals, row_match, col_match,
                 k = depth + 1
                 c_found = -1
                 if root[k] >= 0:
-                    q = X[r]
-                    sp = 0
-                    stack[0] = root[k]
-                    while sp >= 0 and c_found < 0:
-                        node = stack[sp]
-                        sp -= 1
-                        if lcnt[node] == 0 or _box_min(q, lbmin, lbmax, node, p, buf) > prune_hi:
-                            continue
-                        if lnleft[node] >= 0:
-                            sp += 1
-                            stack[sp] = lnright[node]
-                            sp += 1
-                            stack[sp] = lnleft[node]
-                            continue
-                        for s in range(lnlo[node], lnhi[node]):
-                            c = lperm[s]
-                            if lalive[c] and _admit(X, r, Y, c, t, t_lo, t_hi, p, n, band_keys, band_vals, buf):
-                                c_found = c
-                                break
+                    c_found = _find_one(X, r, Y, root[k], lperm, lnlo, lnhi, lnleft, lnright, lcnt, lbmin, lbmax, lalive,
+                                        t, t_lo, t_hi, prune_hi, p, n, band_keys, band_vals, buf, stack)
                 if c_found < 0:
                     depth -= 1  # dead end; its column was already deleted, so the row is never re-entered
                     continue
