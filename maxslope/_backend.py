@@ -129,8 +129,8 @@ def check_finite(x: Any, name: str, xp: Any = None) -> None:
 
 def check_real_scalar(v: Any, name: str, *, allow_inf: bool = False) -> float:
     """Return ``float(v)`` after checking it is a real, non-NaN number (finite unless ``allow_inf``)."""
-    if isinstance(v, bool):
-        raise TypeError(f"argument {name!r} must be a real number, got bool")
+    if isinstance(v, (bool, str, bytes)):
+        raise TypeError(f"argument {name!r} must be a real number, got {type(v).__name__}")
     try:
         f = float(v)
     except (TypeError, ValueError):

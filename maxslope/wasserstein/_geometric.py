@@ -450,6 +450,11 @@ def _annulus_rows(X, Y, p, a, b, f, tree, emit, ii, jj, rows):  # type: ignore[n
     return total
 
 
+def row_sample(n: int, size: int = 256) -> np.ndarray:
+    """A fixed (seeded) sorted sample of ``min(n, size)`` row indices, for estimates of the candidate pairs."""
+    return np.sort(np.random.default_rng(0).choice(n, size=min(n, size), replace=False)).astype(np.int64)
+
+
 def build_tree(Y: np.ndarray) -> tuple[Any, ...]:
     """The static k-d tree over the columns Y (node arrays; the root is node 0)."""
     n, d = Y.shape

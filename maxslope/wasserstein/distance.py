@@ -48,7 +48,7 @@ from scipy.sparse.csgraph import maximum_flow
 from scipy.spatial import cKDTree
 from scipy.spatial.distance import cdist
 
-from .._backend import check_p
+from .._backend import as_float_array, check_p, check_real_scalar, namespace, to_numpy
 from ..spaces.lp import Lp, pnorm
 from ._matching import HAVE_NUMBA, max_matching_below
 from .empirical import MAX_DENOMINATOR, Empirical, integer_masses
@@ -246,16 +246,16 @@ def _cost_matrix(X: np.ndarray, Y: np.ndarray, g: Lp, p: float) -> tuple[np.ndar
     no power overflows).
     """
     metric = {1.0: "cityblock", 2.0: "euclidean", math.inf: "chebyshev"}.get(g.p)
-    if metric is None:
-        C = distance_matrix(X, Y, g)
-    elif metric == "euclidean" and p == 2.0:
+    if metric == "euclidean" and p == 2.0:
         C = cdist(X, Y, "sqeuclidean")
         m = float(C.max())
-        if m > 0:
-            C /= m
-        return C, math.sqrt(m)
-    else:
-        C = cdist(X, Y, metric)
+        if math.isfinite(m):
+            if m > 0:
+                C /= m
+            return C, math.sqrt(m)
+    C = cdist(X, Y, metric) if metric is not None else distance_matrix(X, Y, g)
+    if not np.isfinite(C).all():  # coordinates near the overflow threshold: the scaled pnorm cannot overflow
+        C = distance_matrix(X, Y, g)
     s = float(C.max())
     if s > 0:
         C /= s  # in place: the cost is the only n x m array kept
@@ -413,9 +413,9 @@ def bottleneck_assignment(
         last failed test.
 
         * ``"geometric"`` never builds :math:`G_t`. Its edges are found by k-d-tree range queries with
-          deletions (Efrat–Itai–Katz; :mod:`maxslope.wasserstein._geometric`). Candidate thresholds are
-          narrowed by bisection on the real line, with cheap range *counts* of the pairs left in the bracket,
-          until at most ``8 n`` candidates remain. Only those are listed and sorted. Cost per test: a few
+          deletions (Efrat–Itai–Katz; :mod:`maxslope.wasserstein._geometric`). The bracket is narrowed at
+          quantiles of the candidate distances of a fixed sample of rows, one threshold per core in each round,
+          until at most ``8 n`` candidates remain; only those are listed and searched. Cost per test: a few
           :math:`O(n \log n)` phases, however dense :math:`G_t` is. Needs Numba (the ``fast`` extra).
         * ``"sparse"`` lists the k-d tree's candidate edges up to the bracket and binary-searches the sorted
           distinct distances, each test on one CSR adjacency. Fast while :math:`G_t` has few edges per point
@@ -461,19 +461,17 @@ def bottleneck_assignment(
     (0.25, [1, 0])
     """
     g = _ground(ground)
-    X = _cloud(X, "X")
-    Y = _cloud(Y, "Y")
+    xp = namespace(X=X, Y=Y)
+    X, Y = _cloud(X, "X", xp), _cloud(Y, "Y", xp)
     if X.shape != Y.shape:
         raise ValueError(f"arguments 'X' and 'Y' must have the same shape (n, d), got {X.shape} and {Y.shape}")
-    if isinstance(grow, bool) or not isinstance(grow, (int, float, np.integer, np.floating)):
-        raise TypeError(f"argument 'grow' must be a real number > 1, got {type(grow).__name__}")
-    if not (math.isfinite(float(grow)) and float(grow) > 1.0):
+    grow = check_real_scalar(grow, "grow")
+    if not grow > 1.0:
         raise ValueError(f"argument 'grow' must be a finite number > 1, got {grow!r}")
     if method not in BOTTLENECK_METHODS:
         raise ValueError(f"argument 'method' must be one of {BOTTLENECK_METHODS}, got {method!r}")
     if method == "auto" and not HAVE_NUMBA:
         method = "sparse"
-    grow = float(grow)
     n = X.shape[0]
     ar = np.arange(n)
     if n == 1:
@@ -492,7 +490,7 @@ def bottleneck_assignment(
     from . import _geometric as geo
 
     tree = geo.build_tree(Y)
-    sample = np.sort(np.random.default_rng(0).choice(n, size=min(n, 256), replace=False)).astype(np.int64)
+    sample = geo.row_sample(n)
     mg = geo.prune_factor(X.shape[1])
 
     def too_dense(R: float) -> bool:  # the threshold graph at R, estimated on a sample of rows
@@ -508,17 +506,11 @@ def bottleneck_assignment(
     return value, perm, info
 
 
-def _cloud(A: Any, name: str) -> np.ndarray:
-    if not hasattr(A, "shape") and not isinstance(A, (list, tuple)):
-        raise TypeError(f"argument {name!r} must be an array of shape (n, d), got {type(A).__name__}")
-    A = np.asarray(A)
-    if A.dtype.kind not in "biuf" or A.dtype == np.bool_:
-        raise TypeError(f"argument {name!r} must hold real numbers, got dtype {A.dtype}")
+def _cloud(A: Any, name: str, xp: Any) -> np.ndarray:
+    """A finite real point cloud of shape (n, d), n, d >= 1, as a contiguous float64 NumPy array (a copy)."""
+    A = np.array(to_numpy(as_float_array(A, name, xp)), dtype=np.float64, order="C")
     if A.ndim != 2 or A.shape[0] == 0 or A.shape[1] == 0:
         raise ValueError(f"argument {name!r} must have shape (n, d) with n, d >= 1, got {A.shape}")
-    A = np.ascontiguousarray(A, dtype=np.float64)
-    if not np.isfinite(A).all():
-        raise ValueError(f"argument {name!r} contains NaN or infinite coordinates")
     return A
 
 
@@ -603,7 +595,7 @@ def _bottleneck_geometric(
     # selection: while the bracket holds more than K candidate pairs (estimated on a fixed sample of rows), test
     # k quantiles of the sample's candidate distances; then list the rest and search them
     K = 8 * n
-    sample = np.sort(np.random.default_rng(0).choice(n, size=min(n, 256), replace=False)).astype(np.int64)
+    sample = geo.row_sample(n)
     try:
         while hi > lo:
             si, sj = geo.list_pairs(X, Y, p, lo / mg, hi * mg, mg, tree, sample)
