@@ -19,7 +19,8 @@ from .energies import (
     TorchEnergy,
 )
 from .slopes import numerical_slope, slope
-from .spaces import Box, Lp, MetricSpace
+from .spaces import Box, Lp, MetricSpace, NormedSpace
+from .wasserstein import Empirical, InteractionEnergy, PotentialEnergy, Wasserstein
 
 __version__ = "0.1.0"
 
@@ -40,4 +41,9 @@ __all__ = [
     "Box",
     "Lp",
     "MetricSpace",
+    "NormedSpace",
+    "Wasserstein",
+    "Empirical",
+    "PotentialEnergy",
+    "InteractionEnergy",
 ]

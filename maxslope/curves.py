@@ -29,6 +29,12 @@ class Trajectory:
     meta : dict
         What produced the curve: scheme, step size, geometry, selection rule, inner solver and its exactness
         guarantee, constraint, etc. Reports print it.
+    weights : numpy.ndarray, shape (n,), optional
+        Given for a **curve of measures** (a trajectory in :class:`~maxslope.wasserstein.Wasserstein`): then
+        ``points`` has shape ``(K+1, n, d)`` and node :math:`k` is the measure
+        :math:`\mu_k = \sum_i w_i \delta_{x^k_i}`. The particles :math:`i \mapsto (x^k_i)_k` are a representing
+        measure of the curve; several particles may start at one atom (a mass split). The checks read the
+        measures (exact :math:`W_p` between nodes), not the particle labels.
 
     Notes
     -----
@@ -41,6 +47,7 @@ class Trajectory:
     points: Any
     energies: Any = None
     meta: dict[str, Any] = field(default_factory=dict)
+    weights: Any = None
 
     def __post_init__(self) -> None:
         t = np.asarray(to_numpy(self.times) if not isinstance(self.times, np.ndarray) else self.times, dtype=np.float64)
@@ -51,6 +58,9 @@ class Trajectory:
         if t.size > 1 and not np.all(np.diff(t) > 0):
             raise ValueError("argument 'times' must be strictly increasing")
         self.times = t
+        if self.weights is not None:
+            self._init_measure_curve()
+            return
         xp = namespace(points=self.points)
         self.points = as_float_array(self.points, "points", xp, min_ndim=2)
         if self.points.shape[0] != t.size:
@@ -63,6 +73,55 @@ class Trajectory:
                 )
         self._xp = xp
 
+    def _init_measure_curve(self) -> None:
+        from .wasserstein.empirical import check_weights
+
+        xp = namespace(points=self.points, weights=self.weights)
+        pts = np.array(to_numpy(as_float_array(self.points, "points", xp, min_ndim=3)), dtype=np.float64)
+        if pts.ndim != 3 or pts.shape[0] != self.times.size or pts.shape[1] == 0 or pts.shape[2] == 0:
+            raise ValueError(
+                f"argument 'points' of a curve of measures must have shape (K+1, n, d) with K+1 = {self.times.size}, "
+                f"n >= 1, d >= 1, got {pts.shape}"
+            )
+        self.weights = check_weights(self.weights, pts.shape[1], "weights")
+        self.points = pts
+        if self.energies is not None:
+            e = np.array(to_numpy(as_float_array(self.energies, "energies", namespace(energies=self.energies))), dtype=np.float64)
+            if e.shape != (self.times.size,):
+                raise ValueError(f"argument 'energies' of a curve of measures must have shape ({self.times.size},), got {e.shape}")
+            self.energies = e
+        self._xp = namespace(points=pts)
+
+    @property
+    def is_measure_curve(self) -> bool:
+        """True for a curve of measures (``weights`` given)."""
+        return self.weights is not None
+
+    def node(self, k: int) -> Any:
+        r"""Node :math:`k`: the array :math:`x^k`, or for a curve of measures the :class:`Empirical` :math:`\mu_k`."""
+        if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or not -self.times.size <= k < self.times.size:
+            raise ValueError(f"argument 'k' must be an integer node index in [0, {self.n_steps}], got {k!r}")
+        if self.weights is None:
+            return self.points[int(k), ...]
+        from .wasserstein.empirical import Empirical
+
+        return Empirical._trusted(self.points[int(k)], self.weights)
+
+    def particles(self) -> Trajectory:
+        """The particle curves of a curve of measures as a batched trajectory in the ground space (batch = particles)."""
+        if self.weights is None:
+            raise ValueError("particles() is defined for curves of measures (a trajectory with weights)")
+        return Trajectory(self.times.copy(), self.points.copy(), meta=dict(self.meta))
+
+    def at(self, t: float) -> Any:
+        """The point of the piecewise-linear interpolant at time ``t`` (for a curve of measures: of the particles)."""
+        x = self.interpolate([t], "linear")[0]
+        if self.weights is None:
+            return x
+        from .wasserstein.empirical import Empirical
+
+        return Empirical._trusted(np.ascontiguousarray(x), self.weights)
+
     # ------------------------------------------------------------------ shape information
     @property
     def n_steps(self) -> int:
@@ -71,6 +130,9 @@ class Trajectory:
 
     @property
     def batch_shape(self) -> tuple[int, ...]:
+        """The batch axes of the points (empty for a curve of measures: its particles are not a batch)."""
+        if self.weights is not None:
+            return ()
         return tuple(self.points.shape[1:-1])
 
     @property
@@ -122,6 +184,8 @@ class Trajectory:
         """:math:`d(x^{k+1}, x^k)`, shape ``(K, *batch)``."""
         if self.n_steps == 0:
             raise ValueError("a trajectory with a single node has no increments")
+        if self.weights is not None:
+            return np.asarray(space.distance([self.node(k + 1) for k in range(self.n_steps)], [self.node(k) for k in range(self.n_steps)]))
         return space.distance(self.points[1:, ...], self.points[:-1, ...])
 
     def metric_derivative(self, space: MetricSpace) -> Any:
@@ -130,6 +194,8 @@ class Trajectory:
         For the piecewise-linear interpolant in a normed space this is exactly its metric derivative
         :math:`|u'|` on :math:`(t_k, t_{k+1})` (spec §1.1).
         """
+        if self.weights is not None:
+            return self.increments(space) / np.diff(self.times)
         xp = self._xp
         dt = xp.asarray(np.diff(self.times), dtype=self.points.dtype)
         dt = xp.reshape(dt, (self.n_steps,) + (1,) * (self.points.ndim - 2))
@@ -147,10 +213,14 @@ class Trajectory:
         """:math:`E(x^k)`, shape ``(K+1, *batch)`` (computed with ``E`` if the trajectory has none)."""
         if self.energies is not None:
             return self.energies
+        if self.weights is not None:
+            return np.array([float(E.value(self.node(k))) for k in range(self.times.size)])
         return E.value(self.points)
 
     def select(self, index: Any) -> Trajectory:
         """The sub-trajectory of one batch element (``index`` indexes the batch axes)."""
+        if self.weights is not None:
+            raise ValueError("a curve of measures has no batch axes to select from; use particles()")
         idx = index if isinstance(index, tuple) else (index,)
         pts = self.points[(slice(None),) + idx + (Ellipsis,)]
         en = None if self.energies is None else self.energies[(slice(None),) + idx]
@@ -159,7 +229,8 @@ class Trajectory:
     def __repr__(self) -> str:
         tau = self.meta.get("tau")
         taus = f", tau={tau:g}" if isinstance(tau, float) and math.isfinite(tau) else ""
+        what = f"measures of {self.points.shape[1]} particles" if self.weights is not None else f"batch={self.batch_shape}"
         return (
-            f"Trajectory(K={self.n_steps}, batch={self.batch_shape}, d={self.dim}, "
+            f"Trajectory(K={self.n_steps}, {what}, d={self.dim}, "
             f"t=[{self.times[0]:g}, {self.times[-1]:g}]{taus}, scheme={self.meta.get('scheme', '?')!r})"
         )

@@ -17,7 +17,7 @@ from typing import Any
 __all__ = ["Evidence", "Claim", "ClaimOutcome", "REGISTRY", "register", "le", "run_claim", "SPEC_IDS", "PENDING_ISSUE", "Plot", "is_user_id"]
 
 #: every claim id of the two specifications; ids without a registered claim are reported as pending
-SPEC_IDS: list[str] = [f"C{i}" for i in range(1, 25)] + [f"M{i}" for i in range(1, 21)]
+SPEC_IDS: list[str] = [f"C{i}" for i in range(1, 25)] + [f"M{i}" for i in range(1, 21)] + [f"W{i}" for i in range(1, 9)]
 PENDING_ISSUE: dict[str, str] = {}
 
 
@@ -128,13 +128,13 @@ def register(
 ) -> Claim:
     """Add a claim to :data:`REGISTRY`.
 
-    Ids are unique: a spec id (``C1`` … ``C24``, ``M1`` … ``M20``), or a user claim ``U<name>`` (letters, digits,
+    Ids are unique: a spec id (``C1`` … ``C24``, ``M1`` … ``M20``, ``W1`` … ``W8``), or a user claim ``U<name>`` (letters, digits,
     ``-``/``_``), which ``maxslope verify --load MODULE`` runs after the spec claims.
     """
     if id in REGISTRY:
         raise ValueError(f"claim {id} registered twice")
     if id not in SPEC_IDS and not is_user_id(id):
-        raise ValueError(f"claim id {id!r} is neither a spec id (C1..C24, M1..M20) nor a user id ('U' + name, e.g. 'U1')")
+        raise ValueError(f"claim id {id!r} is neither a spec id (C1..C24, M1..M20, W1..W8) nor a user id ('U' + name, e.g. 'U1')")
     c = Claim(id, title, statement, hypotheses, section, check, negative, negative_description, source)
     REGISTRY[id] = c
     return c

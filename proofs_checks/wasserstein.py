@@ -8,23 +8,23 @@ import math
 import numpy as np
 
 import maxslope as ms
+from maxslope.checks import check_energy_dissipation, check_speed
+from maxslope.schemes import minimizing_movement, steepest_descent
 from maxslope.wasserstein import (
     Empirical,
-    ParticleFlow,
+    Wasserstein,
     ball_transport_lp,
-    check_measure_energy_dissipation,
-    check_w_inf_speed,
     distance_matrix,
     distributional_adversary,
     mass_splitting_flow,
-    particle_minimizing_movement,
-    particle_steepest_descent,
     uniform_spreading_curve,
     wasserstein,
 )
 
 from ._common import LINF
 from .registry import Evidence, register
+
+W_INF = Wasserstein(math.inf, LINF)
 
 
 # ------------------------------------------------------------------------------------------------ C16
@@ -75,7 +75,7 @@ register(
 
 
 # ------------------------------------------------------------------------------------------------ C17 / C18
-def _quadratic_particles(profile: str, speed: float = 1.0) -> tuple[ParticleFlow, ms.Energy]:
+def _quadratic_particles(profile: str, speed: float = 1.0) -> tuple[ms.Trajectory, ms.Energy]:
     """Spec §4.7a: E = ½|x|², ℓ∞; each atom follows u_i(t) = sign(x_i)(|x_i| − t)^+ (kinks are nodes)."""
     rng = np.random.default_rng(17)
     n = 12 if profile == "fast" else 40
@@ -83,17 +83,17 @@ def _quadratic_particles(profile: str, speed: float = 1.0) -> tuple[ParticleFlow
     T = 1.2
     t = np.union1d(np.linspace(0, T, 25), np.abs(X).ravel())
     pts = np.sign(X)[None] * np.maximum(np.abs(X)[None] - speed * t[:, None, None], 0.0)
-    return ParticleFlow(t, pts, np.full(n, 1.0 / n), {"scheme": "closed form §4.7a"}), ms.SeparableQuadratic(np.ones(2))
+    return ms.Trajectory(t, pts, meta={"scheme": "closed form §4.7a"}, weights=np.full(n, 1.0 / n)), ms.SeparableQuadratic(np.ones(2))
 
 
 def _c17(profile: str, speed: float) -> Evidence:
     flow, _ = _quadratic_particles(profile, speed)
     split, _ = mass_splitting_flow(T=1.0, nodes=16 if profile == "fast" else 48)
-    mms = particle_minimizing_movement(ms.SeparableQuadratic(np.ones(2)), Empirical(np.random.default_rng(3).normal(size=(20, 2))), 0.1, steps=12)
+    mms = minimizing_movement(ms.SeparableQuadratic(np.ones(2)), W_INF, Empirical(np.random.default_rng(3).normal(size=(20, 2))), 0.1, steps=12)
     if speed != 1.0:
-        split = ParticleFlow(split.times, split.points * speed, split.weights)
-        mms = ParticleFlow(mms.times, mms.points * speed, mms.weights)
-    res = [check_w_inf_speed(f, LINF, pairs="all") for f in (flow, split, mms)]
+        split = ms.Trajectory(split.times, split.points * speed, weights=split.weights)
+        mms = ms.Trajectory(mms.times, mms.points * speed, weights=mms.weights)
+    res = [check_speed(f, W_INF, pairs="all") for f in (flow, split, mms)]
     worst = max(r.measured for r in res)
     return Evidence(all(r.passed for r in res), worst, res[0].tolerance,
                     "§4.7a particles (ℓ∞, kinks as nodes), §4.7b mass splitting, W_∞-MMS of ½|x|² (20 atoms, τ = 0.1)",
@@ -111,16 +111,16 @@ register(
 
 def _c18(profile: str, negative: bool) -> Evidence:
     if negative:
-        r = check_measure_energy_dissipation(uniform_spreading_curve(1.0, 200), mass_splitting_flow()[1], LINF)
+        r = check_energy_dissipation(uniform_spreading_curve(1.0, 200), mass_splitting_flow()[1], W_INF)
         return Evidence(r.passed, r.measured, r.tolerance, "μ_t = Unif[−t, t] (200 atoms), E = −x²/2", str(r))
     split, E = mass_splitting_flow(T=1.0, nodes=32)
-    a = check_measure_energy_dissipation(split, E, LINF)
+    a = check_energy_dissipation(split, E, W_INF)
     flow, Q = _quadratic_particles(profile)
-    b = check_measure_energy_dissipation(flow, Q, LINF)
+    b = check_energy_dissipation(flow, Q, W_INF)
     # the semi-implicit particle scheme with a split atom (selections +1 / −1) reproduces §4.7b exactly
     mu = Empirical(np.zeros((1, 1))).split(0, 2)
-    semi = particle_steepest_descent(E, mu, 1 / 32, steps=32, selection=[1.0, -1.0])
-    c = check_measure_energy_dissipation(semi, E, LINF)
+    semi = steepest_descent(E, W_INF, mu, 1 / 32, steps=32, selection=[1.0, -1.0])
+    c = check_energy_dissipation(semi, E, W_INF)
     gap = float(np.max(np.abs(semi.points - split.points)))
     ok = a.passed and b.passed and c.passed and gap == 0.0
     return Evidence(ok, max(a.measured / a.tolerance, b.measured / b.tolerance, c.measured / c.tolerance), 1.0,
@@ -159,7 +159,7 @@ def _c19(profile: str, negative: bool) -> Evidence:
         nu = mu.pushforward(lambda x: np.sign(x) * np.maximum(np.abs(x) - tau / 2, 0))
     else:  # T(x)_i = sign(x_i)(|x_i| − τ)^+ and the particle-wise MMS
         nu = mu.pushforward(lambda x: np.sign(x) * np.maximum(np.abs(x) - tau, 0))
-        mms = particle_minimizing_movement(Q, mu, tau, steps=1).measure(1)
+        mms = minimizing_movement(Q, W_INF, mu, tau, steps=1).node(1)
         if not np.allclose(mms.points, nu.points, atol=1e-15, rtol=0):
             return Evidence(False, math.inf, 0.0, "particle-wise MMS differs from the closed-form map")
     w_dist = wasserstein(mu, nu, math.inf, LINF).value
@@ -195,7 +195,7 @@ def _c20(profile: str, negative: bool) -> Evidence:
         value, nu = distributional_adversary(losses, mu, eps, LINF, labels=labels)
     # batch IFGSM with K τ = ε: feasible and not better than the optimum
     K = 4
-    ifgsm_nu = [particle_steepest_descent(ms.Negated(losses[y]), Empirical(mu.points[labels == y]), eps / K, steps=K).measure(K) for y in (0, 1)]
+    ifgsm_nu = [steepest_descent(ms.Negated(losses[y]), W_INF, Empirical(mu.points[labels == y]), eps / K, steps=K).node(K) for y in (0, 1)]
     ifgsm_val = sum(float(mu.weights[labels == y] @ losses[y].value(ifgsm_nu[y].points)) for y in (0, 1))
     feas = wasserstein(mu, nu, math.inf, LINF).value <= eps * (1 + 1e-12)
     gap = max(abs(value - lp_val), abs(value - closed))

@@ -1,8 +1,11 @@
 r"""Verdicts on curves: speed, energy dissipation, differential inclusion, upper gradient (spec §1.3, C1–C4).
 
-All checks take a :class:`~maxslope.curves.Trajectory` and read it through its piecewise-linear interpolant
-:math:`u`, whose metric derivative on :math:`(t_k, t_{k+1})` is exactly
-:math:`|u'| = d(x^{k+1}, x^k)/(t_{k+1} - t_k)`. Integrals of the slope along :math:`u` use ``m``-point
+All checks take a :class:`~maxslope.curves.Trajectory` and the space object, and read the curve through its
+piecewise-geodesic interpolant :math:`u`, whose metric derivative on :math:`(t_k, t_{k+1})` is exactly
+:math:`|u'| = d(x^{k+1}, x^k)/(t_{k+1} - t_k)`. In a normed space the geodesic is the segment. In a Wasserstein
+space (a trajectory with ``weights``) it is the displacement interpolation along an optimal coupling of the two
+nodes, computed exactly: the particles' own coupling when it is optimal, the solver's otherwise, so particle
+labels never decide a verdict; energies and slopes are those of the measures. Integrals of the slope along :math:`u` use ``m``-point
 Gauss–Legendre quadrature on each step (interior nodes only, so a slope that jumps at a node of the curve —
 a coordinate reaching its target, a box face — is integrated correctly); the quadrature error budget stated in
 each result is the a-posteriori difference between the ``m``- and the ``m/2``-point rules (an upper estimate of
@@ -28,6 +31,7 @@ import numpy as np
 from .._backend import check_p, check_positive_scalar, to_numpy
 from ..curves import Trajectory
 from ..energies import as_energy
+from ..spaces.base import check_space
 from ..spaces.lp import Lp
 from .result import CheckResult, CombinedResult
 
@@ -43,12 +47,58 @@ __all__ = [
 _ROUND = 64 * np.finfo(np.float64).eps
 
 
-def _check_traj(traj: Any) -> Trajectory:
+def _check_traj(traj: Any, space: Any = None) -> Trajectory:
     if not isinstance(traj, Trajectory):
         raise TypeError(f"argument 'traj' must be a Trajectory, got {type(traj).__name__}")
     if traj.n_steps < 1:
         raise ValueError("argument 'traj' must have at least two nodes")
+    if space is not None:
+        check_space(space)
+        measures = bool(getattr(space, "measure_space", False))
+        if measures and not traj.is_measure_curve:
+            raise ValueError(f"argument 'traj' must be a curve of measures (a Trajectory with weights) to be checked in {space!r}")
+        if traj.is_measure_curve and not measures:
+            raise ValueError(
+                f"argument 'traj' is a curve of measures; check it in a Wasserstein space, or check traj.particles() in {space!r}"
+            )
     return traj
+
+
+def _energy(E: Any, space: Any) -> Any:
+    lift = getattr(space, "lift_energy", None)
+    return lift(E) if lift is not None else as_energy(E)
+
+
+def _measure_steps(traj: Trajectory, space: Any, m: int) -> tuple[np.ndarray, list[list[Any]], list[tuple[Any, ...]]]:
+    """Exact W_p per step (K,), the measures at the Gauss–Legendre points of each step, and the couplings."""
+    w = _gl(m)[0]
+    values, samples, couplings = [], [], []
+    for k in range(traj.n_steps):
+        a, b = traj.node(k), traj.node(k + 1)
+        val, i, j, mass = space.step_coupling(a, b)
+        values.append(val)
+        couplings.append((a, b, i, j, mass))
+        from ..wasserstein.space import _interp
+
+        samples.append([_interp(a, b, i, j, mass, float(s)) for s in w])
+    return np.asarray(values), samples, couplings
+
+
+def _measure_terms(traj: Trajectory, E: Any, space: Any, slope: Any, p: float, m: int) -> dict[str, np.ndarray]:
+    t = traj.times
+    h = np.diff(t)
+    W, samples, _ = _measure_steps(traj, space, m)
+    fn = (lambda mu: float(slope(mu))) if slope is not None else (lambda mu: float(E.slope(space, mu)))
+    g = np.array([[fn(mu) for mu in row] for row in samples])[:, :, None]  # (K, m + m//2, 1)
+    speed = (W / h)[:, None]
+    if p == math.inf:
+        integrand, extra = g, np.zeros_like(speed)
+    else:
+        q = p / (p - 1.0)
+        integrand, extra = g**q / q, h[:, None] * speed**p / p
+    integ, budget = _integrals(integrand, h, m)
+    e = np.array([float(E.value(traj.node(k))) for k in range(traj.n_steps + 1)])[:, None]
+    return {"t": t, "drop": e[:-1] - e[1:], "integral": integ + extra, "budget": budget, "energy": e, "speed": speed}
 
 
 def _flat(traj: Trajectory) -> tuple[np.ndarray, np.ndarray]:
@@ -99,31 +149,80 @@ def _speed_rounding(traj: Trajectory) -> np.ndarray:
     return 8 * np.finfo(np.float64).eps * scale * np.sqrt(X.shape[-1]) / np.diff(t)  # type: ignore[no-any-return]
 
 
-def check_speed(traj: Trajectory, space: Any, tol: float = 1e-12) -> CheckResult:
-    r"""C1: :math:`|u'| \le 1`, i.e. :math:`d(x^{k+1}, x^k) \le t_{k+1} - t_k` for every step (and batch element).
+def check_speed(traj: Trajectory, space: Any, tol: float = 1e-12, pairs: str = "consecutive", certify: bool = True) -> CheckResult:
+    r"""C1 / C17 / W1: :math:`|u'| \le 1`, i.e. :math:`d(x^s, x^t) \le |t - s|` between nodes.
 
-    The tolerance is :math:`1 + \mathrm{tol}` plus, per step, the rounding error of the difference quotient,
-    :math:`8\epsilon_{\rm mach}\sqrt d\,(\max|x| + \max|t|)/(t_{k+1} - t_k)` (which matters for very short steps).
+    Parameters
+    ----------
+    traj : Trajectory
+        The curve (a curve of measures for a Wasserstein space).
+    space : MetricSpace
+        The space whose distance is measured (``Lp(p)``, ``Wasserstein(p, Lp(q))``).
+    tol : float
+        Relative tolerance, >= 0. A pair passes when :math:`d/|t - s| \le 1 + \mathrm{tol}` plus the rounding
+        of the difference quotient, :math:`8\epsilon_{\rm mach}\sqrt d\,(\max|x| + \max|t|)/|t - s|`.
+    pairs : {"consecutive", "all"}
+        Adjacent nodes (enough for the piecewise-geodesic interpolant), or every pair (quadratic in K).
+    certify : bool
+        Where the space offers ``distance_upper_bound`` (Wasserstein: the particles' own coupling), a pair whose
+        bound already passes is certified without the exact distance; the others get the exact distance. The
+        bound is never below the distance, so it can only make a pair pass when the exact value passes too:
+        a relabelled curve is decided by the exact :math:`W_p`, never by its labels.
+
+    Returns
+    -------
+    CheckResult
+        ``measured`` is the largest quotient (exact, or the certified bound); ``details`` counts the pairs.
     """
-    traj = _check_traj(traj)
+    traj = _check_traj(traj, space)
     tol = check_positive_scalar(tol, "tol", allow_zero=True)
-    md = np.asarray(to_numpy(traj.metric_derivative(space)), dtype=np.float64).reshape(traj.n_steps, -1)
-    allow = 1.0 + tol + _speed_rounding(traj)
-    excess = md.max(axis=1) - allow
+    if pairs not in ("consecutive", "all"):
+        raise ValueError(f"argument 'pairs' must be 'consecutive' or 'all', got {pairs!r}")
+    if not isinstance(certify, bool):
+        raise TypeError(f"argument 'certify' must be a bool, got {type(certify).__name__}")
+    K = traj.n_steps
+    t, X = _flat(traj) if not traj.is_measure_curve else (traj.times, traj.points)
+    scale = float(np.max(np.abs(X))) + float(np.max(np.abs(t)))
+    eps_d = 8 * np.finfo(np.float64).eps * scale * math.sqrt(X.shape[-1])
+    if not traj.is_measure_curve and pairs == "consecutive":
+        md = np.asarray(to_numpy(traj.metric_derivative(space)), dtype=np.float64).reshape(K, -1).max(axis=1)
+        idx = [(a, a + 1) for a in range(K)]
+        n_cert = 0
+    else:
+        idx = [(a, b) for a in range(K + 1) for b in range(a + 1, K + 1)] if pairs == "all" else [(a, a + 1) for a in range(K)]
+        bound = getattr(space, "distance_upper_bound", None) if certify else None
+        md = np.empty(len(idx))
+        n_cert = 0
+        for r, (a, b) in enumerate(idx):
+            dt = t[b] - t[a]
+            allowed = 1 + tol + eps_d / dt
+            xa, xb = traj.node(a), traj.node(b)
+            v = math.inf
+            if bound is not None:
+                v = float(np.max(to_numpy(bound(xa, xb)))) / dt
+                n_cert += int(v <= allowed)
+            if v > allowed:
+                v = float(np.max(to_numpy(space.distance(xa, xb)))) / dt
+            md[r] = v
+    dts = np.array([t[b] - t[a] for a, b in idx])
+    allow = 1.0 + tol + eps_d / dts
+    excess = md - allow
     k = int(np.argmax(excess))
-    worst = float(md.max())
+    how = f"{len(idx)} pairs of nodes" + (f", {n_cert} certified by the particles' coupling" if n_cert else "")
     return CheckResult(
         "speed |u'| <= 1",
-        worst,
+        float(md.max()),
         float(allow[k]),
-        f"relative allowance {tol:g} + rounding of the difference quotient",
+        f"relative allowance {tol:g} + rounding of the difference quotient; {how}",
         bool(np.all(excess <= 0)),
-        float(traj.times[k]),
-        {"max_speed_per_step": md.max(axis=1)},
+        float(t[idx[k][0]]),
+        {"max_speed_per_step": md if pairs == "consecutive" else None, "pairs": len(idx), "certified": n_cert, "exact": len(idx) - n_cert},
     )
 
 
-def _ede_terms(traj: Trajectory, E: Any, space: Lp, slope: Any, p: float, m: int) -> dict[str, np.ndarray]:
+def _ede_terms(traj: Trajectory, E: Any, space: Any, slope: Any, p: float, m: int) -> dict[str, np.ndarray]:
+    if traj.is_measure_curve:
+        return _measure_terms(traj, E, space, slope, p, m)
     t, X = _flat(traj)
     s, U = _sub_points(t, X, m)
     g = _slope_fn(E, space, slope)(U)  # (K, m+1, B)
@@ -146,7 +245,7 @@ def _ede_terms(traj: Trajectory, E: Any, space: Lp, slope: Any, p: float, m: int
 def check_energy_dissipation(
     traj: Trajectory,
     E: Any,
-    space: Lp,
+    space: Any,
     p: float = math.inf,
     slope: Callable[[Any], Any] | None = None,
     allowance: float = 0.0,
@@ -174,8 +273,8 @@ def check_energy_dissipation(
     m : int
         Even number of Gauss–Legendre nodes per step.
     """
-    traj = _check_traj(traj)
-    E = as_energy(E)
+    traj = _check_traj(traj, space)
+    E = _energy(E, space)
     p = check_p(p, "p", strict=True)
     if not isinstance(m, int) or m < 2 or m % 2:
         raise ValueError(f"argument 'm' must be an even integer >= 2, got {m!r}")
@@ -220,7 +319,7 @@ def ede_verdict(
 def check_upper_gradient(
     traj: Trajectory,
     E: Any,
-    space: Lp,
+    space: Any,
     slope: Callable[[Any], Any] | None = None,
     m: int = 8,
 ) -> CheckResult:
@@ -230,8 +329,8 @@ def check_upper_gradient(
     a :math:`C^1` energy), so a violation means the supplied ``slope`` is *not* an upper gradient. The measured
     value is the largest violation :math:`\max_k [E(x^k) - E(x^{k+1}) - \int g|u'|]^+`.
     """
-    traj = _check_traj(traj)
-    E = as_energy(E)
+    traj = _check_traj(traj, space)
+    E = _energy(E, space)
     d = _ede_terms(traj, E, space, slope, math.inf, m)
     t, e, speed, budget = d["t"], d["energy"], d["speed"], d["budget"]
     integ = d["integral"] * speed  # |u'| is constant on each step of the interpolant
@@ -251,43 +350,78 @@ def check_upper_gradient(
     )
 
 
-def check_differential_inclusion(traj: Trajectory, E: Any, space: Lp, allowance: float = 0.0, m: int = 8) -> CheckResult:
-    r"""C4: :math:`\dot u \in -\partial\|\cdot\|_*(\nabla E(u))` a.e., through the residual
+def check_differential_inclusion(
+    traj: Trajectory, E: Any, space: Any, allowance: float = 0.0, m: int = 8, p: float = math.inf
+) -> CheckResult:
+    r"""C4: the differential inclusion, through the Fenchel–Young residual of the velocity and the gradient.
 
-    .. math:: r(t) = \langle \nabla E(u(t)), \dot u(t)\rangle + \|\nabla E(u(t))\|_* \ \ge 0, \qquad \|\dot u\| \le 1,
+    In a normed space, for :math:`p = \infty`, :math:`\dot u \in -\partial\|\cdot\|_*(\nabla E(u))` a.e.
+    iff :math:`\|\dot u\| \le 1` and
 
-    which vanishes a.e. exactly for :math:`\infty`-curves of maximal slope (spec §1.5(b)). Measured:
-    :math:`\int r\,dt` (Gauss–Legendre on each step); the speed bound is required as well (measured speed is reported
-    in ``details``). ``allowance`` adds a tolerance for discretization error.
+    .. math:: r(t) = \langle \nabla E(u(t)), \dot u(t)\rangle + \|\nabla E(u(t))\|_* = 0,
+
+    and for finite :math:`p` (:math:`\dot u \in -\partial(\tfrac1q\|\cdot\|_*^q)(\nabla E(u))`) iff
+    :math:`r = \langle \nabla E, \dot u\rangle + \tfrac1p\|\dot u\|^p + \tfrac1q\|\nabla E\|_*^q = 0`; in both cases
+    :math:`r \ge 0` always (spec §1.5(b)). In :math:`W_p` (the curve exponent must equal the order :math:`p` of the
+    space) the inclusion is checked on the representing particle curves :math:`\gamma_i`, with
+    :math:`\nabla E` replaced by the field :math:`\xi` of the measure at time :math:`t` and the residual integrated
+    against the weights, which is the C18/C19 characterization. Measured: :math:`\int r\,dt` (Gauss–Legendre on
+    each step); ``allowance`` adds a tolerance for discretization error.
     """
-    traj = _check_traj(traj)
-    E = as_energy(E)
+    traj = _check_traj(traj, space)
+    p = check_p(p, "p", strict=True)
+    allowance = check_positive_scalar(allowance, "allowance", allow_zero=True)
+    if not isinstance(m, int) or m < 2 or m % 2:
+        raise ValueError(f"argument 'm' must be an even integer >= 2, got {m!r}")
+    measures = traj.is_measure_curve
+    if measures:
+        if p != space.p:
+            raise ValueError(f"argument 'p' ({p:g}) must equal the order of {space!r}: the particle characterization holds for p = {space.p:g}")
+        E = space.lift_energy(E)
+        ground = space.ground
+    else:
+        E = as_energy(E)
+        ground = check_space(space, normed=True)
     if not E.smooth:
         raise ValueError("argument 'E' must be C^1 for the inclusion check (use the energy-dissipation check instead)")
-    allowance = check_positive_scalar(allowance, "allowance", allow_zero=True)
-    t, X = _flat(traj)
+    t, X = (traj.times, traj.points[:, :, :]) if measures else _flat(traj)
     s, U = _sub_points(t, X, m)
     h = np.diff(t)
-    V = (X[1:] - X[:-1]) / h[:, None, None]  # (K, B, d)
-    G = np.asarray(to_numpy(E.grad(U)), dtype=np.float64)  # (K, m+1, B, d)
-    r = np.sum(G * V[:, None], axis=-1) + np.asarray(to_numpy(space.dual_norm(G)), dtype=np.float64)
+    V = (X[1:] - X[:-1]) / h[:, None, None]  # (K, B, d): particle velocities
+    if measures:
+        from ..wasserstein.empirical import Empirical
+
+        G = np.stack([np.stack([E.field(Empirical._trusted(np.ascontiguousarray(U[k, j]), traj.weights)) for j in range(U.shape[1])])
+                      for k in range(U.shape[0])])
+    else:
+        G = np.asarray(to_numpy(E.grad(U)), dtype=np.float64)  # (K, m+m//2, B, d)
+    dual = np.asarray(to_numpy(ground.dual_norm(G)), dtype=np.float64)
+    speed = np.asarray(to_numpy(ground.norm(V)), dtype=np.float64)  # (K, B)
+    r = np.sum(G * V[:, None], axis=-1)
+    if p == math.inf:
+        r = r + dual
+    else:
+        q = p / (p - 1.0)
+        r = r + (speed**p / p)[:, None] + dual**q / q
+    if measures:  # the measure-level residual: particles integrated against the weights
+        r = (r @ traj.weights)[:, :, None]
     integ, budget = _integrals(r, h, m)
     total = np.cumsum(integ, axis=0)
-    speed = np.asarray(to_numpy(space.norm(V)), dtype=np.float64)
     worst_speed = float(speed.max())
     scale = float(np.abs(r).max() * (t[-1] - t[0]) + 1.0)
     tol = float(np.cumsum(budget, axis=0).max() + _ROUND * scale * (traj.n_steps + 1) + allowance)
     worst = float(np.abs(total).max())
     k = int(np.argmax(np.abs(total).max(axis=1)))
-    speed_ok = bool(np.all(speed.max(axis=1) <= 1.0 + 1e-12 + _speed_rounding(traj)))
-    # pointwise r >= ‖∇E‖_*(1 − ‖u̇‖) may dip below 0 only by the rounding of u̇
-    r_floor = -tol - float(np.max(np.abs(G))) * float(_speed_rounding(traj).max()) - 1e-12
+    rnd = _speed_rounding(traj)
+    speed_ok = True if p != math.inf else bool(np.all(speed.max(axis=1) <= 1.0 + 1e-12 + rnd))
+    # pointwise r >= 0 (Fenchel–Young) may dip below 0 only by the rounding of u̇
+    r_floor = -tol - float(np.max(np.abs(G))) * float(rnd.max()) - 1e-12
     ok = worst <= tol and speed_ok and float(r.min()) >= r_floor
     return CheckResult(
-        "differential inclusion residual",
+        "differential inclusion residual" + (" (particle curves)" if measures else ""),
         worst,
         tol,
-        "quadrature budget + rounding" + (f" + allowance {allowance:.1e}" if allowance else "") + "; and |u'| <= 1",
+        "quadrature budget + rounding" + (f" + allowance {allowance:.1e}" if allowance else "") + ("; and |u'| <= 1" if p == math.inf else ""),
         ok,
         float(t[k + 1]),
         {"max_speed": worst_speed, "min_pointwise_residual": float(r.min()), "integrated_residual": total.max(axis=1)},
@@ -297,7 +431,7 @@ def check_differential_inclusion(traj: Trajectory, E: Any, space: Lp, allowance:
 def check_curve_of_maximal_slope(
     traj: Trajectory,
     E: Any,
-    space: Lp,
+    space: Any,
     p: float = math.inf,
     slope: Callable[[Any], Any] | None = None,
     allowance: float = 0.0,
@@ -306,13 +440,15 @@ def check_curve_of_maximal_slope(
     custom slope) the differential inclusion; for finite :math:`p` the EDE with :math:`\tfrac1p|u'|^p + \tfrac1q|\partial E|^q`.
     """
     p = check_p(p, "p", strict=True)
+    traj = _check_traj(traj, space)
     parts = []
     if p == math.inf:
         parts.append(check_speed(traj, space))
     parts.append(check_energy_dissipation(traj, E, space, p=p, slope=slope, allowance=allowance))
-    Ee = as_energy(E)
-    if p == math.inf and slope is None and Ee.smooth:
-        parts.append(check_differential_inclusion(traj, Ee, space, allowance=allowance))
+    Ee = _energy(E, space)
+    inclusion_applies = p == math.inf if not traj.is_measure_curve else p == space.p
+    if inclusion_applies and slope is None and Ee.smooth:
+        parts.append(check_differential_inclusion(traj, Ee, space, allowance=allowance, p=p))
     return CombinedResult("curve of maximal slope" + ("" if p == math.inf else f" (p={p:g})"), parts)
 
 

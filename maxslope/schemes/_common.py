@@ -22,6 +22,19 @@ def prepare(E: Any, space: Any, x0: Any, tau: Any, steps: Any, T: Any, constrain
     return E, xp, x0, tau, K, check_constraint(constraint, x0), check_record_every(record_every)
 
 
+def other_space(space: Any, hook: str, tau: Any, steps: Any, T: Any, constraint: Any, record_every: Any) -> tuple[Any, float, int, int] | None:
+    """For a space other than Lp: its scheme ``hook`` with validated (tau, K, record_every); None for Lp."""
+    if isinstance(space, Lp):
+        return None
+    fn = getattr(space, hook, None)
+    if fn is None:
+        raise TypeError(f"argument 'space' must be Lp(p) or a space with its own schemes such as Wasserstein(p, Lp(q)), got {type(space).__name__}")
+    tau, K = resolve_steps(tau, steps, T)
+    if constraint is not None:
+        raise ValueError(f"argument 'constraint' is for Lp spaces; {space!r} has no box constraint")
+    return fn, tau, K, check_record_every(record_every)
+
+
 def resolve_steps(tau: Any, steps: Any, T: Any) -> tuple[float, int]:
     """Validate ``tau`` and exactly one of ``steps`` / ``T`` (a multiple of ``tau``); return (tau, steps)."""
     tau = check_positive_scalar(tau, "tau")

@@ -220,32 +220,40 @@ def _trust_region_quadratic(E: Quadratic, xk: Any, radius: float) -> Any:
     return from_numpy(np.ascontiguousarray(xn + y @ V.T), xk)
 
 
-def _trust_region_separable(xp: Any, E: SeparableQuadratic, xk: Any, radius: float) -> Any:
-    """min ½Σλ_i(x_i−c_i)² s.t. |x − x^k|_2 ≤ r: x(μ) = (λc + μx^k)/(λ+μ), |x(μ) − x^k| = r (bisection in μ)."""
+def _trust_region_separable(xp: Any, E: SeparableQuadratic, xk: Any, radius: Any) -> Any:
+    """min ½Σλ_i(x_i−c_i)² s.t. |x − x^k|_2 ≤ r: x(μ) = (λc + μx^k)/(λ+μ), |x(μ) − x^k| = r (bisection in μ).
+
+    ``radius`` is a scalar or an array of the batch shape (one radius per start point).
+    """
     lam = to_numpy(E.lam)
     xn = to_numpy(xk)
     c = np.broadcast_to(np.asarray(to_numpy(E.center) if not isinstance(E.center, float) else E.center), xn.shape)
     w = c - xn
-    inside = np.linalg.norm(w, axis=-1) <= radius
+    r = np.broadcast_to(np.asarray(to_numpy(radius) if not isinstance(radius, (int, float)) else radius, dtype=np.float64), xn.shape[:-1])
+    inside = np.linalg.norm(w, axis=-1) <= r
+    still = (r <= 0) | inside  # a zero radius keeps x^k; a centre inside the ball is the minimizer
 
     def dist(mu: np.ndarray) -> np.ndarray:
         return np.linalg.norm(lam * w / (lam + mu[..., None]), axis=-1)  # type: ignore[no-any-return]
 
     lo = np.zeros(xn.shape[:-1])
     hi = np.full(xn.shape[:-1], float(lam.max()))
-    while True:  # bracket: dist(hi) <= r
-        bad = (dist(hi) > radius) & ~inside
+    for _ in range(2100):  # bracket dist(hi) <= r: hi passes lam |w| / r within ~2100 doublings of a float
+        bad = (dist(hi) > r) & ~still
         if not bad.any():
             break
         hi = np.where(bad, hi * 2.0, hi)
+    else:
+        raise ValueError("argument 'radius' is too small to bracket the trust-region multiplier")
     for _ in range(200):
         mid = 0.5 * (lo + hi)
-        big = dist(mid) > radius
+        big = dist(mid) > r
         lo = np.where(big, mid, lo)
         hi = np.where(big, hi, mid)
     mu = hi[..., None]
     x = (lam * c + mu * xn) / (lam + mu)
     x = np.where(inside[..., None], c, x)
+    x = np.where((r <= 0)[..., None], xn, x)
     return from_numpy(np.ascontiguousarray(x), xk)
 
 

@@ -11,8 +11,8 @@ from .._backend import check_p, namespace, to_numpy
 from ..curves import Trajectory
 from ..energies import as_energy
 from ..spaces.lp import Lp
-from ._common import prepare
-from .inner import GridInner, get_inner
+from ._common import other_space, prepare
+from .inner import ExactInner, GridInner, get_inner
 
 __all__ = ["minimizing_movement", "p_step"]
 
@@ -49,12 +49,16 @@ def minimizing_movement(
 
     Parameters
     ----------
-    E : Energy
-        The energy to decrease (for an attack, ``Negated(loss)``).
-    space : Lp
-        The geometry :math:`(\mathbb R^d, \|\cdot\|)`.
-    x0 : array, shape (..., d)
-        Start point(s); leading axes are a batch, processed together.
+    E : Energy or MeasureEnergy
+        The energy to decrease (for an attack, ``Negated(loss)``). In a Wasserstein space a ground energy
+        :math:`V` is read as the potential energy :math:`\int V\,d\mu`.
+    space : Lp or Wasserstein
+        The geometry :math:`(\mathbb R^d, \|\cdot\|)`, or :math:`(\mathcal P, W_q)`. In :math:`W_q` potential
+        energies decouple exactly into per-atom ground steps when ``p`` equals the order :math:`q` (spec W3);
+        every other case needs ``inner="particle"`` (:class:`~maxslope.wasserstein.ParticleInner`, approximate).
+    x0 : array, shape (..., d), or Empirical
+        Start point(s); leading axes are a batch, processed together. In a Wasserstein space: the measure
+        :math:`\mu^0`; the result is a curve of measures (a trajectory with ``weights``).
     tau : float
         The step size :math:`\tau > 0`.
     steps, T : int, float
@@ -83,6 +87,10 @@ def minimizing_movement(
         For :math:`\tau \le 0`, both or neither of ``steps`` / ``T``, :math:`p \le 1`, ``x0`` outside the
         constraint, non-finite input, or an inner solver that returns an infeasible point.
     """
+    other = other_space(space, "_minimizing_movement", tau, steps, T, constraint, record_every)
+    if other is not None:
+        fn, tau_, K_, rec = other
+        return fn(E, x0, tau_, K_, check_p(p, "p", strict=True), inner, rec)  # type: ignore[no-any-return]
     E, xp, x0, tau, K, C, record_every = prepare(E, space, x0, tau, steps, T, constraint, record_every)
     p = check_p(p, "p", strict=True)
     solver, guarantee = get_inner(inner, E, space, C)
@@ -153,6 +161,10 @@ def p_step(E: Any, space: Lp, xk: Any, tau: float, p: float, constraint: Any = N
     xp = namespace(xk=xk)
     if solver is None:
         solver, _ = get_inner("auto", as_energy(E), space, constraint)
+    if isinstance(solver, ExactInner):
+        closed = _quadratic_prox(as_energy(E), space, xk, tau, p, constraint)
+        if closed is not None:
+            return closed
     c = 1.0 / (p * tau ** (p - 1.0))
 
     def phi(r: Any) -> Any:
@@ -202,8 +214,36 @@ def _ball_step(solver: Any, E: Any, space: Lp, xk: Any, r: Any, constraint: Any)
     rr = r[..., None] if hasattr(r, "ndim") and r.ndim > 0 else r
     if space.p == math.inf or not (hasattr(r, "ndim") and r.ndim > 0):
         return solver(E, space, xk, rr, constraint)
+    if isinstance(solver, ExactInner) and solver._plan(E, space, constraint)[0] == "sepquad_l2":
+        return solver(E, space, xk, r, constraint)  # the ℓ2 trust region takes one radius per start point
     # ℓ2 / ℓ1 closed forms take scalar radii: loop over batch elements on the host
     flat = xp.reshape(xk, (-1, xk.shape[-1]))
     rflat = to_numpy(xp.reshape(r, (-1,)))
     out = [solver(E, space, flat[i : i + 1, :], float(rflat[i]), constraint) for i in range(flat.shape[0])]
     return xp.reshape(xp.concat(out, axis=0), xk.shape)
+
+
+def _quadratic_prox(E: Any, space: Lp, xk: Any, tau: float, p: float, constraint: Any) -> Any:
+    r"""The exact p = 2 step in ℓ2 of a convex quadratic, the proximal map :math:`(I + \tau A)^{-1}(x^k - \tau b)`.
+
+    Covers ``SeparableQuadratic`` (coordinatewise :math:`(x^k_i + \tau\lambda_i c_i)/(1 + \tau\lambda_i)`) and
+    ``Quadratic`` with :math:`A \succeq 0`, without a constraint; None otherwise (the scalar search applies).
+    """
+    from ..energies import Quadratic, SeparableQuadratic
+
+    if p != 2.0 or space.p != 2.0 or constraint is not None:
+        return None
+    xp = namespace(xk=xk)
+    if isinstance(E, SeparableQuadratic) and bool(xp.all(E._param(E.lam, "lam", xp, xk.dtype) >= 0) if not isinstance(E.lam, float) else E.lam >= 0):
+        lam = E._param(E.lam, "lam", xp, xk.dtype)
+        c = E._param(E.center, "center", xp, xk.dtype)
+        return (xk + tau * lam * c) / (1.0 + tau * lam)
+    if isinstance(E, Quadratic) and E.is_convex():
+        A = to_numpy(E.A)
+        b = np.zeros(A.shape[0]) if E.b is None else to_numpy(E.b)
+        M = np.eye(A.shape[0]) + tau * A
+        y = np.linalg.solve(M, (to_numpy(xk) - tau * b).reshape(-1, A.shape[0]).T).T
+        from .._backend import from_numpy
+
+        return from_numpy(np.ascontiguousarray(y.reshape(to_numpy(xk).shape)), xk)
+    return None

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..curves import Trajectory
 from ..spaces.lp import Lp
-from ._common import prepare
+from ._common import other_space, prepare
 
 __all__ = ["steepest_descent"]
 
@@ -33,7 +33,12 @@ def steepest_descent(
     * ℓ∞: signed gradient descent :math:`x - \tau\,\mathrm{sign}\nabla E` (IFGSM without clipping);
     * ℓ2: normalized gradient descent :math:`x - \tau\,\nabla E/|\nabla E|_2`;
     * ℓp: :math:`v = \mathrm{sign}(\xi)|\xi|^{q-1}/\|\xi\|_q^{q-1}`;
-    * ℓ1: greedy coordinate descent (one-hot at the largest :math:`|\partial_i E|`).
+    * ℓ1: greedy coordinate descent (one-hot at the largest :math:`|\partial_i E|`);
+    * :math:`W_q` (``space`` a :class:`~maxslope.wasserstein.Wasserstein`, ``x0`` an ``Empirical``): every
+      particle moves along the steepest :math:`L^q(\mu)` direction of the field :math:`\xi` of the energy,
+      :math:`x_i - \tau u_i\|\xi_i\|_*^{q'-1}/(\sum_j w_j\|\xi_j\|_*^{q'})^{1/q}` with :math:`u_i` the ground
+      steepest direction (:math:`q = \infty`: :math:`x_i - \tau u_i`, batch IFGSM in ℓ∞); ``selection`` may give
+      one rule per particle, so that the copies of a split atom leave a critical point in different directions.
 
     With ``constraint=Box(x0, eps)`` in ℓ∞ the projection is a coordinatewise clamp, and the result is exactly
     the semi-implicit scheme on :math:`S = \bar B_\varepsilon(x_0)`, i.e. clipped IFGSM (spec C21(ii)); in other
@@ -48,6 +53,10 @@ def steepest_descent(
         The element of the steepest set where it is not unique (see :meth:`Lp.steepest_direction`): ℓ∞
         ``"zero"`` (default, ``sign(0) = 0``) or a value in [−1, 1]; ℓ1 ``"first"`` or ``"average"``.
     """
+    other = other_space(space, "_steepest_descent", tau, steps, T, constraint, record_every)
+    if other is not None:
+        fn, tau_, K_, rec = other
+        return fn(E, x0, tau_, K_, selection, rec)  # type: ignore[no-any-return]
     E, xp, x0, tau, K, C, record_every = prepare(E, space, x0, tau, steps, T, constraint, record_every)
     space.steepest_direction(xp.ones((1, x0.shape[-1]), dtype=x0.dtype), selection=selection)  # validates selection
 

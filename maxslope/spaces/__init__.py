@@ -1,7 +1,7 @@
-"""Geometry: ℓp spaces, the ℓ∞ budget box, and the metric-space protocol."""
+"""Geometry: ℓp spaces, the ℓ∞ budget box, and the metric-space protocols."""
 
-from .base import MetricSpace
+from .base import MetricSpace, NormedSpace, check_space
 from .box import Box
 from .lp import Lp, pnorm
 
-__all__ = ["MetricSpace", "Lp", "Box", "pnorm"]
+__all__ = ["MetricSpace", "NormedSpace", "check_space", "Lp", "Box", "pnorm"]

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .._backend import as_float_array, check_p, check_positive_scalar, namespace
+from .._backend import as_float_array, check_p, check_positive_scalar, check_real_scalar, namespace
 
 __all__ = ["Lp", "pnorm"]
 
@@ -121,6 +121,27 @@ class Lp:
         if x.shape[-1] != y.shape[-1]:
             raise ValueError(f"arguments 'x' and 'y' have different dimensions {x.shape[-1]} and {y.shape[-1]}")
         return pnorm(x - y, self.p, xp)
+
+    def geodesic(self, x: Any, y: Any, s: Any) -> Any:
+        r"""The segment :math:`(1 - s)x + s y`, a geodesic of every norm: :math:`d(x, z_s) = s\,d(x, y)`.
+
+        ``s`` is a scalar in :math:`[0, 1]` or an array of such values broadcast against the batch axes.
+        """
+        xp = namespace(x=x, y=y)
+        x = as_float_array(x, "x", xp, min_ndim=1)
+        y = as_float_array(y, "y", xp, min_ndim=1)
+        if tuple(x.shape) != tuple(y.shape):
+            raise ValueError(f"arguments 'x' and 'y' must have the same shape, got {tuple(x.shape)} and {tuple(y.shape)}")
+        if isinstance(s, (int, float)) and not isinstance(s, bool):
+            s = check_real_scalar(s, "s")
+            if not 0.0 <= s <= 1.0:
+                raise ValueError(f"argument 's' must lie in [0, 1], got {s!r}")
+        else:
+            s = as_float_array(s, "s", xp)
+            if not bool(xp.all((s >= 0) & (s <= 1))):
+                raise ValueError("argument 's' must lie in [0, 1]")
+            s = s[..., None]
+        return x + s * (y - x)
 
     # ------------------------------------------------------------------ steepest directions
     def steepest_direction(self, xi: Any, selection: str | float | None = None) -> Any:

@@ -1,4 +1,4 @@
-r"""Measures, Wasserstein distances and W_∞ flows of potential energies (spec §1.8, C16–C20)."""
+r"""The Wasserstein space: measures, exact W_p distances, energies on measures and W_∞ theory (C16–C20, W1–W8)."""
 
 from .distance import (
     WassersteinResult,
@@ -9,18 +9,15 @@ from .distance import (
     wasserstein_distance,
 )
 from .empirical import Empirical, integer_masses
+from .energies import InteractionEnergy, MeasureEnergy, PotentialEnergy
 from .flows import (
-    ParticleFlow,
-    PotentialEnergy,
     ball_transport_lp,
-    check_measure_energy_dissipation,
-    check_w_inf_speed,
     distributional_adversary,
     mass_splitting_flow,
-    particle_minimizing_movement,
-    particle_steepest_descent,
     uniform_spreading_curve,
 )
+from .schemes import ParticleInner
+from .space import Wasserstein
 
 __all__ = [
     "Empirical",
@@ -31,14 +28,13 @@ __all__ = [
     "pair_distances",
     "wasserstein",
     "wasserstein_distance",
-    "ParticleFlow",
+    "Wasserstein",
+    "MeasureEnergy",
     "PotentialEnergy",
+    "InteractionEnergy",
+    "ParticleInner",
     "ball_transport_lp",
-    "check_measure_energy_dissipation",
-    "check_w_inf_speed",
     "distributional_adversary",
     "mass_splitting_flow",
-    "particle_minimizing_movement",
-    "particle_steepest_descent",
     "uniform_spreading_curve",
 ]

@@ -11,7 +11,7 @@ import numpy as np
 
 from .._backend import as_float_array, check_positive_scalar, namespace, to_numpy
 
-__all__ = ["Empirical", "integer_masses"]
+__all__ = ["Empirical", "integer_masses", "check_weights"]
 
 #: default tolerance on |Σ w − 1|
 WEIGHT_SUM_ATOL = 1e-12
@@ -60,20 +60,24 @@ class Empirical:
             w = np.full(n, 1.0 / n)
             uniform = True
         else:
-            w = np.asarray(to_numpy(as_float_array(weights, "weights", xp, min_ndim=1)), dtype=np.float64)
-            if w.shape != (n,):
-                raise ValueError(f"argument 'weights' must have shape ({n},) to match 'points', got {w.shape}")
-            if np.any(w < 0):
-                raise ValueError(f"argument 'weights' must be non-negative, min is {w.min():g}")
-            total = math.fsum(w.tolist())
-            if abs(total - 1.0) > atol:
-                raise ValueError(f"argument 'weights' must sum to 1 (within atol={atol:g}), sums to {total!r}")
+            w = check_weights(weights, n, "weights", atol, xp)
             uniform = bool(np.all(w == w[0]))
+        if np.shares_memory(pts, points) if isinstance(points, np.ndarray) else False:
+            pts = pts.copy()  # never flip the flags of the caller's array
         object.__setattr__(self, "points", pts)
         object.__setattr__(self, "weights", w)
         object.__setattr__(self, "uniform", uniform)
         pts.setflags(write=False)
         w.setflags(write=False)
+
+    @classmethod
+    def _trusted(cls, points: np.ndarray, weights: np.ndarray, uniform: bool | None = None) -> Empirical:
+        """Wrap already validated host arrays (float64, (n, d) and (n,)) without copying or checking again."""
+        self = object.__new__(cls)
+        object.__setattr__(self, "points", points)
+        object.__setattr__(self, "weights", weights)
+        object.__setattr__(self, "uniform", bool(np.all(weights == weights[0])) if uniform is None else uniform)
+        return self
 
     @property
     def n(self) -> int:
@@ -124,6 +128,21 @@ class Empirical:
     def __repr__(self) -> str:
         kind = "uniform" if self.uniform else "weighted"
         return f"Empirical(n={self.n}, d={self.dim}, {kind})"
+
+
+def check_weights(weights: Any, n: int, name: str = "weights", atol: float = WEIGHT_SUM_ATOL, xp: Any = None) -> np.ndarray:
+    """Validated probability weights: a finite, non-negative host float64 copy of shape (n,) summing to 1 within
+    ``atol``; ``ValueError``/``TypeError`` naming ``name`` otherwise."""
+    xp = namespace(**{name: weights}) if xp is None else xp
+    w = np.array(to_numpy(as_float_array(weights, name, xp, min_ndim=1)), dtype=np.float64)
+    if w.shape != (n,):
+        raise ValueError(f"argument {name!r} must have shape ({n},) to match the points, got {w.shape}")
+    if np.any(w < 0):
+        raise ValueError(f"argument {name!r} must be non-negative, min is {w.min():g}")
+    total = math.fsum(w.tolist()) if n <= 100_000 else float(np.sum(w, dtype=np.float64))
+    if abs(total - 1.0) > atol:
+        raise ValueError(f"argument {name!r} must sum to 1 (within atol={atol:g}), sums to {total!r}")
+    return w
 
 
 def integer_masses(w: np.ndarray, max_denominator: int = MAX_DENOMINATOR) -> tuple[np.ndarray, int] | None:

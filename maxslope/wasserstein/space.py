@@ -1,0 +1,185 @@
+r"""The Wasserstein space :math:`(\mathcal P_p(\mathbb R^d), W_p)` as a metric space of weighted particle clouds.
+
+Points are :class:`~maxslope.wasserstein.Empirical` measures :math:`\mu = \sum_i w_i \delta_{x_i}`; the distance is
+the exact :math:`W_p` of :func:`~maxslope.wasserstein.wasserstein`; geodesics are displacement interpolations
+along an optimal coupling (spec W7). The generic operations of maxslope (:func:`~maxslope.slope`,
+:func:`~maxslope.numerical_slope`, :func:`~maxslope.schemes.minimizing_movement`,
+:func:`~maxslope.schemes.steepest_descent` and the checks in :mod:`maxslope.checks`) accept this space in place of
+an :class:`~maxslope.spaces.Lp` space; a curve in it is a :class:`~maxslope.Trajectory` with ``weights``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .._backend import check_p, check_real_scalar
+from ..spaces.lp import Lp, pnorm
+from .distance import WassersteinResult, wasserstein
+from .empirical import Empirical
+
+__all__ = ["Wasserstein"]
+
+#: relative slack with which the particles' own coupling counts as optimal (rounding of the two cost sums)
+COUPLING_RTOL = 1e-12
+
+
+class Wasserstein:
+    r"""The space :math:`(\mathcal P_p(\mathbb R^d), W_p)` over the ground space :math:`(\mathbb R^d, \|\cdot\|)`.
+
+    .. math:: W_p(\mu, \nu) = \min_{\gamma \in \Pi(\mu, \nu)} \Big(\int \|x - y\|^p\,d\gamma\Big)^{1/p},
+              \qquad W_\infty(\mu, \nu) = \min_\gamma \max_{(x, y) \in \mathrm{supp}\,\gamma} \|x - y\|.
+
+    Parameters
+    ----------
+    p : float
+        The order of the space, :math:`p \in [1, \infty]`. It is *not* the exponent of a curve of maximal slope
+        in the space (the ``p`` of the schemes and checks); the two coincide when a minimizing movement of a
+        potential energy decouples into per-atom steps (spec W3).
+    ground : Lp
+        The ground norm :math:`\|\cdot\|` (required: the adversarial geometry is ``Lp(inf)``, the classical
+        one ``Lp(2)``).
+
+    Examples
+    --------
+    >>> import math
+    >>> import numpy as np
+    >>> from maxslope import Lp
+    >>> from maxslope.wasserstein import Empirical, Wasserstein
+    >>> W = Wasserstein(math.inf, Lp(math.inf))
+    >>> mu, nu = Empirical(np.array([[0.0, 0.0], [1.0, 0.0]])), Empirical(np.array([[0.0, 0.5], [1.0, 0.25]]))
+    >>> W.distance(mu, nu)
+    0.5
+    >>> W.distance(mu, W.geodesic(mu, nu, 0.5))
+    0.25
+    """
+
+    #: the points of this space are measures (the checks read a trajectory's nodes as measures)
+    measure_space = True
+
+    def __init__(self, p: float, ground: Lp) -> None:
+        self.p = check_p(p, "p")
+        if not isinstance(ground, Lp):
+            raise TypeError(f"argument 'ground' must be a normed ground space Lp(q), got {type(ground).__name__}")
+        self.ground = ground
+
+    # ------------------------------------------------------------------ basics
+    @property
+    def dual_exponent(self) -> float:
+        r"""The exponent :math:`p' = p/(p - 1)` of the slope :math:`(\int \|\xi\|_*^{p'} d\mu)^{1/p'}` (1 for p = ∞)."""
+        return Lp(self.p).dual_exponent
+
+    def __repr__(self) -> str:
+        return f"Wasserstein({'inf' if self.p == math.inf else format(self.p, 'g')}, {self.ground!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Wasserstein) and other.p == self.p and other.ground == self.ground
+
+    def __hash__(self) -> int:
+        return hash(("Wasserstein", self.p, self.ground))
+
+    def check_point(self, mu: Any, name: str = "mu") -> Empirical:
+        """Return ``mu`` if it is an :class:`Empirical` measure, else ``TypeError`` naming ``name``."""
+        if not isinstance(mu, Empirical):
+            raise TypeError(f"argument {name!r} must be an Empirical measure (a point of {self!r}), got {type(mu).__name__}")
+        return mu
+
+    def lift_energy(self, E: Any) -> Any:
+        r"""A measure energy as it is, a ground energy :math:`V` as the potential energy :math:`\int V\,d\mu`."""
+        from .energies import MeasureEnergy, PotentialEnergy
+
+        return E if isinstance(E, MeasureEnergy) else PotentialEnergy(E)
+
+    # ------------------------------------------------------------------ metric
+    def coupling(self, mu: Empirical, nu: Empirical) -> WassersteinResult:
+        """The exact :math:`W_p(\\mu, \\nu)` with an optimal coupling (:func:`~maxslope.wasserstein.wasserstein`)."""
+        return wasserstein(self.check_point(mu, "mu"), self.check_point(nu, "nu"), self.p, self.ground)
+
+    def distance(self, mu: Any, nu: Any) -> Any:
+        r"""The exact :math:`W_p(\mu, \nu)`: a float for two measures, an array for two sequences of measures."""
+        if isinstance(mu, Empirical) and isinstance(nu, Empirical):
+            return self.coupling(mu, nu).value
+        a, b = self._pairs(mu, nu)
+        return np.array([self.coupling(x, y).value for x, y in zip(a, b, strict=True)])
+
+    def distance_upper_bound(self, mu: Any, nu: Any) -> Any:
+        r"""The cost of the particles' own coupling, :math:`(\sum_i w_i\|x_i - y_i\|^p)^{1/p}` (max for p = ∞).
+
+        A certified upper bound of :math:`W_p(\mu, \nu)` when the two clouds carry the same weights particle by
+        particle (then :math:`i \mapsto i` is a coupling); ``inf`` otherwise.
+        """
+        if isinstance(mu, Empirical) and isinstance(nu, Empirical):
+            return self._particle_cost(mu, nu)
+        a, b = self._pairs(mu, nu)
+        return np.array([self._particle_cost(x, y) for x, y in zip(a, b, strict=True)])
+
+    def _pairs(self, mu: Any, nu: Any) -> tuple[list[Empirical], list[Empirical]]:
+        if not isinstance(mu, Sequence) or not isinstance(nu, Sequence):
+            raise TypeError("arguments 'mu' and 'nu' must be two Empirical measures or two sequences of them")
+        if len(mu) != len(nu):
+            raise ValueError(f"arguments 'mu' and 'nu' hold {len(mu)} and {len(nu)} measures")
+        return [self.check_point(m, "mu") for m in mu], [self.check_point(m, "nu") for m in nu]
+
+    def _particle_cost(self, mu: Empirical, nu: Empirical) -> float:
+        self.check_point(mu, "mu")
+        self.check_point(nu, "nu")
+        if mu.n != nu.n or mu.dim != nu.dim or not np.array_equal(mu.weights, nu.weights):
+            return math.inf
+        c = pnorm(nu.points - mu.points, self.ground.p, np)
+        if self.p == math.inf:
+            return float(np.max(c[mu.weights > 0]))
+        return float(np.dot(mu.weights, c**self.p) ** (1.0 / self.p))
+
+    def step_coupling(self, mu: Empirical, nu: Empirical) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+        r"""The exact :math:`W_p(\mu, \nu)` and an optimal coupling as ``(value, i, j, mass)``.
+
+        The particles' own coupling :math:`i \mapsto i` is returned when it is optimal (its cost is
+        :math:`W_p` to ``COUPLING_RTOL``), so that a curve whose particles move along geodesics keeps its
+        representation (and a mass split stays split); otherwise the solver's coupling.
+        """
+        res = self.coupling(mu, nu)
+        own = self._particle_cost(mu, nu)
+        if own <= res.value * (1 + COUPLING_RTOL) + 1e-300:
+            i = np.arange(mu.n)
+            return res.value, i, i, mu.weights.copy()
+        C = res.coupling.tocoo()
+        keep = C.data > 0
+        return res.value, np.asarray(C.row[keep]), np.asarray(C.col[keep]), np.asarray(C.data[keep], dtype=np.float64)
+
+    def geodesic(self, mu: Empirical, nu: Empirical, s: Any) -> Any:
+        r"""The displacement interpolation :math:`\mu_s = ((1 - s)x + s y)_\#\gamma` along an optimal coupling.
+
+        :math:`W_p(\mu, \mu_s) = s\,W_p(\mu, \nu)` and :math:`W_p(\mu_s, \nu) = (1 - s)\,W_p(\mu, \nu)` (spec W7).
+        Mass may split: the interpolant has one atom per pair in the support of the coupling. ``s`` is a scalar
+        in :math:`[0, 1]` (returns a measure) or a 1-D array of them (returns a list).
+        """
+        _, i, j, m = self.step_coupling(mu, nu)
+        ss = np.atleast_1d(np.asarray(s, dtype=np.float64)) if not isinstance(s, (int, float)) else None
+        if ss is None:
+            sv = check_real_scalar(s, "s")
+            if not 0.0 <= sv <= 1.0:
+                raise ValueError(f"argument 's' must lie in [0, 1], got {s!r}")
+            return _interp(mu, nu, i, j, m, sv)
+        if ss.ndim != 1 or not np.all(np.isfinite(ss)) or np.any((ss < 0) | (ss > 1)):
+            raise ValueError("argument 's' must be a scalar or a 1-D array of values in [0, 1]")
+        return [_interp(mu, nu, i, j, m, float(v)) for v in ss]
+
+    # ------------------------------------------------------------------ schemes (called by maxslope.schemes)
+    def _minimizing_movement(self, E: Any, mu0: Any, tau: float, K: int, p: float, inner: Any, record_every: int) -> Any:
+        from .schemes import minimizing_movement_in
+
+        return minimizing_movement_in(self, E, mu0, tau, K, p, inner, record_every)
+
+    def _steepest_descent(self, E: Any, mu0: Any, tau: float, K: int, selection: Any, record_every: int) -> Any:
+        from .schemes import steepest_descent_in
+
+        return steepest_descent_in(self, E, mu0, tau, K, selection, record_every)
+
+
+def _interp(mu: Empirical, nu: Empirical, i: np.ndarray, j: np.ndarray, m: np.ndarray, s: float) -> Empirical:
+    pts = (1.0 - s) * mu.points[i] + s * nu.points[j]
+    w = m / math.fsum(m.tolist()) if abs(math.fsum(m.tolist()) - 1.0) > 0 else m
+    return Empirical._trusted(np.ascontiguousarray(pts), np.asarray(w, dtype=np.float64))

@@ -1,0 +1,387 @@
+"""Claims W1–W8: the metric-space layer, the same slope, schemes and checks in ℓp and in W_p."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+import maxslope as ms
+from maxslope.checks import check_energy_dissipation, check_speed
+from maxslope.schemes import minimizing_movement
+from maxslope.wasserstein import (
+    Empirical,
+    InteractionEnergy,
+    PotentialEnergy,
+    Wasserstein,
+    ball_transport_lp,
+    mass_splitting_flow,
+    uniform_spreading_curve,
+)
+
+from ._common import LINF, sample
+from .registry import Evidence, register
+
+SRC = "metric_layer.md"
+L2 = ms.Lp(2.0)
+W_INF = Wasserstein(math.inf, LINF)
+W_2 = Wasserstein(2.0, L2)
+
+
+def _weighted_cloud(seed: int, n: int, d: int = 2) -> Empirical:
+    rng = np.random.default_rng(seed)
+    w = rng.uniform(0.5, 1.5, size=n)
+    return Empirical(rng.normal(size=(n, d)), w / w.sum(), atol=1e-9)
+
+
+def _order(errors: list[float]) -> float:
+    """The smallest observed order over consecutive halvings of h (errors at h, h/2, h/4, …)."""
+    e = np.maximum(np.asarray(errors), 1e-300)
+    return float(np.min(np.log2(e[:-1] / e[1:])))
+
+
+# ------------------------------------------------------------------------------------------------ W1
+def _w1(profile: str, factor: float) -> Evidence:
+    """Translations have W_p-speed ‖v‖; small-step particle curves have the particle formula; the ∞-MMS passes."""
+    rng = np.random.default_rng(1)
+    mu = _weighted_cloud(11, 8 if profile == "fast" else 30)
+    worst = 0.0
+    for p in (1.0, 2.0, math.inf):
+        for g in (L2, LINF):
+            v = rng.normal(size=2)
+            v /= float(g.norm(v))  # unit speed in the ground norm
+            t = np.linspace(0.0, 0.5, 6)
+            tr = ms.Trajectory(t, mu.points[None] + t[:, None, None] * v, weights=mu.weights)
+            md = tr.metric_derivative(Wasserstein(p, g))
+            worst = max(worst, float(np.max(np.abs(md - 1.0))))
+    # particle curves with small steps: W_p / h = (Σ w_i ‖Δγ_i / h‖^p)^{1/p} (identity coupling optimal)
+    X = mu.points
+    V = rng.normal(size=X.shape)
+    h = 1e-3
+    for p in (2.0, math.inf):
+        Wp = Wasserstein(p, L2)
+        speeds = np.linalg.norm(V, axis=1)
+        formula = float(np.max(speeds)) if p == math.inf else float(np.dot(mu.weights, speeds**p) ** (1 / p))
+        q = Wp.distance(mu, Empirical(X + h * V, mu.weights)) / h
+        worst = max(worst, abs(q - formula) / formula)
+    # the generic speed check on ∞-curves in W_∞: the W_∞-MMS of ½|x|² and the mass splitting flow
+    mms = minimizing_movement(ms.SeparableQuadratic(np.ones(2)), W_INF, mu, 0.1, steps=8)
+    split, _ = mass_splitting_flow(1.0, 16)
+    curves = [mms, split]
+    if factor != 1.0:  # recorded at half its time spacing: speed 2
+        curves = [ms.Trajectory(c.times / factor, c.points, weights=c.weights) for c in curves]
+    res = [check_speed(c, W_INF) for c in curves]
+    ok = all(r.passed for r in res) and worst <= 1e-9
+    return Evidence(ok, max(r.measured for r in res), res[0].tolerance,
+                    "translations in W_1, W_2, W_∞ over ℓ2 and ℓ∞; small-step particle curves; W_∞-MMS of ½|x|² and §4.7b",
+                    f"max |W_p-speed of a unit translation − 1| and |W_p/h − particle formula|: {worst:.1e}; "
+                    f"speed check: {', '.join(f'{r.measured:.6g}' for r in res)}")
+
+
+register(
+    "W1", "metric derivative in W_p",
+    "|μ'|_{W_p} = ‖v‖ for μ_t = (id + tv)#μ, every p; small-step particle curves have W_p/h = (Σ w_i‖Δγ_i/h‖^p)^{1/p}; "
+    "the generic speed check accepts ∞-curves in W_∞.",
+    "identity coupling optimal for small steps", "W1",
+    lambda pr: _w1(pr, 1.0), lambda pr: _w1(pr, 2.0),
+    "the same curves recorded at half their time spacing (speed 2)", SRC,
+)
+
+
+# ------------------------------------------------------------------------------------------------ W2
+def _w2(profile: str, wrong_norm: bool) -> Evidence:
+    """Slope formula (L^{p'}(μ) norm of the field) against the gradient-free numerical slope, O(h)."""
+    A = np.array([[2.0, 0.5], [0.5, 1.0]])
+    V = ms.Quadratic(A, np.array([0.3, -0.7]))
+    mu = _weighted_cloud(22, 6 if profile == "fast" else 20)
+    cases = [(W_INF, PotentialEnergy(V)), (Wasserstein(4.0, L2), PotentialEnergy(V)), (W_2, InteractionEnergy(ms.Quadratic(A))),
+             (Wasserstein(4.0, LINF), InteractionEnergy(ms.Quadratic(A)))]
+    hs = [1e-2 * 2.0**-j for j in range(4)]
+    orders, errs, ident = [], [], 0.0
+    for space, E in cases:
+        if wrong_norm:  # the L^p(μ) norm of the field in place of the L^{p'}(μ) norm
+            g = ms.Lp(space.ground.dual_exponent).norm(E.field(mu))
+            exact = float(np.max(g)) if space.p == math.inf else float(np.dot(mu.weights, g**space.p) ** (1 / space.p))
+        else:
+            exact = ms.slope(E, space, mu)
+        e = [abs(ms.numerical_slope(E, space, mu, h) - exact) / exact for h in hs]
+        orders.append(_order(e))
+        errs.append(e[-1])
+    # the C20 identity: in W_∞ the numerical slope is the per-atom ground quotient, exactly
+    h = 1e-3
+    per_atom = float(np.dot(mu.weights, ms.numerical_slope(V, LINF, mu.points, h)))
+    ident = abs(ms.numerical_slope(V, W_INF, mu, h) - per_atom)
+    worst_order = min(orders)
+    ok = worst_order >= 0.9 and max(errs) <= 1e-2 and ident <= 1e-15
+    return Evidence(ok, worst_order, 0.9,
+                    "potential (W_∞ over ℓ∞, W_4 over ℓ2) and interaction (W_2 over ℓ2, W_4 over ℓ∞) energies, 2-D quadratic, weighted atoms",
+                    f"observed orders {', '.join(f'{o:.2f}' for o in orders)} (must be >= 0.9, lower is worse); "
+                    f"relative errors at h = {hs[-1]:g}: {', '.join(f'{x:.1e}' for x in errs)}; "
+                    f"|W_∞ numerical slope − per-atom ground quotient| = {ident:.0e}")
+
+
+register(
+    "W2", "slope of potential and interaction energies in W_p",
+    "|∂ℰ|_{W_p}(μ) = (∫‖ξ‖_*^{p'} dμ)^{1/p'}, ξ = ∇V or ∇(W∗μ); in W_∞ the numerical slope of ∫V dμ is the per-atom ground quotient.",
+    "V, W ∈ C²; W even", "W2",
+    lambda pr: _w2(pr, False), lambda pr: _w2(pr, True),
+    "the L^p(μ) norm of the field in place of the L^{p'}(μ) norm (measures where they differ)", SRC,
+)
+# the 'measured' of W2 is an order (larger is better): the Evidence passes when it is >= the tolerance
+
+
+# ------------------------------------------------------------------------------------------------ W3
+def _w3(profile: str, wrong_exponent: bool) -> Evidence:
+    """W_p-MMS step of ∫V dμ = per-atom ground p-steps, against the LP over all plans onto a grid (HiGHS)."""
+    V = ms.SeparableQuadratic(np.array([1.0, 3.0]), np.array([0.2, -0.1]))
+    mu = _weighted_cloud(33, 5 if profile == "fast" else 12)
+    tau = 0.3
+    hgrid = 0.04
+    g = np.arange(-3.0, 3.0 + hgrid / 2, hgrid)
+    grid = np.stack(np.meshgrid(g, g, indexing="ij"), -1).reshape(-1, 2)
+    worst_gap, lines = -math.inf, []
+    for p, ground in ((2.0, L2), (4.0, L2), (math.inf, LINF)):
+        space = Wasserstein(p, ground)
+        step_p = 2.0 if (wrong_exponent and p == 4.0) else p
+        nu = minimizing_movement(V, Wasserstein(step_p, ground), mu, tau, steps=1, p=step_p).node(1)
+        Vg = V.value(grid)
+        D = ms.wasserstein.distance_matrix(mu.points, grid, ground)
+        if p == math.inf:
+            values, radius = np.tile(Vg, (mu.n, 1)), tau
+            mms = nu.integrate(V.value)
+            feasible = space.distance(mu, nu) <= tau * (1 + 1e-12)
+        else:
+            c = 1.0 / (p * tau ** (p - 1))
+            values, radius = Vg[None, :] + c * D**p, 1.0  # the step stays within 1 of each atom here
+            mms = nu.integrate(V.value) + c * float(np.dot(mu.weights, np.asarray(ground.distance(nu.points, mu.points)) ** p))
+            feasible = True
+        lp, _ = ball_transport_lp(values, mu, grid, radius, ground, "min")
+        gap = mms - lp  # must be <= 0: no plan onto the grid beats the decoupled step
+        worst_gap = max(worst_gap, gap if feasible else math.inf)
+        lines.append(f"p={p:g}: step {mms:.9f}, LP {lp:.9f}")
+    tol = 1e-9  # HiGHS optimality tolerance on values of size ≤ 1
+    return Evidence(worst_gap <= tol, worst_gap, tol,
+                    f"V separable quadratic, {mu.n} weighted atoms in ℝ², τ = {tau:g}; LP over all plans onto a {len(g)}² grid",
+                    "objective of the per-atom step − LP minimum (≤ 0 required): " + "; ".join(lines))
+
+
+register(
+    "W3", "W_p minimizing movements of potential energies decouple",
+    "For p ∈ (1, ∞] the W_p-MMS step of ∫V dμ is Σ_i w_i δ_{y_i}, y_i the ground p-step of V from x_i.",
+    "V lsc, bounded below", "W3",
+    lambda pr: _w3(pr, False), lambda pr: _w3(pr, True),
+    "per-atom steps with exponent 2 used for p = 4", SRC,
+)
+
+
+# ------------------------------------------------------------------------------------------------ W4 / W5
+def _ray_defect(r0sq: float, lam: float, t: np.ndarray, energy_factor: float) -> float:
+    """Exact EDE defect (p = 2) of the piecewise-linear interpolant of r(t) = r0 e^{−λt} for E = f λ r²/2, |∂E| = √f λ r.
+
+    Summed over the steps: drop − ∫ ½|u'|² + ½|∂E|²; the interpolant lies on the ray, so this is the whole
+    difference between the check's residual on the sampled exact curve and 0.
+    """
+    r = math.sqrt(r0sq) * np.exp(-lam * t)
+    a, b, h = r[:-1], r[1:], np.diff(t)
+    drop = energy_factor * lam / 2 * (a**2 - b**2)
+    integ = energy_factor * (0.5 * (a - b) ** 2 / h + 0.5 * lam**2 * h * (a * a + a * b + b * b) / 3)
+    return float(np.max(np.abs(np.cumsum(drop - integ))))
+
+
+def _w4(profile: str, negative: bool) -> Evidence:
+    lam, T = 1.5, 1.0
+    mu = _weighted_cloud(44, 6 if profile == "fast" else 20)
+    V = ms.SeparableQuadratic(np.full(2, lam))
+    t = np.linspace(0.0, T, 401)
+    rate = 2 * lam if negative else lam
+    curve = ms.Trajectory(t, np.exp(-rate * t)[:, None, None] * mu.points[None], weights=mu.weights)
+    m2 = float(np.dot(mu.weights, np.sum(mu.points**2, axis=1)))
+    allowance = _ray_defect(m2, lam, t, 1.0)
+    r = check_energy_dissipation(curve, V, W_2, p=2.0, allowance=allowance, allowance_reason="exact EDE defect of the interpolant")
+    # the minimizing movement x -> x/(1 + λτ) and its order-1 convergence
+    taus = [0.1 * 2.0**-j for j in range(4 if profile == "fast" else 6)]
+    errs, map_gap = [], 0.0
+    for tau in taus:
+        K = round(T / tau)
+        tr = minimizing_movement(V, W_2, mu, tau, steps=K, p=2.0)
+        map_gap = max(map_gap, float(np.max(np.abs(tr.points[1] - mu.points / (1 + lam * tau)))))
+        errs.append(max(W_2.distance(tr.node(k), Empirical(np.exp(-lam * k * tau) * mu.points, mu.weights)) for k in range(K + 1)))
+    order = _order(errs)
+    ok = r.passed and (negative or (order >= 0.9 and map_gap <= 1e-12))
+    return Evidence(ok, r.measured, r.tolerance,
+                    f"V = {lam:g}|x|²/2, {mu.n} weighted atoms, W_2 over ℓ2; " + ("μ_t = (e^{−2λt} id)#μ_0" if negative else "μ_t = (e^{−λt} id)#μ_0"),
+                    f"{r}; MMS step vs x/(1+λτ): {map_gap:.0e}; sup-W_2 errors {', '.join(f'{e:.2e}' for e in errs)}, order {order:.2f}")
+
+
+register(
+    "W4", "W_2 flow of a quadratic potential",
+    "V = λ|x|²/2: the W_2 flow is μ_t = (e^{−λt} id)#μ_0, EDE holds; the MMS is x ↦ x/(1 + λτ) per step and converges at order 1.",
+    "λ > 0, ground ℓ2", "W4",
+    lambda pr: _w4(pr, False), lambda pr: _w4(pr, True),
+    "μ_t = (e^{−2λt} id)#μ_0 (twice too fast)", SRC,
+)
+
+
+def _w5(profile: str, negative: bool) -> Evidence:
+    T = 1.0
+    rng = np.random.default_rng(55)
+    n = 6 if profile == "fast" else 16
+    mu = Empirical(rng.normal(size=(n, 2)) + np.array([1.0, -0.5]))  # mean m ≠ 0
+    m = mu.points.mean(axis=0)
+    E = InteractionEnergy(ms.SeparableQuadratic(np.ones(2)))
+    var = float(np.mean(np.sum((mu.points - m) ** 2, axis=1)))
+    closed = max(abs(E.value(mu) - var / 2), abs(ms.slope(E, W_2, mu) - math.sqrt(var)))
+    t = np.linspace(0.0, T, 401)
+    if negative:  # contraction towards 0 instead of m
+        pts = np.exp(-t)[:, None, None] * mu.points[None]
+    else:
+        pts = m + np.exp(-t)[:, None, None] * (mu.points - m)[None]
+    curve = ms.Trajectory(t, pts, weights=mu.weights)
+    r = check_energy_dissipation(curve, E, W_2, p=2.0, allowance=_ray_defect(var, 1.0, t, 1.0),
+                                 allowance_reason="exact EDE defect of the interpolant")
+    taus = [0.1 * 2.0**-j for j in range(3 if profile == "fast" else 5)]
+    errs, map_gap = [], 0.0
+    for tau in taus:
+        K = round(T / tau)
+        tr = minimizing_movement(E, W_2, mu, tau, steps=K, p=2.0, inner="particle")
+        map_gap = max(map_gap, float(np.max(np.abs(tr.points[1] - (m + (mu.points - m) / (1 + tau))))))
+        errs.append(max(W_2.distance(tr.node(k), Empirical(m + np.exp(-k * tau) * (mu.points - m))) for k in range(K + 1)))
+    order = _order(errs)
+    ok = r.passed and (negative or (order >= 0.9 and map_gap <= 1e-8 and closed <= 1e-12))
+    return Evidence(ok, r.measured, r.tolerance,
+                    f"W(z) = |z|²/2, {n} atoms with mean m ≠ 0, W_2 over ℓ2; " + ("x_i(t) = e^{−t}x_i (towards 0)" if negative else "x_i(t) = m + e^{−t}(x_i − m)"),
+                    f"{r}; |ℰ − Var/2|, |slope − √Var|: {closed:.0e}; particle MMS (L-BFGS-B) vs m + (x − m)/(1+τ): {map_gap:.0e}; "
+                    f"sup-W_2 errors {', '.join(f'{e:.2e}' for e in errs)}, order {order:.2f}")
+
+
+register(
+    "W5", "quadratic interaction: contraction to the mean",
+    "W(z) = |z|²/2: ∇(W∗μ) = x − m, the W_2 flow is m + e^{−t}(x − m), ℰ(μ_t) = e^{−2t}Var/2, |∂ℰ|² = Var; EDE holds; the particle MMS converges at order 1.",
+    "ground ℓ2", "W5",
+    lambda pr: _w5(pr, False), lambda pr: _w5(pr, True),
+    "contraction towards 0 instead of the mean m ≠ 0", SRC,
+)
+
+
+# ------------------------------------------------------------------------------------------------ W6
+def _w6(profile: str, negative: bool) -> Evidence:
+    """One check_energy_dissipation(traj, E, space) call for ℓ∞, W_∞ and W_2."""
+    from maxslope.exact import linear_flow
+
+    rng = np.random.default_rng(6)
+    a = rng.normal(size=3)
+    x0 = rng.normal(size=3)
+    lin = linear_flow(a, x0)
+    cases = []
+    split, Esplit = mass_splitting_flow(1.0, 32)
+    if negative:
+        cases.append(("Unif[−t, t] for −x²/2 in W_∞", uniform_spreading_curve(1.0, 200, 32), Esplit, W_INF, 0.0))
+        for fn, name in ((_w4, "W4"), (_w5, "W5")):
+            ev = fn(profile, True)
+            cases.append((f"{name} negative control in W_2", ev, None, None, None))
+    else:
+        cases.append(("C2 linear flow in ℓ∞", sample(lin, 64), ms.Linear(a), LINF, 0.0))
+        cases.append(("§4.7b mass splitting in W_∞", split, Esplit, W_INF, 0.0))
+        for fn, name in ((_w4, "W4"), (_w5, "W5")):
+            ev = fn(profile, False)
+            cases.append((f"{name} exact flow in W_2", ev, None, None, None))
+    verdicts, lines = [], []
+    for name, traj, E, space, allow in cases:
+        if isinstance(traj, Evidence):
+            verdicts.append(traj.passed)
+            lines.append(f"{name}: {'pass' if traj.passed else 'fail'} ({traj.measured:.1e} vs {traj.tolerance:.1e})")
+            continue
+        r = check_energy_dissipation(traj, E, space, allowance=allow)
+        verdicts.append(r.passed)
+        lines.append(f"{name}: {'pass' if r.passed else 'fail'} ({r.measured:.1e} vs {r.tolerance:.1e})")
+    ok = all(verdicts) if not negative else any(verdicts)
+    return Evidence(ok, float(sum(not v for v in verdicts) if not negative else sum(verdicts)), 0.0,
+                    "the same check_energy_dissipation(traj, E, space) on ℓ∞, W_∞ and W_2 curves",
+                    "; ".join(lines))
+
+
+register(
+    "W6", "one energy-dissipation check for every space",
+    "The same check, called with the space object, accepts the ℓ∞ flows of C2, the W_∞ mass-splitting flow and the W_2 flows of W4/W5.",
+    "—", "W6",
+    lambda pr: _w6(pr, False), lambda pr: _w6(pr, True),
+    "Unif[−t, t] (C18) and the W4/W5 negative controls: accepted by the check if any passes", SRC,
+)
+
+
+# ------------------------------------------------------------------------------------------------ W7
+def _w7(profile: str, mixture: bool) -> Evidence:
+    worst = 0.0
+    trials = 3 if profile == "fast" else 10
+    ss = np.array([0.25, 0.5, 0.8])
+    for t in range(trials):
+        rng = np.random.default_rng(70 + t)
+        n = int(rng.integers(4, 12))
+        mu = Empirical(rng.normal(size=(n, 2)))
+        nu = _weighted_cloud(700 + t, n + 2) if t % 2 else Empirical(rng.normal(size=(n, 2)) + 1.0)
+        for p in (1.0, 2.0, math.inf):
+            space = Wasserstein(p, L2 if p != math.inf else LINF)
+            D = space.distance(mu, nu)
+            for s in ss:
+                if mixture:
+                    pts = np.concatenate([mu.points, nu.points])
+                    w = np.concatenate([(1 - s) * mu.weights, s * nu.weights])
+                    ms_ = Empirical(pts, w / w.sum(), atol=1e-9)
+                else:
+                    ms_ = space.geodesic(mu, nu, float(s))
+                err = max(abs(space.distance(mu, ms_) - s * D), abs(space.distance(ms_, nu) - (1 - s) * D)) / D
+                worst = max(worst, err)
+    # δ_0 → δ_1 on the line: W_p(δ_0, mixture) = s^{1/p} ≠ s
+    d0, d1 = Empirical(np.zeros((1, 1))), Empirical(np.ones((1, 1)))
+    for p in (1.0, 2.0, math.inf):
+        space = Wasserstein(p, L2)
+        for s in ss:
+            z = Empirical(np.array([[0.0], [1.0]]), np.array([1 - s, s])) if mixture else space.geodesic(d0, d1, float(s))
+            worst = max(worst, abs(space.distance(d0, z) - s))
+    tol = 1e-12
+    return Evidence(worst <= tol, worst, tol,
+                    f"{trials} pairs of clouds (uniform and weighted), p ∈ {{1, 2, ∞}}, s ∈ {{0.25, 0.5, 0.8}}; δ_0 → δ_1",
+                    f"max relative |W_p(μ, μ_s) − s W_p(μ, ν)|, |W_p(μ_s, ν) − (1−s) W_p(μ, ν)|: {worst:.1e}")
+
+
+register(
+    "W7", "geodesics: displacement interpolation",
+    "The displacement interpolation along an optimal coupling has W_p(μ, μ_s) = s W_p(μ, ν) and W_p(μ_s, ν) = (1 − s) W_p(μ, ν).",
+    "p ∈ {1, 2, ∞}; exact couplings", "W7",
+    lambda pr: _w7(pr, False), lambda pr: _w7(pr, True),
+    "the mixture (1 − s)μ + sν (W_∞(μ, mixture) = W_∞(μ, ν); W_p(δ_0, mixture) = s^{1/p})", SRC,
+)
+
+
+# ------------------------------------------------------------------------------------------------ W8
+def _w8(profile: str, method: str) -> Evidence:
+    hs = [1e-2 * 2.0**-j for j in range(4)]
+    dims = (2, 4, 8)
+    orders, lines = [], []
+    for d in dims:
+        rng = np.random.default_rng(80 + d)
+        B = rng.normal(size=(d, d))
+        E = ms.Quadratic(B @ B.T / d + np.eye(d), rng.normal(size=d))
+        x = rng.normal(size=(2 if profile == "fast" else 6, d))
+        for p in (1.0, 1.5, 2.0, 3.0, math.inf):
+            space = ms.Lp(p)
+            exact = np.asarray(ms.slope(E, space, x))
+            errs = [float(np.max(np.abs(np.asarray(ms.numerical_slope(E, space, x, h, method=method)) - exact) / exact)) for h in hs]
+            o = _order(errs)
+            orders.append(o)
+            if o < 0.9:
+                lines.append(f"d={d}, p={p:g}: order {o:.2f}, error {errs[-1]:.1e}")
+    worst = min(orders)
+    return Evidence(worst >= 0.9, worst, 0.9,
+                    f"C² quadratics, p ∈ {{1, 1.5, 2, 3, ∞}}, d ∈ {{2, 4, 8}}, h = 1e-2 … {hs[-1]:.2g}, method={method!r}",
+                    f"smallest observed order {worst:.2f} over {len(orders)} (d, p) cases (must be >= 0.9)"
+                    + ("; stalls: " + "; ".join(lines[:4]) if lines else ""))
+
+
+register(
+    "W8", "the numerical slope converges in every ℓp",
+    "For C² energies on (ℝ^d, ‖·‖_p), p ∈ {1, 1.5, 2, 3, ∞}, d ∈ {2, 4, 8}, the gradient-free numerical slope converges to ‖∇E‖_* at order ≥ 0.9.",
+    "E ∈ C²", "W8",
+    lambda pr: _w8(pr, "dual"), lambda pr: _w8(pr, "sample"),
+    "the sample-only estimate (a finite sphere sample), which stalls", SRC,
+)
