@@ -18,26 +18,21 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from maxslope import Lp
-from maxslope.wasserstein import (
-    Empirical,
-    check_measure_energy_dissipation,
-    check_w_inf_speed,
-    mass_splitting_flow,
-    particle_steepest_descent,
-    uniform_spreading_curve,
-)
+from maxslope.checks import check_energy_dissipation, check_speed
+from maxslope.schemes import steepest_descent
+from maxslope.wasserstein import Empirical, Wasserstein, mass_splitting_flow, uniform_spreading_curve
 
-LINF = Lp(np.inf)
+W_INF = Wasserstein(np.inf, Lp(np.inf))  # the space (P(R), W_∞) over the ground norm |·|
 split, E = mass_splitting_flow(T=1.0, nodes=32)
 spread = uniform_spreading_curve(T=1.0, atoms=200, nodes=32)
 
-speed_split, speed_spread = check_w_inf_speed(split, LINF), check_w_inf_speed(spread, LINF, pairs="consecutive")
-ede_split, ede_spread = check_measure_energy_dissipation(split, E, LINF), check_measure_energy_dissipation(spread, E, LINF)
+speed_split, speed_spread = check_speed(split, W_INF, pairs="all"), check_speed(spread, W_INF)
+ede_split, ede_spread = check_energy_dissipation(split, E, W_INF), check_energy_dissipation(spread, E, W_INF)
 print(speed_split, speed_spread, ede_split, ede_spread, sep="\n")
 assert speed_split.passed and speed_spread.passed
 assert ede_split.passed and not ede_spread.passed
 
-semi = particle_steepest_descent(E, Empirical(np.zeros((1, 1))).split(0, 2), 1 / 32, steps=32, selection=[1.0, -1.0])
+semi = steepest_descent(E, W_INF, Empirical(np.zeros((1, 1))).split(0, 2), 1 / 32, steps=32, selection=[1.0, -1.0])
 assert np.array_equal(semi.points, split.points)
 
 # %%

@@ -20,9 +20,10 @@ from maxslope.wasserstein import (
     Empirical,
     ball_transport_lp,
     distributional_adversary,
-    particle_steepest_descent,
+    Wasserstein,
     wasserstein_distance,
 )
+from maxslope.schemes import steepest_descent
 
 LINF = ms.Lp(math.inf)
 h, eps = 0.05, 0.2
@@ -33,7 +34,7 @@ value, nu = distributional_adversary(Q, mu, eps)
 g = np.arange(-20, 21) * h
 grid = np.stack(np.meshgrid(g, g, indexing="ij"), -1).reshape(-1, 2)
 lp, plan = ball_transport_lp(np.tile(Q.value(grid), (mu.n, 1)), mu, grid, eps, LINF, "max")
-ifgsm_nu = particle_steepest_descent(ms.Negated(Q), mu, eps / 4, steps=4).measure(4)
+ifgsm_nu = steepest_descent(ms.Negated(Q), Wasserstein(math.inf, LINF), mu, eps / 4, steps=4).node(4)
 ifgsm_value = ifgsm_nu.integrate(Q.value)
 print(f"per-atom maxima: {value:.12f}\nLP over plans:   {lp:.12f}\nbatch IFGSM:     {ifgsm_value:.12f}")
 print("W_inf(nu, mu) =", wasserstein_distance(mu, nu, math.inf, LINF))

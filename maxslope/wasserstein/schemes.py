@@ -89,19 +89,24 @@ class ParticleInner:
 
 
 class _PerAtom:
-    """One W_p step of a potential energy: the ground minimizing movement of V from every atom at once."""
+    """One W_p step of a potential energy: the ground minimizing-movement step of V from every atom at once."""
 
     def __init__(self, E: PotentialEnergy, space: Any, p: float, inner: Any) -> None:
-        self.E, self.space, self.p, self.inner = E, space, p, inner
-        self.ground_guarantee = ""
+        from ..schemes.inner import get_inner
+
+        self.E, self.space, self.p = E, space, p
+        self.solver, self.ground_guarantee = get_inner(inner, E.V, space.ground, None)
 
     def __call__(self, mu: Empirical, tau: float) -> Empirical:
-        from ..schemes import minimizing_movement
+        from ..schemes.minimizing_movement import _check_feasible, p_step
 
-        tr = minimizing_movement(self.E.V, self.space.ground, mu.points, tau, steps=1, p=self.p, inner=self.inner)
-        self.ground_guarantee = str(tr.meta["inner_guarantee"])
-        Y = np.ascontiguousarray(np.asarray(tr.final, dtype=np.float64))
-        return Empirical._trusted(Y, mu.weights, mu.uniform)
+        X = mu.points
+        if self.p == math.inf:
+            Y = self.solver(self.E.V, self.space.ground, X, tau, None)
+        else:
+            Y = p_step(self.E.V, self.space.ground, X, tau, self.p, None, self.solver)
+        _check_feasible(self.space.ground, X, Y, tau if self.p == math.inf else math.inf, None, self.solver)
+        return Empirical._trusted(np.ascontiguousarray(np.asarray(Y, dtype=np.float64)), mu.weights, mu.uniform)
 
 
 def _resolve(space: Any, E: MeasureEnergy, p: float, inner: Any) -> tuple[Any, str, str]:
@@ -131,9 +136,10 @@ def minimizing_movement_in(space: Any, E: Any, mu0: Any, tau: float, K: int, p: 
     pts, ens, times = [mu.points], [E.value(mu)], [0.0]
     for k in range(K):
         nu = step(mu, tau)
-        d = space._particle_cost(mu, nu)
-        if not d <= tau * (1 + 1e-12) + 1e-300 and p == math.inf:
-            raise ValueError(f"argument 'inner' ({name!r}) returned an infeasible measure: W(nu, mu) <= {d!r} > tau = {tau!r}")
+        if p == math.inf and not isinstance(step, _PerAtom):  # the per-atom step checks each atom's ball itself
+            d = space._particle_cost(mu, nu)
+            if not d <= tau * (1 + 1e-12) + 1e-300:
+                raise ValueError(f"argument 'inner' ({name!r}) returned an infeasible measure: W(nu, mu) <= {d!r} > tau = {tau!r}")
         mu = nu
         if (k + 1) % record_every == 0 or k + 1 == K:
             pts.append(mu.points)
