@@ -1,6 +1,6 @@
 """Schemes: minimizing movements (implicit) and normalized steepest descent (semi-implicit)."""
 
-from .inner import CBOInner, ExactInner, GridInner, MultistartInner, NoExactSolver
+from .inner import CBOInner, ClosedForm, ExactInner, GridInner, MultistartInner, NoExactSolver, closed_form
 from .minimizing_movement import minimizing_movement, p_step
 from .steepest_descent import steepest_descent
 
@@ -13,4 +13,6 @@ __all__ = [
     "MultistartInner",
     "CBOInner",
     "NoExactSolver",
+    "closed_form",
+    "ClosedForm",
 ]

@@ -15,6 +15,8 @@ Every solver is a callable ``solver(E, space, xk, radius, constraint) -> x`` (ba
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -32,7 +34,7 @@ from ..energies import (
 from ..spaces.box import Box
 from ..spaces.lp import Lp, pnorm
 
-__all__ = ["ExactInner", "GridInner", "MultistartInner", "CBOInner", "get_inner", "NoExactSolver", "feasible_box"]
+__all__ = ["ExactInner", "GridInner", "MultistartInner", "CBOInner", "get_inner", "NoExactSolver", "feasible_box", "closed_form", "ClosedForm", "CLOSED_FORMS"]
 
 
 class NoExactSolver(ValueError):
@@ -93,7 +95,10 @@ class ExactInner:
                                               active set). Host-side loop over the batch
     ============================  ==========  =====================================================================
 
-    Anything else raises :class:`NoExactSolver`.
+    Anything else raises :class:`NoExactSolver`. Each row is an entry of the registry :data:`CLOSED_FORMS`, keyed by
+    (energy type, space type) with a predicate for where its formula is exact, and registered by
+    :func:`closed_form` next to the function that computes it; a new closed form is one decorated function.
+    In a Wasserstein space a potential energy's step uses these ground entries atom by atom (spec W3).
     """
 
     name = "exact"
@@ -106,27 +111,11 @@ class ExactInner:
         except NoExactSolver:
             return False
 
-    def _plan(self, E: Energy, space: Lp, constraint: Box | None) -> tuple[str, Any, float]:
+    def _plan(self, E: Energy, space: Lp, constraint: Box | None) -> tuple[ClosedForm, Energy, float]:
         base, sign = _strip(E)
-        p = space.p if isinstance(space, Lp) else None
-        if isinstance(base, Linear):
-            if p == math.inf or (p == 1.0) or (p == 2.0 and constraint is None):
-                return "linear", base, sign
-        if isinstance(base, SeparableQuadratic):
-            if p == math.inf:
-                return ("sepquad" if sign > 0 else "sepquad_max"), base, sign
-            if p == 2.0 and sign > 0 and constraint is None:
-                return "sepquad_l2", base, sign
-        if isinstance(base, L1Norm) and sign > 0 and p == math.inf:
-            return "l1norm", base, sign
-        if isinstance(base, Quadratic) and sign > 0 and p == 2.0 and constraint is None:
-            ev = np.linalg.eigvalsh(to_numpy(base.A))
-            if ev[0] > 1e-12 * max(abs(ev[-1]), 1e-300):
-                return "quad_l2", base, sign
-        if isinstance(base, Quadratic) and sign > 0 and p == math.inf:
-            ev = np.linalg.eigvalsh(to_numpy(base.A))
-            if ev[0] > 1e-12 * max(abs(ev[-1]), 1e-300) or (ev[0] >= -1e-12 * max(abs(ev[-1]), 1e-300) and (base.dim or 0) <= MAX_FACE_DIM):
-                return "quad_box", base, sign
+        for cf in CLOSED_FORMS:
+            if isinstance(base, cf.energy) and isinstance(space, cf.space) and cf.applies(base, sign, space, constraint):
+                return cf, base, sign
         raise NoExactSolver(
             f"no closed-form ball-constrained minimizer for {type(E).__name__} in {space!r}"
             + (" with a box constraint" if constraint is not None else "")
@@ -134,41 +123,101 @@ class ExactInner:
         )
 
     def describe(self, E: Energy, space: Lp, constraint: Box | None) -> str:
-        kind, _, sign = self._plan(E, space, constraint)
-        return f"closed form '{kind}'" + (" (maximization)" if sign < 0 else "")
+        cf, _, sign = self._plan(E, space, constraint)
+        return f"closed form '{cf.name}'" + (" (maximization)" if sign < 0 else "")
 
     def __call__(self, E: Energy, space: Lp, xk: Any, radius: float, constraint: Box | None) -> Any:
-        kind, base, sign = self._plan(E, space, constraint)
-        xp = namespace(xk=xk)
-        p = space.p
-        if kind == "linear":
-            a = base._param(base.a, "a", xp) * sign
-            if p == math.inf:
-                lo, hi = feasible_box(space, xk, radius, constraint)
-                return xp.where(a > 0, lo, xp.where(a < 0, hi, xk))
-            if p == 2.0:
-                na = float(to_numpy(pnorm(a, 2.0, xp)))
-                if na == 0.0:
-                    return xk
-                return xk - radius * (a / na)
-            return _l1_knapsack(xp, a, xk, radius, constraint)
-        if kind in ("sepquad", "l1norm"):
-            lo, hi = feasible_box(space, xk, radius, constraint)
-            c = base._param(base.center, "center", xp)
-            c = xp.zeros_like(xk) + c
-            return xp.minimum(xp.maximum(c, lo), hi)
-        if kind == "sepquad_max":
-            lo, hi = feasible_box(space, xk, radius, constraint)
-            c = xp.zeros_like(xk) + base._param(base.center, "center", xp)
-            return xp.where(xp.abs(lo - c) > xp.abs(hi - c), lo, hi)
-        if kind == "sepquad_l2":
-            return _trust_region_separable(xp, base, xk, radius)
-        if kind == "quad_l2":
-            return _trust_region_quadratic(base, xk, radius)
-        if kind == "quad_box":
-            lo, hi = feasible_box(space, xk, radius, constraint)
-            return _box_qp(base, xk, lo, hi)
-        raise AssertionError(kind)  # pragma: no cover
+        cf, base, sign = self._plan(E, space, constraint)
+        return cf.solve(base, sign, space, xk, radius, constraint)
+
+
+@dataclass(frozen=True)
+class ClosedForm:
+    """One closed-form ball step: for energies of type ``energy`` in spaces of type ``space`` where ``applies``."""
+
+    name: str
+    energy: type
+    space: type
+    applies: Callable[[Any, float, Any, Any], bool]
+    solve: Callable[[Any, float, Any, Any, Any, Any], Any]
+
+
+#: the registry :class:`ExactInner` searches in order; :func:`closed_form` adds to it
+CLOSED_FORMS: list[ClosedForm] = []
+
+
+def closed_form(energy: type, space: type, name: str, applies: Callable[[Any, float, Any, Any], bool]) -> Callable[[Any], Any]:
+    r"""Register ``solve(base, sign, space, xk, radius, constraint)`` as the exact ball step of ``energy`` in ``space``.
+
+    ``base`` is the energy with monotone transforms and negations stripped, ``sign`` is −1 when the step
+    maximizes ``base``; ``applies(base, sign, space, constraint)`` says where the formula is exact. Each closed
+    form sits next to its formula, so adding an energy with a closed form adds code in one place only (user code
+    may register its own). Registration order is the search order.
+    """
+
+    def deco(solve: Any) -> Any:
+        CLOSED_FORMS.append(ClosedForm(name, energy, space, applies, solve))
+        return solve
+
+    return deco
+
+
+def _psd(A: Any, strict: bool) -> bool:
+    ev = np.linalg.eigvalsh(to_numpy(A))
+    scale = 1e-12 * max(abs(ev[-1]), 1e-300)
+    return bool(ev[0] > scale) if strict else bool(ev[0] >= -scale)
+
+
+@closed_form(Linear, Lp, "linear", lambda b, s, sp, C: sp.p in (math.inf, 1.0) or (sp.p == 2.0 and C is None))
+def _linear_step(base: Linear, sign: float, space: Lp, xk: Any, radius: Any, constraint: Box | None) -> Any:
+    """ℓ∞: the box corner by sign(a); ℓ2: x^k − r a/|a|; ℓ1: fractional knapsack in decreasing |a_i|."""
+    xp = namespace(xk=xk)
+    a = base._param(base.a, "a", xp) * sign
+    if space.p == math.inf:
+        lo, hi = feasible_box(space, xk, radius, constraint)
+        return xp.where(a > 0, lo, xp.where(a < 0, hi, xk))
+    if space.p == 2.0:
+        na = float(to_numpy(pnorm(a, 2.0, xp)))
+        if na == 0.0:
+            return xk
+        return xk - radius * (a / na)
+    return _l1_knapsack(xp, a, xk, radius, constraint)
+
+
+@closed_form(SeparableQuadratic, Lp, "sepquad", lambda b, s, sp, C: sp.p == math.inf and s > 0)
+@closed_form(L1Norm, Lp, "l1norm", lambda b, s, sp, C: sp.p == math.inf and s > 0)
+def _clip_step(base: Any, sign: float, space: Lp, xk: Any, radius: Any, constraint: Box | None) -> Any:
+    """clip(c, l, u) on the feasible box (separable convex energies minimized at their centre)."""
+    xp = namespace(xk=xk)
+    lo, hi = feasible_box(space, xk, radius, constraint)
+    c = xp.zeros_like(xk) + base._param(base.center, "center", xp)
+    return xp.minimum(xp.maximum(c, lo), hi)
+
+
+@closed_form(SeparableQuadratic, Lp, "sepquad_max", lambda b, s, sp, C: sp.p == math.inf and s < 0)
+def _sepquad_max_step(base: SeparableQuadratic, sign: float, space: Lp, xk: Any, radius: Any, constraint: Box | None) -> Any:
+    """The endpoint of [l_i, u_i] farther from c_i (upper on ties)."""
+    xp = namespace(xk=xk)
+    lo, hi = feasible_box(space, xk, radius, constraint)
+    c = xp.zeros_like(xk) + base._param(base.center, "center", xp)
+    return xp.where(xp.abs(lo - c) > xp.abs(hi - c), lo, hi)
+
+
+@closed_form(SeparableQuadratic, Lp, "sepquad_l2", lambda b, s, sp, C: sp.p == 2.0 and s > 0 and C is None)
+def _sepquad_l2_step(base: SeparableQuadratic, sign: float, space: Lp, xk: Any, radius: Any, constraint: Box | None) -> Any:
+    return _trust_region_separable(namespace(xk=xk), base, xk, radius)
+
+
+@closed_form(Quadratic, Lp, "quad_l2", lambda b, s, sp, C: sp.p == 2.0 and s > 0 and C is None and _psd(b.A, True))
+def _quad_l2_step(base: Quadratic, sign: float, space: Lp, xk: Any, radius: Any, constraint: Box | None) -> Any:
+    return _trust_region_quadratic(base, xk, radius)
+
+
+@closed_form(Quadratic, Lp, "quad_box",
+             lambda b, s, sp, C: sp.p == math.inf and s > 0 and (_psd(b.A, True) or (_psd(b.A, False) and (b.dim or 0) <= MAX_FACE_DIM)))
+def _quad_box_step(base: Quadratic, sign: float, space: Lp, xk: Any, radius: Any, constraint: Box | None) -> Any:
+    lo, hi = feasible_box(space, xk, radius, constraint)
+    return _box_qp(base, xk, lo, hi)
 
 
 def _l1_knapsack(xp: Any, a: Any, xk: Any, radius: float, constraint: Box | None) -> Any:

@@ -214,7 +214,7 @@ def _ball_step(solver: Any, E: Any, space: Lp, xk: Any, r: Any, constraint: Any)
     rr = r[..., None] if hasattr(r, "ndim") and r.ndim > 0 else r
     if space.p == math.inf or not (hasattr(r, "ndim") and r.ndim > 0):
         return solver(E, space, xk, rr, constraint)
-    if isinstance(solver, ExactInner) and solver._plan(E, space, constraint)[0] == "sepquad_l2":
+    if isinstance(solver, ExactInner) and solver._plan(E, space, constraint)[0].name == "sepquad_l2":
         return solver(E, space, xk, r, constraint)  # the ℓ2 trust region takes one radius per start point
     # ℓ2 / ℓ1 closed forms take scalar radii: loop over batch elements on the host
     flat = xp.reshape(xk, (-1, xk.shape[-1]))

@@ -221,3 +221,31 @@ def test_bad_input():
         steepest_descent(E, LINF, np.array([np.nan, 0.0]), 0.1, steps=1)
     with pytest.raises(TypeError, match="'space'"):
         steepest_descent(E, "linf", x0, 0.1, steps=1)
+
+
+def test_closed_form_registry_is_the_one_place_to_add_a_step() -> None:
+    """A new energy's closed form is one decorated function; ExactInner, the schemes and W_p steps then find it."""
+    import math as _m
+
+    from maxslope.schemes import ExactInner, closed_form, minimizing_movement
+    from maxslope.schemes.inner import CLOSED_FORMS
+    from maxslope.wasserstein import Empirical, Wasserstein
+
+    class Shifted(ms.SeparableQuadratic):
+        pass
+
+    n_before = len(CLOSED_FORMS)
+    try:
+        @closed_form(Shifted, ms.Lp, "shifted-test", lambda b, s, sp, C: sp.p == 1.5)
+        def _step(base, sign, space, xk, radius, constraint):  # noqa: ANN001, ANN202
+            return xk  # a stand-in: stays put (the energy is minimized at x^k = 0 below)
+
+        E = Shifted(np.ones(2))
+        assert ExactInner().describe(E, ms.Lp(1.5), None) == "closed form 'shifted-test'"
+        tr = minimizing_movement(E, ms.Lp(1.5), np.zeros((3, 2)), 0.1, steps=2)
+        assert "shifted-test" in tr.meta["inner_guarantee"]
+        w = minimizing_movement(E, Wasserstein(_m.inf, ms.Lp(1.5)), Empirical(np.zeros((3, 2))), 0.1, steps=1)
+        assert "shifted-test" in w.meta["inner_guarantee"]
+    finally:
+        del CLOSED_FORMS[n_before:]
+    assert not ExactInner().supports(Shifted(np.ones(2)), ms.Lp(1.5), None)
