@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -271,8 +272,8 @@ def _w6(profile: str, negative: bool) -> Evidence:
     rng = np.random.default_rng(6)
     a = rng.normal(size=3)
     x0 = rng.normal(size=3)
-    lin = linear_flow(a, x0)
-    cases = []
+    lin = linear_flow(a.tolist(), x0.tolist())
+    cases: list[tuple[str, Any, Any, Any, Any]] = []
     split, Esplit = mass_splitting_flow(1.0, 32)
     if negative:
         cases.append(("Unif[−t, t] for −x²/2 in W_∞", uniform_spreading_curve(1.0, 200, 32), Esplit, W_INF, 0.0))

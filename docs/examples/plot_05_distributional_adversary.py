@@ -16,14 +16,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import maxslope as ms
+from maxslope.schemes import steepest_descent
 from maxslope.wasserstein import (
     Empirical,
+    Wasserstein,
     ball_transport_lp,
     distributional_adversary,
-    Wasserstein,
     wasserstein_distance,
 )
-from maxslope.schemes import steepest_descent
 
 LINF = ms.Lp(math.inf)
 h, eps = 0.05, 0.2

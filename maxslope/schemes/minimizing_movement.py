@@ -22,7 +22,7 @@ FEASIBILITY_RTOL = 1e-12
 
 def minimizing_movement(
     E: Any,
-    space: Lp,
+    space: Any,
     x0: Any,
     tau: float,
     steps: int | None = None,

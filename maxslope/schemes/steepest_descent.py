@@ -7,7 +7,6 @@ from typing import Any
 import numpy as np
 
 from ..curves import Trajectory
-from ..spaces.lp import Lp
 from ._common import other_space, prepare
 
 __all__ = ["steepest_descent"]
@@ -15,13 +14,13 @@ __all__ = ["steepest_descent"]
 
 def steepest_descent(
     E: Any,
-    space: Lp,
+    space: Any,
     x0: Any,
     tau: float,
     steps: int | None = None,
     T: float | None = None,
     constraint: Any = None,
-    selection: str | float | None = None,
+    selection: Any = None,
     record_every: int = 1,
 ) -> Trajectory:
     r"""Normalized steepest descent :math:`x^{k+1} = \Pi_C(x^k - \tau v^k)`, :math:`v^k \in \partial\|\cdot\|_*(\nabla E(x^k))`.

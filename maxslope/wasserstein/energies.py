@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .._backend import check_positive_scalar, to_numpy
-from ..energies import Energy, as_energy
+from ..energies import as_energy
 from ..spaces.lp import pnorm
 from .empirical import Empirical
 

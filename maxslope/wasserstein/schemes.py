@@ -49,14 +49,17 @@ class ParticleInner:
             return space.p == math.inf and space.ground.p == math.inf
         return p == space.p and space.ground.p == 2.0
 
-    def __call__(self, E: MeasureEnergy, space: Any, mu: Empirical, tau: float, p: float) -> Empirical:
-        from scipy.optimize import minimize
-
+    def _require(self, space: Any, p: float) -> None:
         if not self.supports(space, p):
             raise NoExactSolver(
                 f"ParticleInner covers W_p over ℓ2 with curve exponent p (finite) and W_inf over ℓ∞ (p = inf); got "
                 f"{space!r} with p={p:g}"
             )
+
+    def __call__(self, E: MeasureEnergy, space: Any, mu: Empirical, tau: float, p: float) -> Empirical:
+        from scipy.optimize import minimize
+
+        self._require(space, p)
         X, w = mu.points, mu.weights
         shape = X.shape
 
@@ -113,8 +116,7 @@ def _resolve(space: Any, E: MeasureEnergy, p: float, inner: Any) -> tuple[Any, s
     """(step callable mu -> nu, name, guarantee) for the W_p minimizing movement of E with curve exponent p."""
     if isinstance(inner, ParticleInner) or inner == "particle":
         solver = inner if isinstance(inner, ParticleInner) else ParticleInner()
-        if not solver.supports(space, p):
-            solver(E, space, None, 1.0, p)  # raises NoExactSolver with the reason
+        solver._require(space, p)
         return (lambda mu, tau: solver(E, space, mu, tau, p)), solver.name, solver.guarantee
     if isinstance(E, PotentialEnergy) and p == space.p:
         ground_inner = "auto" if inner == "exact" else inner

@@ -128,14 +128,14 @@ def test_measure_curves_validate_and_never_touch_input() -> None:
 def test_energies_on_measures() -> None:
     mu = cloud(6)
     A = np.array([[2.0, 0.5], [0.5, 1.0]])
-    P, I = PotentialEnergy(ms.Quadratic(A)), InteractionEnergy(ms.Quadratic(A))
+    P, Inter = PotentialEnergy(ms.Quadratic(A)), InteractionEnergy(ms.Quadratic(A))
     X, w = mu.points, mu.weights
     assert P.value(mu) == pytest.approx(float(w @ (0.5 * np.einsum("nd,de,ne->n", X, A, X))))
     D = X[:, None] - X[None]
-    assert I.value(mu) == pytest.approx(0.5 * float(w @ (0.5 * np.einsum("ijd,de,ije->ij", D, A, D)) @ w))
-    np.testing.assert_allclose(I.field(mu), (X - w @ X) @ A, atol=1e-14)  # ∇(W∗μ) = A(x − m)
+    assert Inter.value(mu) == pytest.approx(0.5 * float(w @ (0.5 * np.einsum("ijd,de,ije->ij", D, A, D)) @ w))
+    np.testing.assert_allclose(Inter.field(mu), (X - w @ X) @ A, atol=1e-14)  # ∇(W∗μ) = A(x − m)
     for space in (W_INF, W_2, Wasserstein(4.0, LINF), Wasserstein(1.0, L2)):
-        for E in (P, I):
+        for E in (P, Inter):
             exact = ms.slope(E, space, mu)
             num = [ms.numerical_slope(E, space, mu, h) for h in (1e-3, 5e-4)]
             assert abs(num[1] - exact) < abs(num[0] - exact) + 1e-12 and abs(num[1] - exact) < 2e-3 * exact
@@ -242,14 +242,14 @@ def test_minimizing_movement_in_wp() -> None:
         assert tr.is_measure_curve and "W3" in tr.meta["inner_guarantee"] and tr.energies.shape == (4,)
     with pytest.raises(NoExactSolver, match="order"):
         minimizing_movement(V, W_2, mu, 0.1, steps=1)  # curve exponent ∞ in W_2 does not decouple
-    I = InteractionEnergy(ms.SeparableQuadratic(np.ones(2)))
+    Inter = InteractionEnergy(ms.SeparableQuadratic(np.ones(2)))
     with pytest.raises(NoExactSolver, match="particle"):
-        minimizing_movement(I, W_2, mu, 0.1, steps=1, p=2.0)
-    tr = minimizing_movement(I, W_2, mu, 0.1, steps=2, p=2.0, inner="particle")
+        minimizing_movement(Inter, W_2, mu, 0.1, steps=1, p=2.0)
+    tr = minimizing_movement(Inter, W_2, mu, 0.1, steps=2, p=2.0, inner="particle")
     m = mu.weights @ mu.points
     np.testing.assert_allclose(tr.points[1], m + (mu.points - m) / 1.1, atol=1e-9)
     assert "approximate" in tr.meta["inner_guarantee"]
-    box = minimizing_movement(I, W_INF, mu, 0.05, steps=2, inner=ParticleInner())
+    box = minimizing_movement(Inter, W_INF, mu, 0.05, steps=2, inner=ParticleInner())
     assert check_speed(box, W_INF).passed and box.energies[-1] < box.energies[0]
     with pytest.raises(ValueError, match="constraint"):
         minimizing_movement(V, W_INF, mu, 0.1, steps=1, constraint=ms.Box(np.zeros(2), 1.0))
