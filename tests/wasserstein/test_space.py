@@ -268,3 +268,15 @@ def test_steepest_descent_in_wp() -> None:
         assert tr.energies[-1] < tr.energies[0]
     with pytest.raises(ValueError, match="selection"):
         steepest_descent(V, W_INF, mu, 0.05, steps=1, selection=[1.0])
+
+
+def test_layer_docstring_examples_run() -> None:
+    import doctest
+
+    import maxslope.checks.curve as curve
+    import maxslope.slopes as slopes
+    import maxslope.wasserstein.space as space
+
+    for mod in (curve, slopes, space):
+        res = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
+        assert res.attempted > 0 and res.failed == 0, mod.__name__
