@@ -39,7 +39,8 @@ def _write_claims_page() -> None:
              "A claim holds when its check passes and its negative control is rejected by the same check.", ""]
     for cid in proofs_checks.SPEC_IDS:
         c = proofs_checks.REGISTRY.get(cid)
-        lines += [f".. _claim-{cid}:", "", f"{cid} — {esc(c.title) if c else 'not registered yet'}", "-" * 60, ""]
+        title = f"{cid} — {esc(c.title) if c else 'not registered yet'}"
+        lines += [f".. _claim-{cid}:", "", title, "-" * max(60, len(title) + 2), ""]
         if c is None:
             lines += [f"Pending: {proofs_checks.PENDING_ISSUE.get(cid, '')}.", ""]
             continue

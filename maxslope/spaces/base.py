@@ -17,14 +17,13 @@ class MetricSpace(Protocol):
     batch) and :class:`~maxslope.wasserstein.Wasserstein` (points are weighted particle clouds,
     :class:`~maxslope.wasserstein.Empirical`).
 
-    Required
-    --------
-    distance(x, y)
-        :math:`d(x, y)`, batched over leading axes (arrays broadcast; a space of measures takes sequences of
-        measures), returning an array of the batch shape.
+    Notes
+    -----
+    Required: ``distance(x, y)``, :math:`d(x, y)`, batched over leading axes (arrays broadcast; a space of
+    measures takes sequences of measures), returning an array of the batch shape.
 
-    Optional (looked up with ``getattr``)
-    --------------------------------------
+    Optional members, looked up with ``getattr``:
+
     geodesic(x, y, s)
         A point :math:`z_s` with :math:`d(x, z_s) = s\,d(x, y)` and :math:`d(z_s, y) = (1 - s)\,d(x, y)`.
     distance_upper_bound(x, y)
