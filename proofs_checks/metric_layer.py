@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -189,6 +190,7 @@ def _ray_defect(r0sq: float, lam: float, t: np.ndarray, energy_factor: float) ->
     return float(np.max(np.abs(np.cumsum(drop - integ))))
 
 
+@functools.lru_cache(maxsize=8)  # W6 reads the same curves: computed once per profile
 def _w4(profile: str, negative: bool) -> Evidence:
     lam, T = 1.5, 1.0
     mu = _weighted_cloud(44, 6 if profile == "fast" else 20)
@@ -223,6 +225,7 @@ register(
 )
 
 
+@functools.lru_cache(maxsize=8)  # shared with W6
 def _w5(profile: str, negative: bool) -> Evidence:
     T = 1.0
     rng = np.random.default_rng(55)
