@@ -29,7 +29,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import linprog
 
-from .._backend import check_positive_scalar
+from .._backend import as_float_array, check_positive_scalar, namespace, to_numpy
 from .functional import class_masses, nonlocal_perimeter
 from .grid import Grid, signed_distance
 
@@ -82,7 +82,12 @@ def step_energy(A: np.ndarray, f: np.ndarray, m0: np.ndarray, m1: np.ndarray, ep
 
 
 def solve_cut(f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, grid: Grid, selection: str = "min") -> np.ndarray:
-    """The minimal or maximal minimizer of Per_ε(A; m0, m1) + Σ_A f m by an exact minimum s–t cut (PyMaxflow)."""
+    """The minimal or maximal minimizer of Per_ε(A; m0, m1) + Σ_A f m by an exact minimum s–t cut (PyMaxflow).
+
+    ``f``, ``m0``, ``m1`` are finite arrays of the grid's shape (``m0``, ``m1`` ≥ 0: the class masses); ``eps > 0``.
+    Non-finite capacities would make the max-flow solver spin, so they are refused here.
+    """
+    f, m0, m1, eps = _cut_inputs(f, m0, m1, eps, grid)
     if selection == "max":
         # A_max = complement of the minimal minimizer B of Per(B; m1, m0) − Σ_B f m, where B contains the box
         # exterior (Per(A; m0, m1) = Per(A^c; m1, m0) exactly when the exterior switches sides)
@@ -90,6 +95,21 @@ def solve_cut(f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, grid: G
     if selection != "min":
         raise ValueError(f"argument 'selection' must be 'min' or 'max', got {selection!r}")
     return _min_cut(f, m0, m1, eps, grid, exterior_inside=False)
+
+
+def _cut_inputs(f: Any, m0: Any, m1: Any, eps: Any, grid: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    if not isinstance(grid, Grid):
+        raise TypeError(f"argument 'grid' must be a maxslope.perimeter.Grid, got {type(grid).__name__}")
+    eps = check_positive_scalar(eps, "eps")
+    out = []
+    for name, a in (("f", f), ("m0", m0), ("m1", m1)):
+        arr = np.array(to_numpy(as_float_array(a, name, namespace(**{name: a}))), dtype=np.float64)
+        if arr.shape != tuple(grid.shape):
+            raise ValueError(f"argument {name!r} must have the grid's shape {tuple(grid.shape)}, got {arr.shape}")
+        if name != "f" and np.any(arr < 0):
+            raise ValueError(f"argument {name!r} must be non-negative (a class mass), min is {arr.min():g}")
+        out.append(arr)
+    return out[0], out[1], out[2], eps
 
 
 def _min_cut(f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, grid: Grid, exterior_inside: bool) -> np.ndarray:

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .._backend import check_positive_scalar, from_numpy, namespace, to_numpy
+from .._backend import as_float_array, check_positive_scalar, from_numpy, namespace, to_numpy
 from ..energies import (
     Energy,
     L1Norm,
@@ -128,6 +128,16 @@ class ExactInner:
 
     def __call__(self, E: Energy, space: Lp, xk: Any, radius: float, constraint: Box | None) -> Any:
         cf, base, sign = self._plan(E, space, constraint)
+        xp = namespace(xk=xk)
+        xk = as_float_array(xk, "xk", xp, min_ndim=1)
+        if isinstance(radius, (int, float)) and not isinstance(radius, bool):
+            check_positive_scalar(radius, "radius", allow_zero=True)
+        else:
+            r = as_float_array(radius, "radius", namespace(radius=radius))
+            if bool(namespace(radius=r).any(r < 0)):
+                raise ValueError("argument 'radius' must be >= 0")
+        if constraint is not None and not isinstance(constraint, Box):
+            raise TypeError(f"argument 'constraint' must be a maxslope.spaces.Box or None, got {type(constraint).__name__}")
         return cf.solve(base, sign, space, xk, radius, constraint)
 
 

@@ -182,3 +182,27 @@ def test_validation() -> None:
         nonlocal_tv(np.full((6, 6), np.nan), 0.1, G)
     with pytest.raises(ValueError, match="steps"):
         perimeter_flow(A, 0.1, 0.1, G)
+
+
+def test_solve_cut_refuses_non_finite_and_bad_input_instead_of_spinning() -> None:
+    from maxslope.perimeter import Grid
+    from maxslope.perimeter.step import solve_cut
+
+    G = Grid((8, 8), 0.1)
+    ok = np.zeros((8, 8))
+    f = np.zeros((8, 8))
+    f_before = f.copy()
+    solve_cut(f, ok + 1.0, ok + 1.0, 0.2, G)
+    np.testing.assert_array_equal(f, f_before)  # the caller's array is not touched
+    for name, bad in (("f", np.full((8, 8), np.nan)), ("m0", np.full((8, 8), np.inf)), ("m1", np.full((8, 8), np.nan))):
+        args = {"f": f, "m0": ok + 1.0, "m1": ok + 1.0, **{name: bad}}
+        with pytest.raises(ValueError, match=f"'{name}'"):
+            solve_cut(args["f"], args["m0"], args["m1"], 0.2, G)
+    with pytest.raises(ValueError, match="'m0'"):
+        solve_cut(f, ok - 1.0, ok + 1.0, 0.2, G)
+    with pytest.raises(ValueError, match="shape"):
+        solve_cut(np.zeros((4, 4)), ok, ok, 0.2, G)
+    with pytest.raises(ValueError, match="'eps'"):
+        solve_cut(f, ok, ok, 0.0, G)
+    with pytest.raises(TypeError, match="'grid'"):
+        solve_cut(f, ok, ok, 0.2, "grid")

@@ -249,3 +249,19 @@ def test_closed_form_registry_is_the_one_place_to_add_a_step() -> None:
     finally:
         del CLOSED_FORMS[n_before:]
     assert not ExactInner().supports(Shifted(np.ones(2)), ms.Lp(1.5), None)
+
+
+def test_exact_inner_refuses_a_negative_or_nan_radius() -> None:
+    from maxslope.schemes import ExactInner
+
+    E = ms.SeparableQuadratic(np.ones(2))
+    for space in (ms.Lp(2.0), ms.Lp(np.inf)):
+        with pytest.raises(ValueError, match="'radius'"):
+            ExactInner()(E, space, np.ones((1, 2)), -0.5, None)
+        with pytest.raises(ValueError, match="'radius'"):
+            ExactInner()(E, space, np.ones((1, 2)), float("nan"), None)
+        np.testing.assert_array_equal(ExactInner()(E, space, np.ones((1, 2)), 0.0, None), np.ones((1, 2)))
+    with pytest.raises(ValueError, match="'xk'"):
+        ExactInner()(E, ms.Lp(2.0), np.array([[np.nan, 1.0]]), 0.5, None)
+    with pytest.raises(TypeError, match="'constraint'"):
+        ExactInner()(E, ms.Lp(np.inf), np.ones((1, 2)), 0.5, 0.5)
