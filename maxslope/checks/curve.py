@@ -31,6 +31,7 @@ import numpy as np
 from .._backend import check_p, check_positive_scalar, to_numpy
 from ..curves import Trajectory
 from ..energies import as_energy
+from ..slopes import _energy_in
 from ..spaces.base import check_space
 from ..spaces.lp import Lp
 from .result import CheckResult, CombinedResult
@@ -64,11 +65,6 @@ def _check_traj(traj: Any, space: Any = None) -> Trajectory:
     return traj
 
 
-def _energy(E: Any, space: Any) -> Any:
-    lift = getattr(space, "lift_energy", None)
-    return lift(E) if lift is not None else as_energy(E)
-
-
 def _measure_steps(traj: Trajectory, space: Any, m: int) -> tuple[np.ndarray, list[list[Any]], list[tuple[Any, ...]]]:
     """Exact W_p per step (K,), the measures at the Gauss–Legendre points of each step, and the couplings."""
     w = _gl(m)[0]
@@ -84,10 +80,10 @@ def _measure_steps(traj: Trajectory, space: Any, m: int) -> tuple[np.ndarray, li
     return np.asarray(values), samples, couplings
 
 
-def _measure_terms(traj: Trajectory, E: Any, space: Any, slope: Any, p: float, m: int) -> dict[str, np.ndarray]:
+def _measure_terms(traj: Trajectory, E: Any, space: Any, slope: Any, p: float, m: int, steps: Any = None) -> dict[str, np.ndarray]:
     t = traj.times
     h = np.diff(t)
-    W, samples, _ = _measure_steps(traj, space, m)
+    W, samples, _ = steps if steps is not None else _measure_steps(traj, space, m)
     fn = (lambda mu: float(slope(mu))) if slope is not None else (lambda mu: float(E.slope(space, mu)))
     g = np.array([[fn(mu) for mu in row] for row in samples])[:, :, None]  # (K, m + m//2, 1)
     speed = (W / h)[:, None]
@@ -180,6 +176,11 @@ def check_speed(traj: Trajectory, space: Any, tol: float = 1e-12, pairs: str = "
         raise ValueError(f"argument 'pairs' must be 'consecutive' or 'all', got {pairs!r}")
     if not isinstance(certify, bool):
         raise TypeError(f"argument 'certify' must be a bool, got {type(certify).__name__}")
+    return _speed(traj, space, tol, pairs, certify)
+
+
+def _speed(traj: Trajectory, space: Any, tol: float, pairs: str, certify: bool, exact: np.ndarray | None = None) -> CheckResult:
+    """The speed check on validated input; ``exact`` holds already measured consecutive distances (K,)."""
     K = traj.n_steps
     t, X = _flat(traj) if not traj.is_measure_curve else (traj.times, traj.points)
     scale = float(np.max(np.abs(X))) + float(np.max(np.abs(t)))
@@ -198,6 +199,9 @@ def check_speed(traj: Trajectory, space: Any, tol: float = 1e-12, pairs: str = "
             allowed = 1 + tol + eps_d / dt
             xa, xb = traj.node(a), traj.node(b)
             v = math.inf
+            if exact is not None and b == a + 1:
+                md[r] = float(exact[a]) / dt
+                continue
             if bound is not None:
                 v = float(np.max(to_numpy(bound(xa, xb)))) / dt
                 n_cert += int(v <= allowed)
@@ -220,9 +224,9 @@ def check_speed(traj: Trajectory, space: Any, tol: float = 1e-12, pairs: str = "
     )
 
 
-def _ede_terms(traj: Trajectory, E: Any, space: Any, slope: Any, p: float, m: int) -> dict[str, np.ndarray]:
+def _ede_terms(traj: Trajectory, E: Any, space: Any, slope: Any, p: float, m: int, steps: Any = None) -> dict[str, np.ndarray]:
     if traj.is_measure_curve:
-        return _measure_terms(traj, E, space, slope, p, m)
+        return _measure_terms(traj, E, space, slope, p, m, steps)
     t, X = _flat(traj)
     s, U = _sub_points(t, X, m)
     g = _slope_fn(E, space, slope)(U)  # (K, m+1, B)
@@ -300,12 +304,18 @@ def check_energy_dissipation(
     True
     """
     traj = _check_traj(traj, space)
-    E = _energy(E, space)
+    E = _energy_in(E, space)
     p = check_p(p, "p", strict=True)
     if not isinstance(m, int) or m < 2 or m % 2:
         raise ValueError(f"argument 'm' must be an even integer >= 2, got {m!r}")
     allowance = check_positive_scalar(allowance, "allowance", allow_zero=True)
-    d = _ede_terms(traj, E, space, slope, p, m)
+    return _ede(traj, E, space, p, slope, allowance, allowance_reason, m)
+
+
+def _ede(traj: Trajectory, E: Any, space: Any, p: float, slope: Any, allowance: float, allowance_reason: str, m: int,
+         steps: Any = None) -> CheckResult:
+    """The energy-dissipation check on validated input; ``steps`` is a precomputed :func:`_measure_steps`."""
+    d = _ede_terms(traj, E, space, slope, p, m, steps)
     return ede_verdict(
         "energy dissipation equality" + ("" if p == math.inf else f" (p={p:g})"),
         d["t"], d["drop"], d["integral"], d["budget"], d["energy"], allowance, allowance_reason,
@@ -356,7 +366,7 @@ def check_upper_gradient(
     value is the largest violation :math:`\max_k [E(x^k) - E(x^{k+1}) - \int g|u'|]^+`.
     """
     traj = _check_traj(traj, space)
-    E = _energy(E, space)
+    E = _energy_in(E, space)
     d = _ede_terms(traj, E, space, slope, math.inf, m)
     t, e, speed, budget = d["t"], d["energy"], d["speed"], d["budget"]
     integ = d["integral"] * speed  # |u'| is constant on each step of the interpolant
@@ -467,11 +477,17 @@ def check_curve_of_maximal_slope(
     """
     p = check_p(p, "p", strict=True)
     traj = _check_traj(traj, space)
+    allowance = check_positive_scalar(allowance, "allowance", allow_zero=True)
+    if slope is not None and not callable(slope):
+        raise TypeError("argument 'slope' must be a callable x -> |dE|(x)")
+    Ee = _energy_in(E, space)
+    # a curve of measures: the exact W_p of each step (the costly part) is measured once for both checks
+    steps = _measure_steps(traj, space, 8) if traj.is_measure_curve else None
+    ede = _ede(traj, Ee, space, p, slope, allowance, "", 8, steps)
     parts = []
     if p == math.inf:
-        parts.append(check_speed(traj, space))
-    parts.append(check_energy_dissipation(traj, E, space, p=p, slope=slope, allowance=allowance))
-    Ee = _energy(E, space)
+        parts.append(_speed(traj, space, 1e-12, "consecutive", True, None if steps is None else steps[0]))
+    parts.append(ede)
     inclusion_applies = p == math.inf if not traj.is_measure_curve else p == space.p
     if inclusion_applies and slope is None and Ee.smooth:
         parts.append(check_differential_inclusion(traj, Ee, space, allowance=allowance, p=p))

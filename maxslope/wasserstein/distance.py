@@ -51,7 +51,7 @@ from scipy.spatial.distance import cdist
 from .._backend import as_float_array, check_p, check_real_scalar, namespace, to_numpy
 from ..spaces.lp import Lp, pnorm
 from ._matching import HAVE_NUMBA, max_matching_below
-from .empirical import MAX_DENOMINATOR, Empirical, integer_masses
+from .empirical import MAX_DENOMINATOR, Empirical, _as_measure, integer_masses
 
 __all__ = ["wasserstein_distance", "WassersteinResult", "bottleneck_assignment", "pair_distances", "distance_matrix"]
 
@@ -97,12 +97,6 @@ class WassersteinResult:
     exact: bool
     coupling: Any = None  #: scipy.sparse.coo_array (n, m) of masses, or None
     info: dict[str, Any] = field(default_factory=dict)
-
-
-def _as_measure(m: Any, name: str) -> Empirical:
-    if isinstance(m, Empirical):
-        return m
-    raise TypeError(f"argument {name!r} must be an Empirical measure, got {type(m).__name__}")
 
 
 def wasserstein_distance(

@@ -171,3 +171,14 @@ def integer_masses(w: np.ndarray, max_denominator: int = MAX_DENOMINATOR) -> tup
     if int(k.sum()) != L:
         return None
     return k, L
+
+
+def _as_measure(mu: Any, name: str = "mu", where: str = "") -> Empirical:
+    """``mu`` itself if it is an :class:`Empirical` measure, else a ``TypeError`` naming the argument ``name``.
+
+    ``where`` is added to the message (e.g. "a point of Wasserstein(inf, Lp(inf))").
+    """
+    if not isinstance(mu, Empirical):
+        what = f" ({where})" if where else ""
+        raise TypeError(f"argument {name!r} must be an Empirical measure{what}, got {type(mu).__name__}")
+    return mu

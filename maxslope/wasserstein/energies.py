@@ -17,7 +17,7 @@ import numpy as np
 from .._backend import check_positive_scalar, to_numpy
 from ..energies import as_energy
 from ..spaces.lp import pnorm
-from .empirical import Empirical
+from .empirical import Empirical, _as_measure
 
 __all__ = ["MeasureEnergy", "PotentialEnergy", "InteractionEnergy"]
 
@@ -28,12 +28,6 @@ def _space(space: Any) -> Any:
     if not isinstance(space, Wasserstein):
         raise TypeError(f"argument 'space' must be a Wasserstein space, got {type(space).__name__}")
     return space
-
-
-def _mu(mu: Any, name: str = "mu") -> Empirical:
-    if not isinstance(mu, Empirical):
-        raise TypeError(f"argument {name!r} must be an Empirical measure, got {type(mu).__name__}")
-    return mu
 
 
 class MeasureEnergy:
@@ -62,7 +56,7 @@ class MeasureEnergy:
 
     def slope(self, space: Any, mu: Empirical) -> float:
         r""":math:`|\partial\mathcal E|_{W_p}(\mu) = (\sum_i w_i \|\xi(x_i)\|_*^{p'})^{1/p'}` (spec W2)."""
-        space, mu = _space(space), _mu(mu)
+        space, mu = _space(space), _as_measure(mu)
         g = pnorm(self.field(mu), space.ground.dual_exponent, np)
         return _lp_mean(g, mu.weights, space.dual_exponent)
 
@@ -76,7 +70,7 @@ class MeasureEnergy:
         coupling certifies :math:`W_p(\nu, \mu) \le h`. The quotient converges to the slope at :math:`O(h)` for
         :math:`C^2` energies. Costs :math:`2nd` evaluations of :math:`\mathcal E` at perturbed measures.
         """
-        space, mu = _space(space), _mu(mu)
+        space, mu = _space(space), _as_measure(mu)
         h = check_positive_scalar(h, "h")
         n, d = mu.points.shape
         i = np.repeat(np.arange(n), d)
@@ -97,9 +91,14 @@ def _lp_mean(g: np.ndarray, w: np.ndarray, q: float) -> float:
     return float(math.fsum((w * g**q).tolist()) ** (1.0 / q))
 
 
-def _direction(space: Any, mu: Empirical, xi: np.ndarray) -> np.ndarray:
-    """The steepest unit direction of L^p(mu; ground) for the field xi (descent is -h times it)."""
-    u = np.asarray(space.ground.steepest_direction(xi), dtype=np.float64)
+def _direction(space: Any, mu: Empirical, xi: np.ndarray, u: np.ndarray | None = None) -> np.ndarray:
+    """The steepest unit direction of L^p(mu; ground) for the field xi (descent is -h times it).
+
+    ``u`` is the per-atom steepest ground direction of ``xi`` (an element of the subdifferential of the dual norm);
+    by default the ground space's own selection. The L^p(mu) scaling of it is the same for every selection.
+    """
+    if u is None:
+        u = np.asarray(space.ground.steepest_direction(xi), dtype=np.float64)
     if space.p == math.inf:
         return u
     g = pnorm(xi, space.ground.dual_exponent, np)
@@ -145,18 +144,18 @@ class PotentialEnergy(MeasureEnergy):
 
     def value(self, mu: Empirical) -> float:
         r""":math:`\mathcal E(\mu) = \sum_i w_i V(x_i)`."""
-        return _mu(mu).integrate(self.V.value)
+        return _as_measure(mu).integrate(self.V.value)
 
     def field(self, mu: Empirical) -> np.ndarray:
         r""":math:`\xi(x_i) = \nabla V(x_i)`, shape (n, d)."""
-        return np.asarray(to_numpy(self.V.grad(_mu(mu).points)), dtype=np.float64)
+        return np.asarray(to_numpy(self.V.grad(_as_measure(mu).points)), dtype=np.float64)
 
     def _atom_values(self, mu: Empirical, i: np.ndarray, Y: np.ndarray) -> np.ndarray:
         dv = np.asarray(to_numpy(self.V.value(Y)), dtype=np.float64) - np.asarray(to_numpy(self.V.value(mu.points[i])), dtype=np.float64)
         return self.value(mu) + mu.weights[i] * dv
 
     def numerical_slope(self, space: Any, mu: Empirical, h: float) -> float:
-        space, mu = _space(space), _mu(mu)
+        space, mu = _space(space), _as_measure(mu)
         if space.p == math.inf:
             from ..slopes import numerical_slope
 
@@ -193,13 +192,13 @@ class InteractionEnergy(MeasureEnergy):
 
     def value(self, mu: Empirical) -> float:
         r""":math:`\tfrac12\sum_{i,j} w_i w_j W(x_i - x_j)`."""
-        mu = _mu(mu)
+        mu = _as_measure(mu)
         V = np.asarray(to_numpy(self.W.value(self._diffs(mu))), dtype=np.float64)
         return 0.5 * float(mu.weights @ V @ mu.weights)
 
     def field(self, mu: Empirical) -> np.ndarray:
         r""":math:`\xi(x_i) = \sum_j w_j \nabla W(x_i - x_j)`, shape (n, d)."""
-        mu = _mu(mu)
+        mu = _as_measure(mu)
         G = np.asarray(to_numpy(self.W.grad(self._diffs(mu))), dtype=np.float64)
         return np.einsum("ijd,j->id", G, mu.weights)
 

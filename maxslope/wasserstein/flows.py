@@ -39,7 +39,7 @@ from ..energies import as_energy
 from ..schemes import minimizing_movement
 from ..spaces.lp import Lp
 from .distance import distance_matrix
-from .empirical import Empirical
+from .empirical import Empirical, _as_measure
 from .space import Wasserstein
 
 __all__ = [
@@ -49,12 +49,6 @@ __all__ = [
     "ball_transport_lp",
 ]
 
-
-
-def _measure(mu: Any) -> Empirical:
-    if not isinstance(mu, Empirical):
-        raise TypeError(f"argument 'mu' must be an Empirical measure, got {type(mu).__name__}")
-    return mu
 
 
 def mass_splitting_flow(T: float = 1.0, nodes: int = 64) -> tuple[Trajectory, Any]:
@@ -104,7 +98,7 @@ def distributional_adversary(loss: Any, mu: Empirical, eps: float, space: Lp | N
     """
     from ..energies import Negated
 
-    mu = _measure(mu)
+    mu = _as_measure(mu)
     eps = check_positive_scalar(eps, "eps")
     space = Lp(math.inf) if space is None else space
     losses, lab = _losses(loss, labels, mu.n)
@@ -130,7 +124,7 @@ def ball_transport_lp(values: np.ndarray, mu: Empirical, grid: np.ndarray, radiu
     ``values[i, k]`` is the integrand at grid point ``k`` for atom ``i`` (so label-dependent losses fit). Solved
     by SciPy's HiGHS; no decoupling is assumed, which is what the claims check.
     """
-    mu = _measure(mu)
+    mu = _as_measure(mu)
     grid = np.asarray(grid, dtype=np.float64)
     v = np.asarray(values, dtype=np.float64)
     if v.shape != (mu.n, grid.shape[0]):

@@ -18,7 +18,6 @@ import numpy as np
 
 from ..curves import Trajectory
 from ..schemes.inner import NoExactSolver
-from ..spaces.lp import pnorm
 from .empirical import Empirical
 from .energies import MeasureEnergy, PotentialEnergy, _direction
 
@@ -172,7 +171,7 @@ def steepest_descent_in(space: Any, E: Any, mu0: Any, tau: float, K: int, select
             u = np.empty_like(xi)
             for s, idx in sel:
                 u[idx] = np.asarray(g.steepest_direction(xi[idx], selection=s), dtype=np.float64)
-            v = u if space.p == math.inf else _scaled(space, cur, xi, u)
+            v = _direction(space, cur, xi, u)
         X = X - tau * v
         if (k + 1) % record_every == 0 or k + 1 == K:
             pts.append(X.copy())
@@ -182,15 +181,6 @@ def steepest_descent_in(space: Any, E: Any, mu0: Any, tau: float, K: int, select
             "selection": "default" if selection is None else ("per particle" if sel and len(sel) > 1 else selection),
             "constraint": None, "record_every": record_every}
     return Trajectory(np.asarray(times), np.stack(pts), np.asarray(ens), meta, weights=np.array(mu0.weights))
-
-
-def _scaled(space: Any, mu: Empirical, xi: np.ndarray, u: np.ndarray) -> np.ndarray:
-    gn = pnorm(xi, space.ground.dual_exponent, np)
-    q = space.dual_exponent
-    S = math.fsum((mu.weights * gn**q).tolist())
-    if S == 0.0:
-        return np.zeros_like(u)
-    return u * (gn ** (q - 1.0) / S ** (1.0 / space.p))[:, None]
 
 
 def _selections(selection: Any, n: int) -> list[tuple[Any, np.ndarray]] | None:

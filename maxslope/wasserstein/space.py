@@ -19,7 +19,7 @@ import numpy as np
 from .._backend import check_p, check_real_scalar
 from ..spaces.lp import Lp, pnorm
 from .distance import WassersteinResult, wasserstein
-from .empirical import Empirical
+from .empirical import Empirical, _as_measure
 
 __all__ = ["Wasserstein"]
 
@@ -83,9 +83,7 @@ class Wasserstein:
 
     def check_point(self, mu: Any, name: str = "mu") -> Empirical:
         """Return ``mu`` if it is an :class:`Empirical` measure, else ``TypeError`` naming ``name``."""
-        if not isinstance(mu, Empirical):
-            raise TypeError(f"argument {name!r} must be an Empirical measure (a point of {self!r}), got {type(mu).__name__}")
-        return mu
+        return _as_measure(mu, name, f"a point of {self!r}")
 
     def lift_energy(self, E: Any) -> Any:
         r"""A measure energy as it is, a ground energy :math:`V` as the potential energy :math:`\int V\,d\mu`."""

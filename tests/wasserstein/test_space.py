@@ -231,6 +231,29 @@ def test_speed_uses_exact_w2_not_labels() -> None:
     assert check_energy_dissipation(relabeled, ms.Linear(np.array([-0.3, 0.4])), W_2, p=2.0).passed
 
 
+def test_maximal_slope_check_measures_each_step_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The combined check reuses the EDE's exact W_inf per step for the speed part (no second solve)."""
+    mu = cloud(10, 6, weighted=False)
+    tr = translation(mu, np.array([-1.0, 1.0]), nodes=5)  # a W_inf flow of the linear energy below
+    pts = tr.points.copy()
+    pts[1::2] = pts[1::2, ::-1]  # the labels' coupling is not optimal, so the speed needs exact values
+    relabeled = ms.Trajectory(tr.times, pts, weights=tr.weights)
+    calls = {"n": 0}
+    real = Wasserstein.step_coupling
+
+    def counted(self, a, b):  # noqa: ANN001, ANN202
+        calls["n"] += 1
+        return real(self, a, b)
+
+    monkeypatch.setattr(Wasserstein, "step_coupling", counted)
+    monkeypatch.setattr(Wasserstein, "distance", lambda *a, **k: pytest.fail("distance solved a second time"))
+    res = check_curve_of_maximal_slope(relabeled, ms.Linear(np.array([1.0, -1.0])), W_INF)
+    speed, ede, inclusion = res.parts
+    assert speed.passed and speed.measured == pytest.approx(1.0) and ede.passed
+    assert not inclusion.passed  # the particle curves jump, so the particle-level inclusion is refuted
+    assert calls["n"] == relabeled.n_steps
+
+
 # ------------------------------------------------------------------------------------------------ schemes
 def test_minimizing_movement_in_wp() -> None:
     mu = cloud(11)
@@ -268,6 +291,22 @@ def test_steepest_descent_in_wp() -> None:
         assert tr.energies[-1] < tr.energies[0]
     with pytest.raises(ValueError, match="selection"):
         steepest_descent(V, W_INF, mu, 0.05, steps=1, selection=[1.0])
+
+
+def test_per_particle_selection_keeps_the_wp_scaling() -> None:
+    """A per-particle selection list that repeats the default gives the default run, for every p.
+
+    Negative control: at p = 1 the direction puts all its mass on the atoms of largest field; the old
+    per-particle scaling used the 1 < p < inf formula there, so W_1(mu_0, mu_1) was not tau.
+    """
+    mu = cloud(6)
+    V = ms.SeparableQuadratic(np.array([1.0, 3.0]))
+    for space, default in ((Wasserstein(1.0, LINF), "zero"), (Wasserstein(1.0, ms.Lp(1.0)), "first"),
+                           (W_2, None), (W_INF, "zero")):
+        a = steepest_descent(V, space, mu, 0.05, steps=3)
+        b = steepest_descent(V, space, mu, 0.05, steps=3, selection=[default] * mu.n if default else None)
+        np.testing.assert_array_equal(a.points, b.points)
+        assert space.distance(b.node(0), b.node(1)) == pytest.approx(0.05, rel=1e-9)
 
 
 def test_layer_docstring_examples_run() -> None:
