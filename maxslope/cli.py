@@ -1,6 +1,6 @@
 """Command line: ``maxslope verify`` runs the registered claims of the papers and reports on them.
 
-``maxslope verify [--only IDS] [--profile fast|thorough] [--json FILE] [--report DIR]``
+``maxslope verify [--only IDS] [--profile fast|thorough] [--json FILE] [--report DIR] [--workers N | --scheduler ADDRESS]``
 
 Exit code 0 if every selected claim holds (its check passes and its negative control is rejected), 1 otherwise,
 2 for usage errors. ``python -m proofs_checks`` is the same entry point.
@@ -94,16 +94,33 @@ def _verify(args: argparse.Namespace) -> int:
     _load(args.load)
     claims = _select(args.only)
     t0 = time.perf_counter()
-    outcomes = []
     tty = sys.stderr.isatty()
-    for i, c in enumerate(claims, 1):
-        msg = f"[{i}/{len(claims)}] {c.id} {c.title} ..."
-        if tty:
-            print(msg, end="\r", file=sys.stderr, flush=True)
-        o = run_claim(c, args.profile)
-        outcomes.append(o)
+    done = 0
+
+    def progress(c: Any, o: Any) -> None:
+        nonlocal done
+        done += 1
         status = "pass" if o.holds else "FAIL"
-        print(f"{msg} {status} ({o.seconds:.2f} s)" + (" " * 10 if tty else ""), file=sys.stderr, flush=True)
+        end = " " * 10 if tty else ""
+        print(f"[{done}/{len(claims)}] {c.id} {c.title} ... {status} ({o.seconds:.2f} s){end}", file=sys.stderr, flush=True)
+
+    if args.workers is not None or args.scheduler is not None:
+        from proofs_checks.distributed import dask_available, run_claims_on_dask
+
+        if not dask_available():
+            raise SystemExit("maxslope verify: --workers/--scheduler need Dask: pip install 'maxslope[dask]'")
+        where = f"{args.workers} local worker processes" if args.workers else f"the scheduler at {args.scheduler}"
+        print(f"running {len(claims)} claims on {where}", file=sys.stderr, flush=True)
+        outcomes = run_claims_on_dask(claims, args.profile, args.load, args.workers, args.scheduler,
+                                      on_done=lambda i, o: progress(claims[i], o))
+    else:
+        outcomes = []
+        for c in claims:
+            if tty:
+                print(f"[{done + 1}/{len(claims)}] {c.id} {c.title} ...", end="\r", file=sys.stderr, flush=True)
+            o = run_claim(c, args.profile)
+            outcomes.append(o)
+            progress(c, o)
     elapsed = time.perf_counter() - t0
     n_ok = sum(o.holds for o in outcomes)
     print()
@@ -138,6 +155,16 @@ def _verify(args: argparse.Namespace) -> int:
     return 0 if n_ok == len(outcomes) else 1
 
 
+def _positive_int(s: str) -> int:
+    try:
+        n = int(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {s!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {n}")
+    return n
+
+
 def _ranges(ids: list[str]) -> str:
     """'M4, M6, M16–M20': consecutive ids of the same letter collapse into a range."""
     runs: list[list[str]] = []
@@ -159,6 +186,11 @@ def main(argv: list[str] | None = None) -> int:
     v.add_argument("--report", metavar="DIR", help="write a Markdown report with plots to DIR")
     v.add_argument("--load", action="append", default=[], metavar="MODULE",
                    help="import a module (name or .py path) that registers user claims 'U…' (repeatable)")
+    where = v.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=_positive_int, metavar="N",
+                       help="run the claims on a local Dask cluster of N worker processes (needs maxslope[dask])")
+    where.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run the claims on a running Dask scheduler, e.g. tcp://10.0.0.1:8786 (needs maxslope[dask])")
     e = sub.add_parser("experiment", help="reproduce a numerical experiment of the papers")
     esub = e.add_subparsers(dest="experiment")
     tm = esub.add_parser("two-moons", help="IFGSM against the minimizing movement on the two-moons classifiers (spec §3)")
