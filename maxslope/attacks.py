@@ -62,6 +62,7 @@ import array_api_compat
 import numpy as np
 
 from ._backend import as_float_array, check_positive_scalar, from_numpy, namespace
+from ._dask import array_by_chunks, check_batch_chunks, is_dask_array, trajectory_by_chunks
 from .curves import Trajectory
 from .energies import Negated, as_energy
 from .spaces.box import Box
@@ -313,6 +314,8 @@ def fgsm(loss: Any, x0: Any, eps: float, bounds: tuple[float, float] | None = No
     >>> fgsm(ms.Linear(np.array([1.0, -2.0])), np.array([0.5, 0.5]), 0.1, bounds=(0.0, 1.0))
     array([0.6, 0.4])
     """
+    if is_dask_array(x0):
+        return array_by_chunks(lambda xb: fgsm(loss, xb, eps, bounds, convention), x0)
     loss, xp, x0, eps, bounds = _validate(loss, x0, eps, bounds, convention)
     if convention == "art-pytorch":
         raise ValueError("convention='art-pytorch' has no FGSM (ART's FastGradientMethod runs in NumPy); use 'art'")
@@ -445,7 +448,10 @@ def _iterate(
     seed: int | None,
     convention: str,
     bim: bool,
+    draw_offset: int = 0,
 ) -> Trajectory:
+    if is_dask_array(x0):
+        return _iterate_chunks(loss, x0, eps, alpha, steps, p, bounds, random_start, seed, convention, bim)
     loss, xp, x0, eps, bounds = _validate(loss, x0, eps, bounds, convention)
     alpha = check_positive_scalar(alpha, "alpha")
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
@@ -456,7 +462,9 @@ def _iterate(
         raise ValueError("convention='torchattacks' has no l1 PGD; use 'foolbox', 'art' or 'maxslope'")
     x = x0
     if random_start:
-        rng = np.random.default_rng(seed)
+        bitgen = np.random.PCG64(seed)  # the generator of np.random.default_rng(seed)
+        bitgen.advance(draw_offset)  # a chunk of a Dask batch continues the stream where the chunk starts
+        rng = np.random.Generator(bitgen)
         shape = tuple(x0.shape)
         if p == math.inf:
             delta = rng.uniform(-eps, eps, size=shape)
@@ -484,3 +492,28 @@ def _iterate(
         "energy": "E = -loss",
     }
     return Trajectory(np.arange(steps + 1) * alpha, xp.stack(pts, axis=0), xp.stack(ens, axis=0), meta)
+
+
+def _iterate_chunks(loss: Any, x0: Any, eps: float, alpha: float, steps: int, p: float, bounds: Any, random_start: bool,
+                    seed: int | None, convention: str, bim: bool) -> Trajectory:
+    """``_iterate`` on each chunk of a Dask batch; a random start continues one PCG64 stream across the chunks."""
+    if not isinstance(random_start, bool):
+        raise TypeError(f"argument 'random_start' must be a bool, got {type(random_start).__name__}")
+    if not random_start:
+        return trajectory_by_chunks(  # type: ignore[no-any-return]
+            lambda xb: _iterate(loss, xb, eps, alpha, steps, p, bounds, False, seed, convention, bim), x0)
+    if p != math.inf:
+        raise ValueError("argument 'random_start' with a Dask 'x0' needs norm=inf: the l2/l1 starts draw a variable "
+                         "number of random numbers per point, so a chunk cannot find its place in the stream")
+    if any(len(c) != 1 for c in x0.chunks[1:]):
+        raise ValueError(f"argument 'x0' for a random start must be chunked along its first axis only, got chunks {x0.chunks}")
+    if seed is None:  # one stream for the whole batch, as in memory
+        seed = int(np.random.SeedSequence().generate_state(2, np.uint64)[0] % 2**63)
+    row = math.prod(x0.shape[1:])
+    check_batch_chunks(x0, "x0")
+    starts = np.concatenate([[0], np.cumsum(x0.chunks[0])])
+
+    def run(xb: np.ndarray, block_id: tuple[int, ...] = (0,)) -> Trajectory:
+        return _iterate(loss, xb, eps, alpha, steps, p, bounds, True, seed, convention, bim, int(starts[block_id[0]]) * row)
+
+    return trajectory_by_chunks(run, x0, with_block_id=True)  # type: ignore[no-any-return]

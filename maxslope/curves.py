@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from ._backend import as_float_array, namespace, to_numpy
+from ._dask import check_batch_chunks, is_dask_array
 from .spaces.base import MetricSpace
 
 __all__ = ["Trajectory"]
@@ -62,11 +63,18 @@ class Trajectory:
             self._init_measure_curve()
             return
         xp = namespace(points=self.points)
-        self.points = as_float_array(self.points, "points", xp, min_ndim=2)
+        if is_dask_array(self.points):  # a chunked run: checked per chunk by the scheme, never computed here
+            check_batch_chunks(self.points, "points", min_ndim=2)
+        else:
+            self.points = as_float_array(self.points, "points", xp, min_ndim=2)
         if self.points.shape[0] != t.size:
             raise ValueError(f"argument 'points' has {self.points.shape[0]} nodes but 'times' has {t.size}")
         if self.energies is not None:
-            self.energies = as_float_array(self.energies, "energies", xp)
+            if is_dask_array(self.energies) and is_dask_array(self.points):
+                if np.dtype(self.energies.dtype).kind != "f":
+                    raise TypeError(f"argument 'energies' must be a real floating array, got dtype {self.energies.dtype}")
+            else:
+                self.energies = as_float_array(self.energies, "energies", xp)
             if tuple(self.energies.shape) != tuple(self.points.shape[:-1]):
                 raise ValueError(
                     f"argument 'energies' has shape {tuple(self.energies.shape)}, expected {tuple(self.points.shape[:-1])}"
@@ -76,6 +84,9 @@ class Trajectory:
     def _init_measure_curve(self) -> None:
         from .wasserstein.empirical import check_weights
 
+        if is_dask_array(self.points):
+            self._init_chunked_measure_curve()
+            return
         xp = namespace(points=self.points, weights=self.weights)
         pts = np.array(to_numpy(as_float_array(self.points, "points", xp, min_ndim=3)), dtype=np.float64)
         if pts.ndim != 3 or pts.shape[0] != self.times.size or pts.shape[1] == 0 or pts.shape[2] == 0:
@@ -92,6 +103,18 @@ class Trajectory:
             self.energies = e
         self._xp = namespace(points=pts)
 
+    def _init_chunked_measure_curve(self) -> None:
+        """A curve of measures whose particles are a Dask array (K+1, n, d), produced chunk by chunk."""
+        check_batch_chunks(self.points, "points", min_ndim=3)
+        if self.points.ndim != 3 or self.points.shape[0] != self.times.size:
+            raise ValueError(f"argument 'points' of a curve of measures must have shape (K+1, n, d) with K+1 = {self.times.size}, "
+                             f"got {tuple(self.points.shape)}")
+        if not is_dask_array(self.weights) or tuple(self.weights.shape) != (self.points.shape[1],):
+            raise ValueError(f"argument 'weights' of a chunked curve of measures must be a Dask array of shape ({self.points.shape[1]},)")
+        if self.energies is not None and (not is_dask_array(self.energies) or tuple(self.energies.shape) != (self.times.size,)):
+            raise ValueError(f"argument 'energies' of a chunked curve of measures must be a Dask array of shape ({self.times.size},)")
+        self._xp = namespace(points=self.points)
+
     @property
     def is_measure_curve(self) -> bool:
         """True for a curve of measures (``weights`` given)."""
@@ -105,12 +128,19 @@ class Trajectory:
             return self.points[int(k), ...]
         from .wasserstein.empirical import Empirical
 
+        if is_dask_array(self.points):  # a chunked curve: this node is computed into memory
+            import dask
+
+            pts, w = dask.compute(self.points[int(k)], self.weights)
+            return Empirical(pts, w)
         return Empirical._trusted(self.points[int(k)], self.weights)
 
     def particles(self) -> Trajectory:
         """The particle curves of a curve of measures as a batched trajectory in the ground space (batch = particles)."""
         if self.weights is None:
             raise ValueError("particles() is defined for curves of measures (a trajectory with weights)")
+        if is_dask_array(self.points):
+            return Trajectory(self.times.copy(), self.points, meta=dict(self.meta))
         return Trajectory(self.times.copy(), self.points.copy(), meta=dict(self.meta))
 
     def at(self, t: float) -> Any:
@@ -120,6 +150,11 @@ class Trajectory:
             return x
         from .wasserstein.empirical import Empirical
 
+        if is_dask_array(self.points):
+            import dask
+
+            pts, w = dask.compute(x, self.weights)
+            return Empirical(pts, w)
         return Empirical._trusted(np.ascontiguousarray(x), self.weights)
 
     # ------------------------------------------------------------------ shape information

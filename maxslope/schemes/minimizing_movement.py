@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from .._backend import check_p, namespace, to_numpy
+from .._dask import check_dask_constraint, is_dask_array, trajectory_by_chunks
 from ..curves import Trajectory
 from ..energies import as_energy
 from ..spaces.lp import Lp
@@ -87,6 +88,13 @@ def minimizing_movement(
         For :math:`\tau \le 0`, both or neither of ``steps`` / ``T``, :math:`p \le 1`, ``x0`` outside the
         constraint, non-finite input, or an inner solver that returns an infeasible point.
     """
+    if is_dask_array(x0) and not hasattr(space, "_minimizing_movement"):
+        check_dask_constraint(constraint)
+        if isinstance(inner, str) and inner in ("multistart", "cbo"):
+            raise ValueError(f"argument 'inner' ({inner!r}) draws random starts over the whole batch, so a Dask 'x0' "
+                             "split into chunks would not reproduce the in-memory run; use 'exact' or 'grid'")
+        return trajectory_by_chunks(  # type: ignore[no-any-return]
+            lambda xb: minimizing_movement(E, space, xb, tau, steps, T, p, constraint, inner, record_every), x0)
     other = other_space(space, "_minimizing_movement", tau, steps, T, constraint, record_every)
     if other is not None:
         fn, tau_, K_, rec = other

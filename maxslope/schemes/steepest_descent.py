@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from .._dask import check_dask_constraint, is_dask_array, trajectory_by_chunks
 from ..curves import Trajectory
 from ._common import other_space, prepare
 
@@ -44,6 +45,10 @@ def steepest_descent(
     geometries it is projected normalized descent. The whole batch of start points moves in one array
     operation per step (no Python loop over points).
 
+    A Dask array ``x0`` (chunked along its batch axes, not along the coordinates) runs this NumPy scheme chunk
+    by chunk; the Trajectory's ``points`` and ``energies`` are Dask arrays chunked like ``x0``, equal bit for bit
+    to the in-memory run (see :doc:`/cluster`).
+
     Parameters
     ----------
     E, space, x0, tau, steps, T, constraint, record_every
@@ -52,6 +57,10 @@ def steepest_descent(
         The element of the steepest set where it is not unique (see :meth:`Lp.steepest_direction`): ℓ∞
         ``"zero"`` (default, ``sign(0) = 0``) or a value in [−1, 1]; ℓ1 ``"first"`` or ``"average"``.
     """
+    if is_dask_array(x0) and not hasattr(space, "_steepest_descent"):
+        check_dask_constraint(constraint)
+        return trajectory_by_chunks(  # type: ignore[no-any-return]
+            lambda xb: steepest_descent(E, space, xb, tau, steps, T, constraint, selection, record_every), x0)
     other = other_space(space, "_steepest_descent", tau, steps, T, constraint, record_every)
     if other is not None:
         fn, tau_, K_, rec = other

@@ -1,5 +1,6 @@
 r"""The Wasserstein space: measures, exact W_p distances, energies on measures and W_∞ theory (C16–C20, W1–W8)."""
 
+from .chunked import ChunkedEmpirical
 from .distance import (
     WassersteinResult,
     bottleneck_assignment,
@@ -21,6 +22,7 @@ from .space import Wasserstein
 
 __all__ = [
     "Empirical",
+    "ChunkedEmpirical",
     "integer_masses",
     "WassersteinResult",
     "bottleneck_assignment",

@@ -10,12 +10,14 @@ from typing import Any
 import numpy as np
 
 from .._backend import as_float_array, check_positive_scalar, namespace, to_numpy
+from .._exactsum import exact_sum
 
 __all__ = ["Empirical", "integer_masses", "check_weights"]
 
 #: default tolerance on |Σ w − 1|
 WEIGHT_SUM_ATOL = 1e-12
-#: up to this many atoms integrals are summed exactly (math.fsum); beyond, by NumPy's pairwise summation
+#: integrals are summed exactly (correctly rounded): up to this many atoms by math.fsum, beyond by the vectorized
+#: exact sum of maxslope._exactsum (the same value; it also makes chunked sums equal in-memory ones)
 EXACT_SUM_MAX_N = 10_000
 #: largest common denominator for which masses are handled as exact integers (int32 max-flow capacities)
 MAX_DENOMINATOR = 2**30
@@ -98,9 +100,10 @@ class Empirical:
             raise ValueError(f"f must return one value per atom, shape ({self.n},), got {vals.shape}")
         if not np.all(np.isfinite(vals)):
             raise ValueError("f returned non-finite values on the atoms")
-        if self.n > EXACT_SUM_MAX_N:  # NumPy's pairwise summation: error O(log n) ulps, deterministic
-            return float(np.sum(self.weights * vals))
-        return float(math.fsum((self.weights * vals).tolist()))
+        terms = self.weights * vals
+        if self.n > EXACT_SUM_MAX_N:  # the same correctly rounded sum, vectorized (and chunkable)
+            return exact_sum(terms)
+        return float(math.fsum(terms.tolist()))
 
     def pushforward(self, T: Any) -> Empirical:
         r""":math:`T_\#\mu = \sum_i w_i \delta_{T(x_i)}` (same weights)."""

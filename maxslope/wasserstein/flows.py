@@ -95,9 +95,17 @@ def distributional_adversary(loss: Any, mu: Empirical, eps: float, space: Lp | N
     (per atom, labels fixed: atom :math:`i` uses ``loss[labels[i]]``). Returns the value and the optimal
     :math:`\nu` (a pushforward of :math:`\mu`). ``inner`` must be a global solver of the ball problem (exact
     closed forms by default).
+
+    With a :class:`~maxslope.wasserstein.ChunkedEmpirical` ``mu`` (atoms in a Dask array) the steps run chunk by
+    chunk; the value is then a 0-d Dask array (the exact sum of the chunks' exact partial sums, equal to the
+    in-memory value bit for bit) and :math:`\nu` a ``ChunkedEmpirical``; ``labels`` may be a Dask array chunked
+    like the atoms.
     """
     from ..energies import Negated
+    from .chunked import ChunkedEmpirical, chunked_adversary
 
+    if isinstance(mu, ChunkedEmpirical):
+        return chunked_adversary(loss, mu, eps, space, labels, inner)
     mu = _as_measure(mu)
     eps = check_positive_scalar(eps, "eps")
     space = Lp(math.inf) if space is None else space

@@ -131,6 +131,10 @@ def _resolve(space: Any, E: MeasureEnergy, p: float, inner: Any) -> tuple[Any, s
 
 def minimizing_movement_in(space: Any, E: Any, mu0: Any, tau: float, K: int, p: float, inner: Any, record_every: int) -> Trajectory:
     """The W_p minimizing movement from ``mu0`` (see :func:`maxslope.schemes.minimizing_movement`)."""
+    from .chunked import ChunkedEmpirical, chunked_scheme
+
+    if isinstance(mu0, ChunkedEmpirical):
+        return chunked_scheme(space, E, mu0, tau, K, p, inner, record_every, "minimizing_movement")  # type: ignore[no-any-return]
     mu = space.check_point(mu0, "x0")
     E = space.lift_energy(E)
     step, name, guarantee = _resolve(space, E, p, inner)
@@ -156,6 +160,10 @@ def minimizing_movement_in(space: Any, E: Any, mu0: Any, tau: float, K: int, p: 
 
 def steepest_descent_in(space: Any, E: Any, mu0: Any, tau: float, K: int, selection: Any, record_every: int) -> Trajectory:
     """Particle-form steepest descent in W_p (see :func:`maxslope.schemes.steepest_descent`)."""
+    from .chunked import ChunkedEmpirical, chunked_scheme
+
+    if isinstance(mu0, ChunkedEmpirical):
+        return chunked_scheme(space, E, mu0, tau, K, space.p, None, record_every, "steepest_descent", selection)  # type: ignore[no-any-return]
     mu = space.check_point(mu0, "x0")
     E = space.lift_energy(E)
     sel = _selections(selection, mu.n)
