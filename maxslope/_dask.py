@@ -23,6 +23,23 @@ import numpy as np
 __all__: list[str] = []  # private: the public entries are the schemes that accept Dask arrays
 
 
+def local_cluster(n_workers: int, **kwargs: Any) -> Any:
+    """A :class:`distributed.LocalCluster` of ``n_workers`` single-threaded processes, tuned for NumPy work.
+
+    Dask's nanny starts workers with ``MALLOC_TRIM_THRESHOLD_=65536``, which switches off glibc's dynamic mmap
+    threshold: every array above 128 KiB is then mapped and unmapped afresh, and the per-chunk NumPy steps ran
+    4x slower in a worker than in the client on this project's benchmark (0.53 s against 0.12 s for one chunk of
+    50,000 points). Here the workers keep glibc's defaults; the BLAS/OpenMP thread limits of one per worker stay.
+    """
+    import dask
+    import distributed
+
+    env = {k: v for k, v in dict(dask.config.get("distributed.nanny.pre-spawn-environ", {})).items() if k != "MALLOC_TRIM_THRESHOLD_"}
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": env}):
+        opts = {"threads_per_worker": 1, "processes": True, "dashboard_address": None, "silence_logs": 40, **kwargs}
+        return distributed.LocalCluster(n_workers=n_workers, **opts)
+
+
 def is_dask_array(x: Any) -> bool:
     """Whether ``x`` is a ``dask.array.Array`` (without importing Dask when it is not)."""
     return type(x).__module__.split(".")[0] == "dask" and hasattr(x, "chunks") and hasattr(x, "map_blocks")

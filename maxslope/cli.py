@@ -179,7 +179,12 @@ def _ranges(ids: list[str]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="maxslope", description="Checkable metric gradient flows.")
     sub = parser.add_subparsers(dest="command")
-    v = sub.add_parser("verify", help="run the registered claims of the papers and print a table")
+    v = sub.add_parser(
+        "verify", help="run the registered claims of the papers and print a table",
+        description="Run the claims of the two papers. A claim holds when its check passes and its negative control "
+                    "(an input that violates the claim) is rejected by the same check.",
+        epilog="exit codes: 0 every selected claim holds; 1 some claim fails or crashes; 2 usage error",
+    )
     v.add_argument("--only", help="comma-separated claim ids, e.g. C1,C4,C23")
     v.add_argument("--profile", choices=["fast", "thorough"], default="fast", help="problem sizes (default: fast)")
     v.add_argument("--json", metavar="FILE", help="write the results as JSON (schema: docs/verify_json_schema.md)")

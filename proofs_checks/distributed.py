@@ -79,9 +79,9 @@ def run_claims_on_dask(
     if (workers is None) == (scheduler is None):
         raise ValueError("give exactly one of 'workers' and 'scheduler'")
     import dask
-    from distributed import Client, LocalCluster, as_completed
+    from distributed import Client, as_completed
 
-    with _client(workers, scheduler, dask, Client, LocalCluster) as client:
+    with _client(workers, scheduler, dask, Client) as client:
         futures = {}
         for i, c in enumerate(claims):
             # pure=False: every submission runs; the key names the claim in the dashboard
@@ -104,9 +104,9 @@ def run_claims_on_dask(
 class _client:
     """A Dask client on a fresh local cluster or on a running scheduler, closed on exit."""
 
-    def __init__(self, workers: int | None, scheduler: str | None, dask: Any, Client: Any, LocalCluster: Any) -> None:
+    def __init__(self, workers: int | None, scheduler: str | None, dask: Any, Client: Any) -> None:
         self.workers, self.scheduler = workers, scheduler
-        self.dask, self.Client, self.LocalCluster = dask, Client, LocalCluster
+        self.dask, self.Client = dask, Client
         self.cluster: Any = None
 
     def __enter__(self) -> Any:
@@ -116,8 +116,9 @@ class _client:
         # a worker that dies fails the claim it was running at once, instead of retrying it on the others
         self._cfg = self.dask.config.set({"distributed.scheduler.allowed-failures": 0})
         self._cfg.__enter__()
-        self.cluster = self.LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                         dashboard_address=None, silence_logs=40)
+        from maxslope._dask import local_cluster
+
+        self.cluster = local_cluster(int(self.workers or 1))
         self.client = self.Client(self.cluster)
         return self.client
 

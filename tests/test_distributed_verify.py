@@ -67,3 +67,13 @@ def test_workers_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
         assert exc.value.code == 2
     err = capsys.readouterr().err
     assert "positive integer" in err and "not allowed with argument" in err
+
+
+def test_scheduler_address_runs_on_a_running_cluster(tmp_path: Path) -> None:
+    from maxslope._dask import local_cluster
+
+    serial, dist = tmp_path / "serial.json", tmp_path / "dask.json"
+    assert main(["verify", "--only", "C5,C6", "--json", str(serial)]) == 0
+    with local_cluster(1, host="127.0.0.1") as cluster:
+        assert main(["verify", "--only", "C5,C6", "--scheduler", cluster.scheduler_address, "--json", str(dist)]) == 0
+    assert _without_timings(json.loads(serial.read_text())) == _without_timings(json.loads(dist.read_text()))
