@@ -22,7 +22,12 @@ from .slopes import numerical_slope, slope
 from .spaces import Box, Lp, MetricSpace, NormedSpace
 from .wasserstein import Empirical, InteractionEnergy, PotentialEnergy, Wasserstein
 
-__version__ = "0.1.0"
+try:  # the one version number is pyproject's, read from the installed metadata
+    from importlib.metadata import version as _version
+
+    __version__ = _version("maxslope")
+except Exception:  # pragma: no cover - a source tree that is not installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "Trajectory",

@@ -101,6 +101,8 @@ def as_float_array(x: Any, name: str, xp: Any = None, *, min_ndim: int = 0, allo
                 f"{library_name(xp.asarray(0.0))} arrays; convert it first"
             )
     dt = x.dtype
+    if getattr(dt, "kind", "f") in "OSUVMm":  # NumPy object, string, void and datetime arrays
+        raise TypeError(f"argument {name!r} must be a real floating array, got dtype {dt}")
     if xp.isdtype(dt, "bool") or xp.isdtype(dt, "complex floating"):
         raise TypeError(f"argument {name!r} must be a real floating array, got dtype {dt}")
     if xp.isdtype(dt, "integral"):
@@ -129,7 +131,7 @@ def check_finite(x: Any, name: str, xp: Any = None) -> None:
 
 def check_real_scalar(v: Any, name: str, *, allow_inf: bool = False) -> float:
     """Return ``float(v)`` after checking it is a real, non-NaN number (finite unless ``allow_inf``)."""
-    if isinstance(v, (bool, str, bytes)):
+    if isinstance(v, (bool, str, bytes, complex, np.bool_, np.complexfloating)) or getattr(getattr(v, "dtype", None), "kind", "f") in "cbOSU":
         raise TypeError(f"argument {name!r} must be a real number, got {type(v).__name__}")
     try:
         f = float(v)

@@ -61,10 +61,10 @@ from typing import Any
 import array_api_compat
 import numpy as np
 
-from ._backend import as_float_array, check_positive_scalar, from_numpy, namespace
+from ._backend import as_float_array, check_positive_scalar, check_real_scalar, from_numpy, namespace
 from ._dask import array_by_chunks, check_batch_chunks, is_dask_array, trajectory_by_chunks
 from .curves import Trajectory
-from .energies import Negated, as_energy
+from .energies import Negated, as_energy, check_points_for
 from .spaces.box import Box
 from .spaces.lp import Lp
 
@@ -256,8 +256,7 @@ def _validate(loss: Any, x0: Any, eps: Any, bounds: Any, convention: Any) -> tup
     loss = as_energy(loss, "loss")
     xp = namespace(x0=x0)
     x0 = as_float_array(x0, "x0", xp, min_ndim=1)
-    if x0.shape[-1] < 1 or math.prod(x0.shape) == 0:
-        raise ValueError(f"argument 'x0' must be non-empty, got shape {tuple(x0.shape)}")
+    check_points_for(loss, x0, "x0")
     eps = check_positive_scalar(eps, "eps")
     if not isinstance(convention, str):
         raise TypeError(f"argument 'convention' must be a string, one of {CONVENTIONS}, got {type(convention).__name__}")
@@ -265,9 +264,11 @@ def _validate(loss: Any, x0: Any, eps: Any, bounds: Any, convention: Any) -> tup
         raise ValueError(f"argument 'convention' must be one of {CONVENTIONS}, got {convention!r}")
     if bounds is not None:
         try:
-            lo, hi = (float(bounds[0]), float(bounds[1]))
-        except (TypeError, ValueError, IndexError):
-            raise TypeError("argument 'bounds' must be a pair (lo, hi) or None") from None
+            lo, hi = (check_real_scalar(bounds[0], "bounds", allow_inf=True), check_real_scalar(bounds[1], "bounds", allow_inf=True))
+        except (TypeError, IndexError, KeyError):
+            raise TypeError("argument 'bounds' must be a pair of real numbers (lo, hi) or None") from None
+        except ValueError:
+            raise ValueError(f"argument 'bounds' must be a pair (lo, hi) with lo < hi, got {bounds!r}") from None
         if len(bounds) != 2:
             raise TypeError(f"argument 'bounds' must be a pair (lo, hi) or None, got {len(bounds)} values")
         if not (lo < hi) or math.isnan(lo) or math.isnan(hi):

@@ -177,7 +177,10 @@ def _ranges(ids: list[str]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from . import __version__
+
     parser = argparse.ArgumentParser(prog="maxslope", description="Checkable metric gradient flows.")
+    parser.add_argument("--version", action="version", version=f"maxslope {__version__}")
     sub = parser.add_subparsers(dest="command")
     v = sub.add_parser(
         "verify", help="run the registered claims of the papers and print a table",

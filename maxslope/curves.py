@@ -51,7 +51,10 @@ class Trajectory:
     weights: Any = None
 
     def __post_init__(self) -> None:
-        t = np.asarray(to_numpy(self.times) if not isinstance(self.times, np.ndarray) else self.times, dtype=np.float64)
+        t = np.asarray(to_numpy(self.times) if not isinstance(self.times, np.ndarray) else self.times)
+        if t.dtype.kind not in "fiu":
+            raise TypeError(f"argument 'times' must be a real array, got dtype {t.dtype}")
+        t = t.astype(np.float64)
         if t.ndim != 1 or t.size < 1:
             raise ValueError(f"argument 'times' must be a non-empty 1-D array, got shape {t.shape}")
         if not np.all(np.isfinite(t)):

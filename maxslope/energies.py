@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from ._backend import as_float_array, check_finite, check_real_scalar, library_name, namespace, to_numpy
-from .spaces.lp import Lp, pnorm
+from .spaces.lp import Lp, _pnorm
 
 __all__ = [
     "Energy",
@@ -80,7 +80,7 @@ class Energy:
         if not isinstance(space, Lp):
             raise TypeError(f"argument 'space' must be an Lp space, got {type(space).__name__}")
         xp, x = self._check_x(x)
-        return pnorm(self.grad(x), space.dual_exponent, xp)
+        return _pnorm(self.grad(x), space.dual_exponent, xp)
 
     def __add__(self, other: Energy) -> Sum:
         return Sum(self, other)
@@ -125,13 +125,23 @@ class Energy:
         raise NotImplementedError
 
 
+def check_points_for(E: Any, x: Any, name: str) -> None:
+    """Refuse points ``x`` (..., d) with an empty last axis or a dimension other than the energy's, naming ``name``."""
+    d = int(x.shape[-1]) if x.ndim else 0
+    if d == 0 or math.prod(x.shape) == 0:
+        raise ValueError(f"argument {name!r} must hold at least one point of dimension >= 1, got shape {tuple(x.shape)}")
+    dim = getattr(E, "dim", None)
+    if dim is not None and d != dim:
+        raise ValueError(f"argument {name!r} has dimension {d} but the energy {type(E).__name__} is defined on R^{dim}")
+
+
 def _vector(a: Any, name: str) -> Any:
     if isinstance(a, (list, tuple)):
         a = np.asarray(a, dtype=np.float64)
     xp = namespace(**{name: a})
     a = as_float_array(a, name, xp, min_ndim=1)
-    if a.ndim != 1:
-        raise ValueError(f"argument {name!r} must be a vector (1-D), got shape {tuple(a.shape)}")
+    if a.ndim != 1 or a.shape[0] == 0:
+        raise ValueError(f"argument {name!r} must be a non-empty vector (1-D), got shape {tuple(a.shape)}")
     return a
 
 
@@ -242,7 +252,7 @@ class SeparableQuadratic(Energy):
         self.lam = _vector(lam, "lam")
         xp = namespace(lam=self.lam)
         if not bool(xp.all(self.lam > 0)):
-            raise ValueError("argument 'lam' must be strictly positive (the spec §4.2 closed forms need lambda_i > 0)")
+            raise ValueError("argument 'lam' must be strictly positive (the closed-form flows need lambda_i > 0)")
         self.dim = int(self.lam.shape[0])
         self.center = _scalar_or_vector(center, "center", self.dim)
 
@@ -279,7 +289,7 @@ class L1Norm(Energy):
     smooth = False
 
     def __init__(self, dim: int, center: Any = 0.0, weight: Any = 1.0) -> None:
-        if not isinstance(dim, int) or dim < 1:
+        if isinstance(dim, bool) or not isinstance(dim, int) or dim < 1:
             raise ValueError(f"argument 'dim' must be a positive integer, got {dim!r}")
         self.dim = dim
         self.center = _scalar_or_vector(center, "center", dim)

@@ -87,12 +87,19 @@ def numerical_slope(
     V = space.extreme_points(d, xp, x.dtype)
     if V is None:
         V = space.sample_sphere(xp.zeros((d,), dtype=x.dtype), 1.0, n, rng)
-    e0 = E.value(x)
-    q = (e0[..., None] - E.value(x[..., None, :] + h * V)) / h
-    best = xp.max(q, axis=-1)
-    if method == "dual":
-        eye = xp.eye(d, dtype=x.dtype)
-        g = (E.value(x[..., None, :] + h * eye) - E.value(x[..., None, :] - h * eye)) / (2 * h)
-        v = space.steepest_direction(g)
-        best = xp.maximum(best, (e0 - E.value(x - h * v)) / h)
-    return xp.maximum(best, xp.zeros_like(e0))
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is refused below, with the argument named
+        e0 = E.value(x)
+        q = (e0[..., None] - E.value(x[..., None, :] + h * V)) / h
+        best = xp.max(q, axis=-1)
+        if method == "dual":
+            eye = xp.eye(d, dtype=x.dtype)
+            g = (E.value(x[..., None, :] + h * eye) - E.value(x[..., None, :] - h * eye)) / (2 * h)
+            if bool(xp.all(xp.isfinite(g))):
+                v = space.steepest_direction(g)
+                best = xp.maximum(best, (e0 - E.value(x - h * v)) / h)
+            else:
+                best = g[..., 0]  # non-finite: refused below
+    out = xp.maximum(best, xp.zeros_like(e0))
+    if not bool(xp.all(xp.isfinite(out))):
+        raise ValueError(f"argument 'h' ({h!r}) is too large: the energy overflows on the sphere of radius h around 'x'")
+    return out

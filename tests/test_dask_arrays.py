@@ -161,3 +161,12 @@ def test_chunked_input_is_validated() -> None:
     before = X.copy()
     steepest_descent(ms.SeparableQuadratic(np.ones(2)), LINF, D, 0.1, steps=2).points.compute()
     np.testing.assert_array_equal(X, before)
+
+
+def test_chunked_docstring_example_runs() -> None:
+    import doctest
+
+    import maxslope.wasserstein.chunked as mod
+
+    res = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
+    assert res.attempted >= 3 and res.failed == 0

@@ -77,3 +77,13 @@ def test_scheduler_address_runs_on_a_running_cluster(tmp_path: Path) -> None:
     with local_cluster(1, host="127.0.0.1") as cluster:
         assert main(["verify", "--only", "C5,C6", "--scheduler", cluster.scheduler_address, "--json", str(dist)]) == 0
     assert _without_timings(json.loads(serial.read_text())) == _without_timings(json.loads(dist.read_text()))
+
+
+@pytest.mark.slow
+def test_full_fast_profile_on_two_workers_equals_serial(tmp_path: Path) -> None:
+    """Every registered claim (``nox -s thorough``; about 3 minutes on 2 cores)."""
+    serial, dist = tmp_path / "serial.json", tmp_path / "dask.json"
+    main(["verify", "--json", str(serial)])
+    main(["verify", "--workers", "2", "--json", str(dist)])
+    a, b = json.loads(serial.read_text()), json.loads(dist.read_text())
+    assert len(a["claims"]) >= 52 and _without_timings(a) == _without_timings(b)

@@ -102,3 +102,15 @@ def test_user_claims_load_and_run(tmp_path, capsys):
     with pytest.raises(ValueError, match="user id"):
         register("Q1", "x", "x", "x", "x", lambda pr: None, lambda pr: None, "x")
     REGISTRY.pop("U-demo", None)
+
+
+def test_version_and_python_m_maxslope():
+    import maxslope
+
+    r = subprocess.run([sys.executable, "-m", "maxslope", "--version"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout.strip() == f"maxslope {maxslope.__version__}"
+    from importlib.metadata import version
+
+    assert maxslope.__version__ == version("maxslope")  # one version number: pyproject's
+    r = subprocess.run([sys.executable, "-m", "maxslope", "verify", "--only", "C6"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and "1/1 claims hold" in r.stdout

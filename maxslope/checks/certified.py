@@ -25,6 +25,7 @@ from typing import Any
 import mpmath
 import sympy as sp
 
+from .._backend import check_positive_scalar
 from ..exact.closed_form import T_SYM, ClosedFormFlow
 
 __all__ = ["CertifiedResult", "certify_energy_dissipation"]
@@ -77,8 +78,10 @@ def certify_energy_dissipation(flow: ClosedFormFlow, tol: float = 1e-25, cells: 
     """Enclose the EDE residual of ``flow`` on :math:`[0, T]` in interval arithmetic (see the module docstring)."""
     if not isinstance(flow, ClosedFormFlow):
         raise TypeError(f"argument 'flow' must be a ClosedFormFlow, got {type(flow).__name__}")
-    if not isinstance(cells, int) or cells < 1:
-        raise ValueError(f"argument 'cells' must be a positive integer, got {cells!r}")
+    tol = check_positive_scalar(tol, "tol")
+    for name, v, lo in (("cells", cells, 1), ("max_depth", max_depth, 0), ("dps", dps, 15)):
+        if isinstance(v, bool) or not isinstance(v, int) or v < lo:
+            raise ValueError(f"argument {name!r} must be an integer >= {lo}, got {v!r}")
     old_dps = mpmath.iv.dps
     mpmath.iv.dps = dps
     try:

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from .._backend import check_p, check_positive_scalar, to_numpy
+from .._backend import as_float_array, check_p, check_positive_scalar, to_numpy
 from ..curves import Trajectory
 from ..energies import as_energy
 from ..slopes import _energy_in
@@ -48,20 +48,19 @@ __all__ = [
 _ROUND = 64 * np.finfo(np.float64).eps
 
 
-def _check_traj(traj: Any, space: Any = None) -> Trajectory:
+def _check_traj(traj: Any, space: Any) -> Trajectory:
     if not isinstance(traj, Trajectory):
         raise TypeError(f"argument 'traj' must be a Trajectory, got {type(traj).__name__}")
     if traj.n_steps < 1:
         raise ValueError("argument 'traj' must have at least two nodes")
-    if space is not None:
-        check_space(space)
-        measures = bool(getattr(space, "measure_space", False))
-        if measures and not traj.is_measure_curve:
-            raise ValueError(f"argument 'traj' must be a curve of measures (a Trajectory with weights) to be checked in {space!r}")
-        if traj.is_measure_curve and not measures:
-            raise ValueError(
-                f"argument 'traj' is a curve of measures; check it in a Wasserstein space, or check traj.particles() in {space!r}"
-            )
+    check_space(space)
+    measures = bool(getattr(space, "measure_space", False))
+    if measures and not traj.is_measure_curve:
+        raise ValueError(f"argument 'traj' must be a curve of measures (a Trajectory with weights) to be checked in {space!r}")
+    if traj.is_measure_curve and not measures:
+        raise ValueError(
+            f"argument 'traj' is a curve of measures; check it in a Wasserstein space, or check traj.particles() in {space!r}"
+        )
     return traj
 
 
@@ -84,7 +83,7 @@ def _measure_terms(traj: Trajectory, E: Any, space: Any, slope: Any, p: float, m
     t = traj.times
     h = np.diff(t)
     W, samples, _ = steps if steps is not None else _measure_steps(traj, space, m)
-    fn = (lambda mu: float(slope(mu))) if slope is not None else (lambda mu: float(E.slope(space, mu)))
+    fn = (lambda mu: float(_finite_slope(slope(mu), "slope"))) if slope is not None else (lambda mu: float(E.slope(space, mu)))
     g = np.array([[fn(mu) for mu in row] for row in samples])[:, :, None]  # (K, m + m//2, 1)
     speed = (W / h)[:, None]
     if p == math.inf:
@@ -107,8 +106,15 @@ def _slope_fn(E: Any, space: Lp, slope: Callable[[np.ndarray], np.ndarray] | Non
     if slope is not None:
         if not callable(slope):
             raise TypeError("argument 'slope' must be a callable x -> |dE|(x)")
-        return lambda x: np.asarray(slope(x), dtype=np.float64)
-    return lambda x: np.asarray(E.slope(space, x), dtype=np.float64)
+        return lambda x: _finite_slope(slope(x), "slope")
+    return lambda x: _finite_slope(E.slope(space, x), "E")
+
+
+def _finite_slope(v: Any, name: str) -> np.ndarray:
+    a = np.asarray(to_numpy(v), dtype=np.float64)
+    if not np.all(np.isfinite(a)):
+        raise ValueError(f"argument {name!r}: the slope is not finite at some quadrature point of the curve")
+    return a
 
 
 def _gl(m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -138,11 +144,19 @@ def _integrals(f: np.ndarray, h: np.ndarray, m: int) -> tuple[np.ndarray, np.nda
     return hi, np.abs(hi - lo)
 
 
+def _eps(traj: Trajectory) -> float:
+    """The unit roundoff of the dtype the curve was computed in (float32 runs round at 1.2e-7, not 2.2e-16)."""
+    try:
+        return max(float(traj._xp.finfo(traj.points.dtype).eps), float(np.finfo(np.float64).eps))
+    except (AttributeError, TypeError, ValueError):
+        return float(np.finfo(np.float64).eps)
+
+
 def _speed_rounding(traj: Trajectory) -> np.ndarray:
-    """Per-step rounding allowance of a difference quotient d(x^{k+1}, x^k)/(t_{k+1} − t_k)."""
+    """Per-step rounding allowance of a difference quotient d(x^{k+1}, x^k)/(t_{k+1} − t_k), in the curve's dtype."""
     t, X = _flat(traj)
     scale = float(np.max(np.abs(X))) + float(np.max(np.abs(t)))
-    return 8 * np.finfo(np.float64).eps * scale * np.sqrt(X.shape[-1]) / np.diff(t)  # type: ignore[no-any-return]
+    return 8 * _eps(traj) * scale * np.sqrt(X.shape[-1]) / np.diff(t)  # type: ignore[no-any-return]
 
 
 def check_speed(traj: Trajectory, space: Any, tol: float = 1e-12, pairs: str = "consecutive", certify: bool = True) -> CheckResult:
@@ -184,7 +198,7 @@ def _speed(traj: Trajectory, space: Any, tol: float, pairs: str, certify: bool, 
     K = traj.n_steps
     t, X = _flat(traj) if not traj.is_measure_curve else (traj.times, traj.points)
     scale = float(np.max(np.abs(X))) + float(np.max(np.abs(t)))
-    eps_d = 8 * np.finfo(np.float64).eps * scale * math.sqrt(X.shape[-1])
+    eps_d = 8 * _eps(traj) * scale * math.sqrt(X.shape[-1])
     if not traj.is_measure_curve and pairs == "consecutive":
         md = np.asarray(to_numpy(traj.metric_derivative(space)), dtype=np.float64).reshape(K, -1).max(axis=1)
         idx = [(a, a + 1) for a in range(K)]
@@ -315,7 +329,13 @@ def check_energy_dissipation(
 def _ede(traj: Trajectory, E: Any, space: Any, p: float, slope: Any, allowance: float, allowance_reason: str, m: int,
          steps: Any = None) -> CheckResult:
     """The energy-dissipation check on validated input; ``steps`` is a precomputed :func:`_measure_steps`."""
-    d = _ede_terms(traj, E, space, slope, p, m, steps)
+    with np.errstate(over="ignore", invalid="ignore"):
+        d = _ede_terms(traj, E, space, slope, p, m, steps)
+    if not all(np.all(np.isfinite(d[k])) for k in ("drop", "integral", "budget")):
+        if p != math.inf:
+            raise ValueError(f"argument 'p' ({p!r}): the terms |u'|^p/p and |dE|^q/q (q = {p / (p - 1.0):.3g}) overflow "
+                             "along this curve; choose p further from 1")
+        raise ValueError("argument 'E': the energy or its slope is not finite along the curve")
     return ede_verdict(
         "energy dissipation equality" + ("" if p == math.inf else f" (p={p:g})"),
         d["t"], d["drop"], d["integral"], d["budget"], d["energy"], allowance, allowance_reason,
@@ -496,8 +516,9 @@ def check_curve_of_maximal_slope(
 
 def is_monotone(energies: Any, tol: float = 0.0) -> CheckResult:
     """C22: whether an energy sequence is non-increasing (``E_{k+1} <= E_k + tol``), with the largest increase."""
-    e = np.asarray(to_numpy(energies), dtype=np.float64)
-    if e.ndim < 1 or e.shape[0] < 2:
+    e = np.asarray(to_numpy(as_float_array(energies, "energies", min_ndim=1)), dtype=np.float64)
+    tol = check_positive_scalar(tol, "tol", allow_zero=True)
+    if e.shape[0] < 2:
         raise ValueError("argument 'energies' must hold at least two values along its first axis")
     inc = np.diff(e, axis=0).reshape(e.shape[0] - 1, -1)
     worst = float(inc.max())

@@ -39,6 +39,15 @@ class CheckResult:
     worst_location: float | None = None
     details: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # a check never reports NaN and never passes on a non-finite number: a NaN measurement or a non-finite
+        # tolerance is refused here, where every check builds its result; +inf measured is a failing verdict
+        m, t = float(self.measured), float(self.tolerance)
+        if math.isnan(m) or not math.isfinite(t):
+            raise ValueError(f"check {self.name!r} measured {m!r} against the tolerance {t!r}: a check refuses NaN and "
+                             "non-finite tolerances (look for a NaN in the energy, the slope or the allowance)")
+        self.measured, self.tolerance, self.passed = m, t, bool(self.passed) and math.isfinite(m)
+
     @property
     def margin(self) -> float:
         """``tolerance - measured`` (positive: passed with room to spare)."""

@@ -47,13 +47,46 @@ __all__ = [
 T_SYM = sp.Symbol("t", real=True)
 
 
-def _q(v: Any) -> sp.Expr:
+def _q(v: Any, name: str = "value") -> sp.Expr:
     """Exact rational from a Python number (via its decimal repr, so 0.73 -> 73/100)."""
     if isinstance(v, sp.Basic):
+        if not (v.is_real and v.is_finite):
+            raise ValueError(f"argument {name!r} must hold finite real numbers, got {v}")
         return v
-    if isinstance(v, int):
-        return sp.Integer(v)
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)):
+        raise TypeError(f"argument {name!r} must hold real numbers, got {type(v).__name__}")
+    if isinstance(v, (int, np.integer)):
+        return sp.Integer(int(v))
+    if not math.isfinite(float(v)):
+        raise ValueError(f"argument {name!r} must hold finite numbers, got {float(v)}")
     return sp.Rational(repr(float(v)))
+
+
+def _lengths(**vecs: list[sp.Expr] | None) -> int:
+    """The common length of the given vectors; ValueError naming them when they differ."""
+    lens = {k: len(v) for k, v in vecs.items() if v is not None}
+    if len(set(lens.values())) > 1:
+        raise ValueError("arguments " + ", ".join(f"{k!r} (length {n})" for k, n in lens.items()) + " must have the same length")
+    return next(iter(lens.values()))
+
+
+def _qT(T: Any) -> sp.Expr:
+    """The horizon as an exact positive rational."""
+    Tq = _q(T, "T")
+    if not Tq > 0:
+        raise ValueError(f"argument 'T' must be > 0, got {T!r}")
+    return Tq
+
+
+def _qvec(v: Any, name: str) -> list[sp.Expr]:
+    """A non-empty 1-D sequence of finite real numbers as exact rationals; ValueError/TypeError naming ``name``."""
+    if isinstance(v, (str, bytes)) or not hasattr(v, "__len__"):
+        raise TypeError(f"argument {name!r} must be a sequence of real numbers, got {type(v).__name__}")
+    if isinstance(v, np.ndarray) and v.ndim != 1:
+        raise ValueError(f"argument {name!r} must be 1-D, got shape {v.shape}")
+    if len(v) == 0:
+        raise ValueError(f"argument {name!r} must not be empty")
+    return [_q(x, name) for x in v]
 
 
 @dataclass
@@ -274,7 +307,7 @@ def linear_flow(a: Sequence[float], x0: Sequence[float], T: float = 1.0, p: floa
     * ℓ1: :math:`u = x_0 - t\,\mathrm{sign}(a_j)e_j` for the unique :math:`j` with :math:`|a_j| = \|a\|_\infty`
       (raises if the argmax is not unique: then the flow is not unique, spec C13).
     """
-    aq, xq = [_q(v) for v in a], [_q(v) for v in x0]
+    aq, xq = _qvec(a, 'a'), _qvec(x0, 'x0')
     d = len(aq)
     if len(xq) != d:
         raise ValueError("arguments 'a' and 'x0' must have the same length")
@@ -301,7 +334,7 @@ def linear_flow(a: Sequence[float], x0: Sequence[float], T: float = 1.0, p: floa
         f"linear, {space!r}", space, E,
         lambda x: (a_m.T * x)[0, 0],
         lambda x, k: _sym_norm(a_m, space.dual_exponent),
-        [Piece(sp.Integer(0), _q(T), u)],
+        [Piece(sp.Integer(0), _qT(T), u)],
         grad_expr=lambda x: a_m,
         reference="spec §4.1",
     )
@@ -315,13 +348,14 @@ def separable_quadratic_flow(lam: Sequence[float], x0: Sequence[float], center: 
     (unit speed toward :math:`c_i`), and a coordinate at :math:`c_i` cannot leave (any exit direction points
     uphill). Break points at :math:`|x_{0,i} - c_i|`. Default horizon :math:`T = \|x_0 - c\|_\infty + 1/4`.
     """
-    lq, xq = [_q(v) for v in lam], [_q(v) for v in x0]
-    d = len(lq)
-    cq = [sp.Integer(0)] * d if center is None else [_q(v) for v in center]
+    lq, xq = _qvec(lam, 'lam'), _qvec(x0, 'x0')
+    cq0 = None if center is None else _qvec(center, 'center')
+    d = _lengths(lam=lq, x0=xq, center=cq0)
+    cq = [sp.Integer(0)] * d if cq0 is None else cq0
     if any(v <= 0 for v in lq):
         raise ValueError("argument 'lam' must be positive")
     dist = [abs(xq[i] - cq[i]) for i in range(d)]
-    Tq = _q(T) if T is not None else max(dist) + sp.Rational(1, 4)
+    Tq = _qT(T) if T is not None else max(dist) + sp.Rational(1, 4)
     pieces = _pieces_shrink(xq, cq, Tq)
     E = SeparableQuadratic(np.array([float(v) for v in lq]), np.array([float(v) for v in cq]))
     lm, cm = sp.Matrix(lq), sp.Matrix(cq)
@@ -352,9 +386,9 @@ def l1norm_flow(x0: Sequence[float], T: float | None = None) -> ClosedFormFlow:
     :math:`c = 0`; the slope is :math:`\|u\|_0` (number of nonzero coordinates), the dual norm of the minimal-norm
     subgradient.
     """
-    xq = [_q(v) for v in x0]
+    xq = _qvec(x0, 'x0')
     d = len(xq)
-    Tq = _q(T) if T is not None else max(abs(v) for v in xq) + sp.Rational(1, 4)
+    Tq = _qT(T) if T is not None else max(abs(v) for v in xq) + sp.Rational(1, 4)
     pieces = _pieces_shrink(xq, [sp.Integer(0)] * d, Tq)
     return ClosedFormFlow(
         "|x|_1, Lp(inf)", Lp(math.inf), L1Norm(d),
@@ -372,11 +406,11 @@ def ascent_flow(x0: Sequence[float], T: float = 1.0, eps: float | None = None) -
     :math:`\bar B_\varepsilon(x_0)`: coordinates stop at the face at :math:`t = \varepsilon` and the constrained
     slope (spec C23) drops to 0, so flow(ε) = FGSM = MMS₁.
     """
-    xq = [_q(v) for v in x0]
+    xq = _qvec(x0, 'x0')
     if any(v == 0 for v in xq):
         raise ValueError("ascent_flow needs x0_i != 0 for all i (from 0 the flow is not unique, spec C13)")
     d = len(xq)
-    Tq = _q(T)
+    Tq = _qT(T)
     E = Negated(SeparableQuadratic(np.ones(d)))
     if eps is None:
         pieces = [Piece(sp.Integer(0), Tq, sp.Matrix([xq[i] + T_SYM * sp.sign(xq[i]) for i in range(d)]))]
@@ -412,10 +446,10 @@ def sliding_flow(x0: Sequence[float] = (0.6, 0.0), T: float = 1.0) -> ClosedForm
     :math:`\langle\nabla E, \dot u\rangle = -1 = -\|\nabla E\|_1`). The "lazy" selection :math:`\dot u_1 = 0` is not
     a solution (see :func:`sliding_lazy_curve`).
     """
-    xq = [_q(v) for v in x0]
+    xq = _qvec(x0, 'x0')
     if len(xq) != 2:
         raise ValueError("argument 'x0' must have length 2")
-    Tq = _q(T)
+    Tq = _qT(T)
     t = T_SYM
     s0 = xq[0] - xq[1] / 2
     pieces: list[Piece] = []
@@ -470,14 +504,15 @@ def sliding_lazy_curve(x0: Sequence[float] = (0.6, 0.0), T: float = 1.0) -> Clos
 def l2_centered_quadratic_flow(x0: Sequence[float], center: Sequence[float] | None = None, T: float | None = None) -> ClosedFormFlow:
     r"""Spec §4.6: :math:`E = \tfrac12|x - c|_2^2` in ℓ2: :math:`u(t) = c + (x_0 - c)(1 - t/\rho)^+`,
     :math:`\rho = |x_0 - c|_2` (a straight segment at unit speed, then rest)."""
-    xq = [_q(v) for v in x0]
-    d = len(xq)
-    cq = [sp.Integer(0)] * d if center is None else [_q(v) for v in center]
+    xq = _qvec(x0, 'x0')
+    cq0 = None if center is None else _qvec(center, 'center')
+    d = _lengths(x0=xq, center=cq0)
+    cq = [sp.Integer(0)] * d if cq0 is None else cq0
     w = sp.Matrix([xq[i] - cq[i] for i in range(d)])
     rho = sp.sqrt(sum(v**2 for v in w))
     if rho == 0:
         raise ValueError("argument 'x0' must differ from the center")
-    Tq = _q(T) if T is not None else rho + sp.Rational(1, 4)
+    Tq = _qT(T) if T is not None else rho + sp.Rational(1, 4)
     cm = sp.Matrix(cq)
     pieces = [Piece(sp.Integer(0), min(rho, Tq), cm + w * (1 - T_SYM / rho))]
     if Tq > rho:
@@ -500,10 +535,13 @@ def box_linear_flow(a: Sequence[float], x0: Sequence[float], eps: float | Sequen
     :math:`t = \varepsilon_i`, and the constrained slope :math:`\sum_{i \text{ unblocked}}|a_i|` drops by
     :math:`|a_i|` there.
     """
-    aq, xq = [_q(v) for v in a], [_q(v) for v in x0]
-    d = len(aq)
-    eq = [_q(eps)] * d if isinstance(eps, (int, float)) else [_q(v) for v in eps]
-    Tq = _q(T)
+    aq, xq = _qvec(a, 'a'), _qvec(x0, 'x0')
+    eq0 = None if isinstance(eps, (int, float)) else _qvec(eps, 'eps')
+    d = _lengths(a=aq, x0=xq, eps=eq0)
+    eq = [_q(eps, 'eps')] * d if eq0 is None else eq0
+    if any(not e > 0 for e in eq):
+        raise ValueError(f"argument 'eps' must be > 0, got {eps!r}")
+    Tq = _qT(T)
     bps = sorted({e for e in eq if 0 < e < Tq})
     edges = [sp.Integer(0)] + bps + [Tq]
     pieces = []

@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from .._backend import as_float_array, check_positive_scalar, namespace
-from ..energies import as_energy
+from ..energies import as_energy, check_points_for
 from ..spaces.box import Box
 from ..spaces.lp import Lp
 
@@ -18,6 +18,7 @@ def prepare(E: Any, space: Any, x0: Any, tau: Any, steps: Any, T: Any, constrain
         raise TypeError(f"argument 'space' must be an Lp space, got {type(space).__name__}")
     xp = namespace(x0=x0)
     x0 = as_float_array(x0, "x0", xp, min_ndim=1)
+    check_points_for(E, x0, "x0")
     tau, K = resolve_steps(tau, steps, T)
     return E, xp, x0, tau, K, check_constraint(constraint, x0), check_record_every(record_every)
 

@@ -32,7 +32,7 @@ from ..energies import (
     SeparableQuadratic,
 )
 from ..spaces.box import Box
-from ..spaces.lp import Lp, pnorm
+from ..spaces.lp import Lp, _pnorm
 
 __all__ = ["ExactInner", "GridInner", "MultistartInner", "CBOInner", "get_inner", "NoExactSolver", "feasible_box", "closed_form", "ClosedForm", "CLOSED_FORMS"]
 
@@ -187,7 +187,7 @@ def _linear_step(base: Linear, sign: float, space: Lp, xk: Any, radius: Any, con
         lo, hi = feasible_box(space, xk, radius, constraint)
         return xp.where(a > 0, lo, xp.where(a < 0, hi, xk))
     if space.p == 2.0:
-        na = float(to_numpy(pnorm(a, 2.0, xp)))
+        na = float(to_numpy(_pnorm(a, 2.0, xp)))
         if na == 0.0:
             return xk
         return xk - radius * (a / na)
@@ -487,7 +487,7 @@ class MultistartInner:
                 for j in range(corners.shape[0]):
                     starts.append(xp.where(corners[j] > 0, hi, lo))
         for _ in range(self.n_random):
-            u = from_numpy(self.rng.uniform(size=tuple(xk.shape)), xk)
+            u = xp.astype(from_numpy(self.rng.uniform(size=tuple(xk.shape)), xk), xk.dtype)  # the dtype of x (float32 too)
             starts.append(_project_feasible(space, xk, radius, constraint, lo + u * (hi - lo)))
         L = E.grad_lipschitz(Lp(2))
         best_x, best_e = xk, E.value(xk)
@@ -581,7 +581,7 @@ class CBOInner:
                 xp.zeros_like(xk_) + xp.reshape(xp.zeros_like(xk) + constraint.lower, xk_.shape),
                 xp.zeros_like(xk_) + xp.reshape(xp.zeros_like(xk) + constraint.upper, xk_.shape),
             )
-        X = _project_feasible(space, xk_, radius, constraint, xk_ + from_numpy(u, xk))
+        X = _project_feasible(space, xk_, radius, constraint, xk_ + xp.astype(from_numpy(u, xk), xk.dtype))
         fx = E.value(X)
         j = xp.argmin(fx, axis=-1)
         best_x = xp.take_along_axis(X, xp.broadcast_to(j[..., None, None], batch + (1, d)), axis=-2)[..., 0, :]
@@ -593,7 +593,7 @@ class CBOInner:
             c = xp.sum(w[..., None] * X, axis=-2) / xp.sum(w, axis=-1)[..., None]
             diff = X - c[..., None, :]
             nrm = xp.sqrt(xp.sum(diff * diff, axis=-1, keepdims=True))
-            xi = from_numpy(self.rng.standard_normal(size=batch + (self.N, d)), xk)
+            xi = xp.astype(from_numpy(self.rng.standard_normal(size=batch + (self.N, d)), xk), xk.dtype)
             X = X - self.lam * self.dt * diff + self.sigma * sq * nrm * xi
             X = _project_feasible(space, xk_, radius, constraint, X)
             fx = E.value(X)

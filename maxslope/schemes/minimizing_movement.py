@@ -7,12 +7,12 @@ from typing import Any
 
 import numpy as np
 
-from .._backend import check_p, namespace, to_numpy
+from .._backend import as_float_array, check_p, check_positive_scalar, namespace, to_numpy
 from .._dask import check_dask_constraint, is_dask_array, trajectory_by_chunks
 from ..curves import Trajectory
-from ..energies import as_energy
+from ..energies import as_energy, check_points_for
 from ..spaces.lp import Lp
-from ._common import other_space, prepare
+from ._common import check_constraint, other_space, prepare
 from .inner import ExactInner, GridInner, get_inner
 
 __all__ = ["minimizing_movement", "p_step"]
@@ -140,15 +140,20 @@ def _check_feasible(space: Lp, x: Any, x_new: Any, radius: float, C: Any, solver
         raise ValueError(f"argument 'inner' returned shape {tuple(x_new.shape)}, expected {tuple(x.shape)}")
     if not bool(xp.all(xp.isfinite(x_new))):
         raise ValueError("argument 'inner' returned a non-finite point")
+    # the slack: FEASIBILITY_RTOL relative, plus the rounding of x_new = x + (step of length <= radius) in the
+    # dtype of x (float32 runs round at 6e-8, not 1e-16): 4 sqrt(d) eps (|x|_max + radius)
+    eps = float(xp.finfo(x.dtype).eps)
+    xmax = float(to_numpy(xp.max(xp.abs(x)))) if math.prod(x.shape) else 0.0
+    rnd = 4.0 * math.sqrt(int(x.shape[-1])) * eps * (xmax + (radius if math.isfinite(radius) else 0.0))
     if math.isfinite(radius):
         dist = space.distance(x_new, x)
-        if not bool(xp.all(dist <= radius * (1 + FEASIBILITY_RTOL) + 1e-300)):
+        if not bool(xp.all(dist <= radius * (1 + FEASIBILITY_RTOL) + rnd + 1e-300)):
             worst = float(to_numpy(xp.max(dist)))
             raise ValueError(
                 f"argument 'inner' ({getattr(solver, 'name', solver)!r}) returned an infeasible point: "
                 f"d(x_new, x_k) = {worst!r} > tau = {radius!r}"
             )
-    if C is not None and not bool(xp.all(C.contains(x_new, tol=1e-12 * (1 + float(to_numpy(xp.max(xp.abs(x)))))))):
+    if C is not None and not bool(xp.all(C.contains(x_new, tol=max(1e-12 * (1 + xmax), rnd)))):
         raise ValueError(f"argument 'inner' ({getattr(solver, 'name', solver)!r}) returned a point outside the constraint box")
 
 
@@ -167,13 +172,31 @@ def p_step(E: Any, space: Lp, xk: Any, tau: float, p: float, constraint: Any = N
     nonconvex :math:`E` it is a local minimizer of :math:`\phi`.
     """
     xp = namespace(xk=xk)
+    E = as_energy(E)
+    if not isinstance(space, Lp):
+        raise TypeError(f"argument 'space' must be an Lp space, got {type(space).__name__}")
+    xk = as_float_array(xk, "xk", xp, min_ndim=1)
+    check_points_for(E, xk, "xk")
+    tau = check_positive_scalar(tau, "tau")
+    p = check_p(p, "p", strict=True)
+    if p == math.inf:
+        raise ValueError("argument 'p' must be finite for p_step (the ball-constrained step is the p = inf scheme)")
+    if isinstance(iters, bool) or not isinstance(iters, int) or iters < 1:
+        raise ValueError(f"argument 'iters' must be a positive integer, got {iters!r}")
+    check_constraint(constraint, xk)
     if solver is None:
-        solver, _ = get_inner("auto", as_energy(E), space, constraint)
+        solver, _ = get_inner("auto", E, space, constraint)
     if isinstance(solver, ExactInner):
         closed = _quadratic_prox(as_energy(E), space, xk, tau, p, constraint)
         if closed is not None:
             return closed
-    c = 1.0 / (p * tau ** (p - 1.0))
+    try:
+        c = 1.0 / (p * tau ** (p - 1.0))
+    except (OverflowError, ZeroDivisionError):
+        c = math.nan
+    if not (math.isfinite(c) and c > 0):
+        raise ValueError(f"argument 'p' ({p!r}) is too large for tau = {tau!r}: the penalty 1/(p tau^(p-1)) is not a "
+                         "finite positive float; use the ball-constrained scheme (p = inf)")
 
     def phi(r: Any) -> Any:
         y = _ball_step(solver, E, space, xk, r, constraint)

@@ -70,15 +70,16 @@ def steepest_descent(
 
     x = x0
     pts, ens, times = [x], [E.value(x)], [0.0]
-    for k in range(K):
-        v = space.steepest_direction(E.grad(x), selection=selection)
-        x = x - tau * v
-        if C is not None:
-            x = C.project(x)
-        if (k + 1) % record_every == 0 or k + 1 == K:
-            pts.append(x)
-            ens.append(E.value(x))
-            times.append((k + 1) * tau)
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is refused below, with the argument named
+        for k in range(K):
+            v = space.steepest_direction(E.grad(x), selection=selection)
+            x = x - tau * v
+            if C is not None:
+                x = C.project(x)
+            if (k + 1) % record_every == 0 or k + 1 == K:
+                pts.append(x)
+                ens.append(E.value(x))
+                times.append((k + 1) * tau)
     meta = {
         "scheme": "steepest_descent",
         "p": space.p,
@@ -89,4 +90,7 @@ def steepest_descent(
         "constraint": None if C is None else repr(C),
         "record_every": record_every,
     }
-    return Trajectory(np.asarray(times), xp.stack(pts, axis=0), xp.stack(ens, axis=0), meta)
+    energies = xp.stack(ens, axis=0)
+    if not bool(xp.all(xp.isfinite(energies))):
+        raise ValueError(f"argument 'tau' ({tau!r}) is too large: the iterates or their energies overflow")
+    return Trajectory(np.asarray(times), xp.stack(pts, axis=0), energies, meta)

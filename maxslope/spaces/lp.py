@@ -21,13 +21,37 @@ def _nonempty_last_axis(x: Any, name: str) -> None:
         raise ValueError(f"argument {name!r} must have a non-empty last axis (the coordinates), got shape {tuple(x.shape)}")
 
 
-def pnorm(x: Any, p: float, xp: Any) -> Any:
+def pnorm(x: Any, p: float, xp: Any = None) -> Any:
     r"""The :math:`\ell^p` norm over the last axis, computed without overflow or underflow.
 
     For :math:`1 < p < \infty` the coordinates are scaled by :math:`m = \max_i |x_i|` first,
     :math:`\|x\|_p = m\,(\sum_i (|x_i|/m)^p)^{1/p}`, so that large :math:`p` (used for the :math:`p \to \infty`
     limit of claim C7) neither overflows nor loses the largest entry.
+
+    Parameters
+    ----------
+    x : array, shape (..., d)
+        Finite real values, :math:`d \ge 1`; any array library.
+    p : float
+        :math:`p \in [1, \infty]`.
+    xp : namespace, optional
+        The array namespace of ``x`` (found from ``x`` by default).
+
+    Returns
+    -------
+    array, shape (...)
+        :math:`\|x\|_p` over the last axis, in the library of ``x``.
     """
+    if xp is not None and not (hasattr(xp, "asarray") and hasattr(xp, "abs")):
+        raise TypeError(f"argument 'xp' must be an array namespace (e.g. numpy) or None, got {type(xp).__name__}")
+    xp = namespace(x=x) if xp is None else xp
+    x = as_float_array(x, "x", xp, min_ndim=1)
+    _nonempty_last_axis(x, "x")
+    return _pnorm(x, check_p(p, "p"), xp)
+
+
+def _pnorm(x: Any, p: float, xp: Any) -> Any:
+    """:func:`pnorm` on validated input (the library's internal hot path)."""
     a = xp.abs(x)
     if p == math.inf:
         return xp.max(a, axis=-1)
@@ -104,14 +128,14 @@ class Lp:
         xp = namespace(x=x)
         x = as_float_array(x, "x", xp, min_ndim=1)
         _nonempty_last_axis(x, "x")
-        return pnorm(x, self.p, xp)
+        return _pnorm(x, self.p, xp)
 
     def dual_norm(self, xi: Any) -> Any:
         """:math:`\\|\\xi\\|_* = \\|\\xi\\|_q = \\sup_{\\|v\\|_p \\le 1} \\langle \\xi, v\\rangle` over the last axis."""
         xp = namespace(xi=xi)
         xi = as_float_array(xi, "xi", xp, min_ndim=1)
         _nonempty_last_axis(xi, "xi")
-        return pnorm(xi, self.dual_exponent, xp)
+        return _pnorm(xi, self.dual_exponent, xp)
 
     def distance(self, x: Any, y: Any) -> Any:
         """:math:`d(x, y) = \\|x - y\\|_p`, broadcasting over leading axes."""
@@ -120,7 +144,7 @@ class Lp:
         y = as_float_array(y, "y", xp, min_ndim=1)
         if x.shape[-1] != y.shape[-1]:
             raise ValueError(f"arguments 'x' and 'y' have different dimensions {x.shape[-1]} and {y.shape[-1]}")
-        return pnorm(x - y, self.p, xp)
+        return _pnorm(x - y, self.p, xp)
 
     def geodesic(self, x: Any, y: Any, s: Any) -> Any:
         r"""The segment :math:`(1 - s)x + s y`, a geodesic of every norm: :math:`d(x, z_s) = s\,d(x, y)`.
@@ -254,8 +278,8 @@ class Lp:
             mass = xp.sum(xp.abs(v), axis=-1)
             ok_mass = xp.where(zero, mass <= 1.0 + tol, xp.abs(mass - 1.0) <= tol * xi.shape[-1])
             return off & signs & ok_mass
-        nv = pnorm(v, p, xp)
-        nd = pnorm(xi, self.dual_exponent, xp)
+        nv = _pnorm(v, p, xp)
+        nd = _pnorm(xi, self.dual_exponent, xp)
         inner = xp.sum(xi * v, axis=-1)
         return (nv <= 1.0 + tol) & (inner >= nd * (1.0 - tol))
 
@@ -295,7 +319,7 @@ class Lp:
                 return c + xp.clip(w, -rr, rr)
             return c + xp.minimum(xp.maximum(w, -rr), rr)
         if p == 2.0:
-            n = pnorm(w, 2.0, xp)[..., None]
+            n = _pnorm(w, 2.0, xp)[..., None]
             fac = xp.where(n > rr, rr / xp.where(n > 0, n, xp.ones_like(n)), xp.ones_like(n))
             return c + w * fac
         if p == 1.0:

@@ -23,12 +23,12 @@ import numpy as np
 from .._backend import check_positive_scalar
 from .._dask import check_batch_chunks, is_dask_array
 from .._exactsum import exact_parts, round_parts
-from .empirical import WEIGHT_SUM_ATOL, Empirical
+from .empirical import WEIGHT_SUM_ATOL, Empirical, _Atoms
 
 __all__ = ["ChunkedEmpirical"]
 
 
-class ChunkedEmpirical:
+class ChunkedEmpirical(_Atoms):
     r"""A discrete probability measure :math:`\mu = \sum_i w_i\,\delta_{x_i}` with its atoms in a Dask array.
 
     Parameters
@@ -97,16 +97,6 @@ class ChunkedEmpirical:
         self = object.__new__(cls)
         self.points, self._weights, self.uniform = points, weights, weights is None
         return self
-
-    @property
-    def n(self) -> int:
-        """Number of atoms."""
-        return int(self.points.shape[0])
-
-    @property
-    def dim(self) -> int:
-        """Dimension d of the ambient space."""
-        return int(self.points.shape[1])
 
     @property
     def weights(self) -> Any:

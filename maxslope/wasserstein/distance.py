@@ -49,7 +49,7 @@ from scipy.spatial import cKDTree
 from scipy.spatial.distance import cdist
 
 from .._backend import as_float_array, check_p, check_real_scalar, namespace, to_numpy
-from ..spaces.lp import Lp, pnorm
+from ..spaces.lp import Lp, _pnorm
 from ._matching import HAVE_NUMBA, max_matching_below
 from .empirical import MAX_DENOMINATOR, Empirical, _as_measure, integer_masses
 
@@ -69,22 +69,61 @@ def _ground(ground: Any) -> Lp:
     return ground
 
 
-def pair_distances(X: np.ndarray, Y: np.ndarray, i: np.ndarray, j: np.ndarray, ground: Lp) -> np.ndarray:
-    r""":math:`\|X_i - Y_j\|` for index arrays ``i``, ``j`` (blockwise; the one distance formula of this module)."""
+def _pair_distances(X: np.ndarray, Y: np.ndarray, i: np.ndarray, j: np.ndarray, ground: Lp) -> np.ndarray:
+    """:func:`pair_distances` on validated host arrays (the internal hot path)."""
     out = np.empty(len(i), dtype=np.float64)
     for s in range(0, len(i), _CHUNK):
-        out[s : s + _CHUNK] = pnorm(X[i[s : s + _CHUNK]] - Y[j[s : s + _CHUNK]], ground.p, np)
+        out[s : s + _CHUNK] = _pnorm(X[i[s : s + _CHUNK]] - Y[j[s : s + _CHUNK]], ground.p, np)
     return out
 
 
-def distance_matrix(X: np.ndarray, Y: np.ndarray, ground: Lp) -> np.ndarray:
-    """The dense matrix of :func:`pair_distances` (row blocks; bit-identical to the pairwise values)."""
+def _distance_matrix(X: np.ndarray, Y: np.ndarray, ground: Lp) -> np.ndarray:
+    """:func:`distance_matrix` on validated host arrays."""
     n, m = X.shape[0], Y.shape[0]
     D = np.empty((n, m), dtype=np.float64)
     rows = max(1, _CHUNK // max(m, 1))
     for s in range(0, n, rows):
-        D[s : s + rows] = pnorm(X[s : s + rows, None, :] - Y[None, :, :], ground.p, np)
+        D[s : s + rows] = _pnorm(X[s : s + rows, None, :] - Y[None, :, :], ground.p, np)
     return D
+
+
+def _point_sets(X: Any, Y: Any, ground: Any) -> tuple[np.ndarray, np.ndarray]:
+    if not isinstance(ground, Lp):
+        raise TypeError(f"argument 'ground' must be an Lp space, got {type(ground).__name__}")
+    xp = namespace(X=X, Y=Y)
+    X = np.asarray(to_numpy(as_float_array(X, "X", xp, min_ndim=2)), dtype=np.float64)
+    Y = np.asarray(to_numpy(as_float_array(Y, "Y", xp, min_ndim=2)), dtype=np.float64)
+    if X.ndim != 2 or Y.ndim != 2 or X.shape[1] != Y.shape[1] or X.shape[1] == 0:
+        raise ValueError(f"arguments 'X' and 'Y' must have shapes (n, d) and (m, d) with d >= 1, got {X.shape} and {Y.shape}")
+    return X, Y
+
+
+def _index(a: Any, name: str, n: int) -> np.ndarray:
+    a = np.asarray(a)
+    if a.ndim != 1 or (a.size and a.dtype.kind not in "iu") or isinstance(a.dtype, np.dtypes.BoolDType):
+        raise TypeError(f"argument {name!r} must be a 1-D integer index array, got dtype {a.dtype}, shape {a.shape}")
+    if a.size and (a.min() < 0 or a.max() >= n):
+        raise ValueError(f"argument {name!r} has indices outside 0..{n - 1}")
+    return a.astype(np.intp)
+
+
+def pair_distances(X: np.ndarray, Y: np.ndarray, i: np.ndarray, j: np.ndarray, ground: Lp) -> np.ndarray:
+    r""":math:`\|X_{i_k} - Y_{j_k}\|_p` for index arrays ``i``, ``j`` of equal length (blockwise).
+
+    This is the one distance formula of this module: every distance the matchings use is computed by it, so
+    values compare bit for bit. ``X`` (n, d) and ``Y`` (m, d) are finite; ``i`` indexes ``X`` and ``j`` ``Y``.
+    """
+    X, Y = _point_sets(X, Y, ground)
+    i, j = _index(i, "i", X.shape[0]), _index(j, "j", Y.shape[0])
+    if i.shape != j.shape:
+        raise ValueError(f"arguments 'i' and 'j' must have the same length, got {i.size} and {j.size}")
+    return _pair_distances(X, Y, i, j, ground)
+
+
+def distance_matrix(X: np.ndarray, Y: np.ndarray, ground: Lp) -> np.ndarray:
+    """The dense (n, m) matrix of :func:`pair_distances` (row blocks; bit-identical to the pairwise values)."""
+    X, Y = _point_sets(X, Y, ground)
+    return _distance_matrix(X, Y, ground)
 
 
 @dataclass
@@ -247,9 +286,9 @@ def _cost_matrix(X: np.ndarray, Y: np.ndarray, g: Lp, p: float) -> tuple[np.ndar
             if m > 0:
                 C /= m
             return C, math.sqrt(m)
-    C = cdist(X, Y, metric) if metric is not None else distance_matrix(X, Y, g)
+    C = cdist(X, Y, metric) if metric is not None else _distance_matrix(X, Y, g)
     if not np.isfinite(C).all():  # coordinates near the overflow threshold: the scaled pnorm cannot overflow
-        C = distance_matrix(X, Y, g)
+        C = _distance_matrix(X, Y, g)
     s = float(C.max())
     if s > 0:
         C /= s  # in place: the cost is the only n x m array kept
@@ -313,7 +352,7 @@ def _transport_lp(mu: Empirical, nu: Empirical, p: float, g: Lp, method: str) ->
 
 def _w_inf_flow(mu: Empirical, nu: Empirical, g: Lp) -> WassersteinResult:
     n, m = mu.n, nu.n
-    D = distance_matrix(mu.points, nu.points, g)
+    D = _distance_matrix(mu.points, nu.points, g)
     joint = _joint_integer_masses(mu, nu, MAX_DENOMINATOR)
     if joint is not None:
         a, b, L = joint
@@ -469,13 +508,13 @@ def bottleneck_assignment(
     n = X.shape[0]
     ar = np.arange(n)
     if n == 1:
-        return float(pair_distances(X, Y, ar, ar, g)[0]), np.zeros(1, dtype=np.int64), {"method": method, "tests": 0}
+        return float(_pair_distances(X, Y, ar, ar, g)[0]), np.zeros(1, dtype=np.int64), {"method": method, "tests": 0}
     kd = g.p if g.p != math.inf else np.inf
     tx, ty = cKDTree(X), cKDTree(Y)
     jx = ty.query(X, k=1, p=kd)[1]
     iy = tx.query(Y, k=1, p=kd)[1]
-    lb = max(float(pair_distances(X, Y, ar, jx, g).max()), float(pair_distances(X, Y, iy, ar, g).max()))
-    start = lb if lb > 0 else float(pair_distances(X, Y, ar, jx, g).max())
+    lb = max(float(_pair_distances(X, Y, ar, jx, g).max()), float(_pair_distances(X, Y, iy, ar, g).max()))
+    start = lb if lb > 0 else float(_pair_distances(X, Y, ar, jx, g).max())
     lb *= 1 - 1e-12  # the k-d tree's nearest neighbour may differ from ours by rounding
     if method == "geometric":
         return _bottleneck_geometric(X, Y, g, lb, start, grow)
@@ -509,7 +548,7 @@ def _cloud(A: Any, name: str, xp: Any) -> np.ndarray:
 
 
 def _matched_max(X: np.ndarray, Y: np.ndarray, row: np.ndarray, g: Lp) -> float:
-    return float(pair_distances(X, Y, np.arange(X.shape[0]), row, g).max())
+    return float(_pair_distances(X, Y, np.arange(X.shape[0]), row, g).max())
 
 
 def _threads() -> int:
@@ -546,7 +585,7 @@ def _bottleneck_geometric(
             i, j = geo.list_pairs(X, Y, p, t / f, t * f, mg, tree)
             keys = i * n + j
             order = np.argsort(keys)
-            keys, vals = keys[order], pair_distances(X, Y, i[order], j[order], g)
+            keys, vals = keys[order], _pair_distances(X, Y, i[order], j[order], g)
         else:
             keys, vals = none, np.empty(0)
         local = np.zeros(2, np.int64)  # per call: tests may run in threads
@@ -562,7 +601,7 @@ def _bottleneck_geometric(
     while True:
         r, c = row_lo.copy(), col_lo.copy()
         if test(t, r, c):
-            best, hi = r, float(pair_distances(X, Y, ar, r, g).max())
+            best, hi = r, float(_pair_distances(X, Y, ar, r, g).max())
             break
         lo, row_lo, col_lo = t, r, c
         t = t * grow if t > 0 else 1e-12 * max(float(np.abs(X).max()), float(np.abs(Y).max()), 1e-300)
@@ -581,7 +620,7 @@ def _bottleneck_geometric(
             oks = list(pool.map(lambda a: test(a[0], *a[1]), zip(ts, starts, strict=True)))
         for t_, ok, (r_, c_) in sorted(zip(ts, oks, starts, strict=True), key=lambda z: z[0]):
             if ok and t_ < hi:
-                best, hi = r_, float(pair_distances(X, Y, ar, r_, g).max())
+                best, hi = r_, float(_pair_distances(X, Y, ar, r_, g).max())
                 break
             if not ok and t_ > lo:
                 lo, row_lo, col_lo = t_, r_, c_
@@ -593,13 +632,13 @@ def _bottleneck_geometric(
     try:
         while hi > lo:
             si, sj = geo.list_pairs(X, Y, p, lo / mg, hi * mg, mg, tree, sample)
-            w = pair_distances(X, Y, si, sj, g)
+            w = _pair_distances(X, Y, si, sj, g)
             w = np.sort(w[(w > lo) & (w < hi)])
             if len(w) * (n / len(sample)) <= K:
                 break
             search_round(sorted({float(w[(q * len(w)) // (k + 1)]) for q in range(1, k + 1)}))
         i, j = geo.list_pairs(X, Y, p, lo / mg, hi * mg, mg, tree)
-        w = pair_distances(X, Y, i, j, g)
+        w = _pair_distances(X, Y, i, j, g)
         cand = np.unique(w[(w > lo) & (w <= hi)])
         while True:
             a, b = int(np.searchsorted(cand, lo, side="right")), int(np.searchsorted(cand, hi))
@@ -644,7 +683,7 @@ def _bottleneck_sparse(
             raise _TooDense(R, lo_fail, row_lo, col_lo, tests)
         S = tx.sparse_distance_matrix(ty, R * (1 + 1e-9) + 1e-300, p=kd, output_type="ndarray")
         i, j = S["i"].astype(np.int64), S["j"].astype(np.int64)
-        d = pair_distances(X, Y, i, j, g)
+        d = _pair_distances(X, Y, i, j, g)
         keep = d <= R
         i, j, d = i[keep], j[keep], d[keep]
         order = np.lexsort((d, i))
@@ -658,7 +697,7 @@ def _bottleneck_sparse(
             R = 1e-12 * max(float(np.abs(X).max()), float(np.abs(Y).max()), 1e-300)
         R *= grow
     bracket = (lo_fail, R, len(weight))
-    hi = float(pair_distances(X, Y, ar, row, g).max())
+    hi = float(_pair_distances(X, Y, ar, row, g).max())
     cand = np.unique(weight[(weight > lo_fail) & (weight <= hi)])
     a, b = 0, int(np.searchsorted(cand, hi))
     best = row.copy()
@@ -668,7 +707,7 @@ def _bottleneck_sparse(
         tests += 1
         if max_matching_below(indptr, indices, weight, float(cand[mid]), r, c) == n:
             best = r
-            b = int(np.searchsorted(cand, float(pair_distances(X, Y, ar, r, g).max())))
+            b = int(np.searchsorted(cand, float(_pair_distances(X, Y, ar, r, g).max())))
         else:
             row_lo, col_lo = r, c
             a = mid + 1

@@ -23,8 +23,24 @@ EXACT_SUM_MAX_N = 10_000
 MAX_DENOMINATOR = 2**30
 
 
+class _Atoms:
+    """The shape of a measure's atoms ``points`` (n, d): shared by in-memory and chunked measures."""
+
+    points: Any
+
+    @property
+    def n(self) -> int:
+        """Number of atoms."""
+        return int(self.points.shape[0])
+
+    @property
+    def dim(self) -> int:
+        """Dimension d of the ambient space."""
+        return int(self.points.shape[1])
+
+
 @dataclass(frozen=True, eq=False)
-class Empirical:
+class Empirical(_Atoms):
     r"""A discrete probability measure :math:`\mu = \sum_{i=1}^n w_i\,\delta_{x_i}`.
 
     Parameters
@@ -83,16 +99,6 @@ class Empirical:
         object.__setattr__(self, "uniform", bool(np.all(weights == weights[0])) if uniform is None else uniform)
         return self
 
-    @property
-    def n(self) -> int:
-        """Number of atoms."""
-        return int(self.points.shape[0])
-
-    @property
-    def dim(self) -> int:
-        """Dimension d of the ambient space."""
-        return int(self.points.shape[1])
-
     def integrate(self, f: Any) -> float:
         r""":math:`\int f\,d\mu = \sum_i w_i f(x_i)` for ``f`` mapping (n, d) points to (n,) values."""
         vals = np.asarray(to_numpy(f(self.points)), dtype=np.float64).reshape(-1)
@@ -146,7 +152,7 @@ def check_weights(weights: Any, n: int, name: str = "weights", atol: float = WEI
         raise ValueError(f"argument {name!r} must have shape ({n},) to match the points, got {w.shape}")
     if np.any(w < 0):
         raise ValueError(f"argument {name!r} must be non-negative, min is {w.min():g}")
-    total = math.fsum(w.tolist()) if n <= 100_000 else float(np.sum(w, dtype=np.float64))
+    total = exact_sum(w)
     if abs(total - 1.0) > atol:
         raise ValueError(f"argument {name!r} must sum to 1 (within atol={atol:g}), sums to {total!r}")
     return w
@@ -159,6 +165,11 @@ def integer_masses(w: np.ndarray, max_denominator: int = MAX_DENOMINATOR) -> tup
     1/n, weights k/n); the masses are exact when those fractions sum to exactly 1 and their common denominator
     ``L`` is at most ``max_denominator``. Returns None otherwise.
     """
+    if np.ndim(w) != 1:
+        raise ValueError(f"argument 'w' must be a 1-D array of weights, got shape {np.shape(w)}")
+    w = check_weights(w, int(np.shape(w)[0]), "w", atol=math.inf)
+    if isinstance(max_denominator, bool) or not isinstance(max_denominator, (int, np.integer)) or max_denominator < 1:
+        raise ValueError(f"argument 'max_denominator' must be a positive integer, got {max_denominator!r}")
     fr = []
     L = 1
     u, inv = np.unique(w, return_inverse=True)

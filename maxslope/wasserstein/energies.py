@@ -16,7 +16,7 @@ import numpy as np
 
 from .._backend import check_positive_scalar, to_numpy
 from ..energies import as_energy
-from ..spaces.lp import pnorm
+from ..spaces.lp import _pnorm
 from .empirical import Empirical, _as_measure
 
 __all__ = ["MeasureEnergy", "PotentialEnergy", "InteractionEnergy"]
@@ -57,7 +57,7 @@ class MeasureEnergy:
     def slope(self, space: Any, mu: Empirical) -> float:
         r""":math:`|\partial\mathcal E|_{W_p}(\mu) = (\sum_i w_i \|\xi(x_i)\|_*^{p'})^{1/p'}` (spec W2)."""
         space, mu = _space(space), _as_measure(mu)
-        g = pnorm(self.field(mu), space.ground.dual_exponent, np)
+        g = _pnorm(self.field(mu), space.ground.dual_exponent, np)
         return _lp_mean(g, mu.weights, space.dual_exponent)
 
     def numerical_slope(self, space: Any, mu: Empirical, h: float) -> float:
@@ -101,7 +101,7 @@ def _direction(space: Any, mu: Empirical, xi: np.ndarray, u: np.ndarray | None =
         u = np.asarray(space.ground.steepest_direction(xi), dtype=np.float64)
     if space.p == math.inf:
         return u
-    g = pnorm(xi, space.ground.dual_exponent, np)
+    g = _pnorm(xi, space.ground.dual_exponent, np)
     q = space.dual_exponent
     if space.p == 1.0:  # all mass of the direction on the atoms with the largest field
         top = (g >= g[mu.weights > 0].max()) & (mu.weights > 0)

@@ -51,6 +51,13 @@ __all__ = [
 
 
 
+def _horizon(T: Any, nodes: Any) -> tuple[float, int]:
+    T = check_positive_scalar(T, "T")
+    if isinstance(nodes, bool) or not isinstance(nodes, int) or nodes < 1:
+        raise ValueError(f"argument 'nodes' must be a positive integer, got {nodes!r}")
+    return T, nodes
+
+
 def mass_splitting_flow(T: float = 1.0, nodes: int = 64) -> tuple[Trajectory, Any]:
     r"""Spec §4.7b: :math:`E(x) = -x^2/2` on :math:`\mathbb R`, :math:`\mu_0 = \delta_0`, the flow
     :math:`\mu_t = \tfrac12\delta_{-t} + \tfrac12\delta_t` (mass splits at the critical point).
@@ -60,6 +67,7 @@ def mass_splitting_flow(T: float = 1.0, nodes: int = 64) -> tuple[Trajectory, An
     """
     from ..energies import Negated, SeparableQuadratic
 
+    T, nodes = _horizon(T, nodes)
     t = np.linspace(0.0, T, nodes + 1)
     pts = np.stack([-t, t], axis=1)[:, :, None]
     meta = {"scheme": "closed form: mass splitting (§4.7b)"}
@@ -70,6 +78,9 @@ def uniform_spreading_curve(T: float = 1.0, atoms: int = 200, nodes: int = 64) -
     r"""Spec §4.7c: :math:`\mu_t = \mathrm{Unif}[-t, t]` (quantized to ``atoms`` equal atoms at :math:`c_i t`,
     :math:`c_i = (2i - 1)/N - 1`), W_∞-speed 1 but not a flow of :math:`-x^2/2`: :math:`d\mathcal E/dt \approx
     -t/3 \ne -G(\mu_t) \approx -t/2`."""
+    T, nodes = _horizon(T, nodes)
+    if isinstance(atoms, bool) or not isinstance(atoms, int) or atoms < 1:
+        raise ValueError(f"argument 'atoms' must be a positive integer, got {atoms!r}")
     c = (2 * np.arange(1, atoms + 1) - 1) / atoms - 1
     t = np.linspace(0.0, T, nodes + 1)
     return Trajectory(t, (t[:, None] * c[None, :])[:, :, None], meta={"scheme": "Unif[-t, t] (§4.7c)"}, weights=np.full(atoms, 1.0 / atoms))
@@ -77,7 +88,7 @@ def uniform_spreading_curve(T: float = 1.0, atoms: int = 200, nodes: int = 64) -
 
 def _losses(loss: Any, labels: Any, n: int) -> tuple[list[Any], np.ndarray]:
     if labels is None:
-        return [as_energy(loss)], np.zeros(n, dtype=np.int64)
+        return [as_energy(loss, "loss")], np.zeros(n, dtype=np.int64)
     lab = np.asarray(labels)
     if lab.shape != (n,) or not np.issubdtype(lab.dtype, np.integer):
         raise ValueError(f"argument 'labels' must be an integer array of shape ({n},), got {lab.dtype} {lab.shape}")
@@ -85,7 +96,7 @@ def _losses(loss: Any, labels: Any, n: int) -> tuple[list[Any], np.ndarray]:
         raise TypeError("with 'labels', argument 'loss' must be a sequence of energies indexed by label")
     if lab.min() < 0 or lab.max() >= len(loss):
         raise ValueError(f"argument 'labels' has values outside 0..{len(loss) - 1}")
-    return [as_energy(f) for f in loss], lab
+    return [as_energy(f, "loss") for f in loss], lab
 
 
 def distributional_adversary(loss: Any, mu: Empirical, eps: float, space: Lp | None = None, labels: Any = None, inner: Any = "auto") -> tuple[float, Empirical]:
@@ -118,9 +129,12 @@ def distributional_adversary(loss: Any, mu: Empirical, eps: float, space: Lp | N
         if len(idx) == 0:
             continue
         part = Empirical._trusted(np.ascontiguousarray(mu.points[idx]), np.full(len(idx), 1.0 / len(idx)))
-        xs = minimizing_movement(Negated(f), W, part, eps, steps=1, inner=inner).final
-        out[idx] = np.asarray(xs)
-        vals[idx] = np.asarray(f.value(xs))
+        with np.errstate(over="ignore", invalid="ignore"):
+            xs = minimizing_movement(Negated(f), W, part, eps, steps=1, inner=inner).final
+            out[idx] = np.asarray(xs)
+            vals[idx] = np.asarray(f.value(xs))
+    if not (np.all(np.isfinite(out)) and np.all(np.isfinite(vals))):
+        raise ValueError(f"argument 'eps' ({eps!r}) is too large: the loss overflows at the adversarial atoms")
     return math.fsum((mu.weights * vals).tolist()), Empirical(out, mu.weights.copy())
 
 

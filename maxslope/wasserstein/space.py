@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .._backend import check_p, check_real_scalar
-from ..spaces.lp import Lp, pnorm
+from ..spaces.lp import Lp, _pnorm
 from .distance import WassersteinResult, wasserstein
 from .empirical import Empirical, _as_measure
 
@@ -126,7 +126,7 @@ class Wasserstein:
         self.check_point(nu, "nu")
         if mu.n != nu.n or mu.dim != nu.dim or not np.array_equal(mu.weights, nu.weights):
             return math.inf
-        c = pnorm(nu.points - mu.points, self.ground.p, np)
+        c = _pnorm(nu.points - mu.points, self.ground.p, np)
         if self.p == math.inf:
             return float(np.max(c[mu.weights > 0]))
         return float(np.dot(mu.weights, c**self.p) ** (1.0 / self.p))
