@@ -45,7 +45,7 @@ def _write_claims_page() -> None:
             lines += [f"Pending: {proofs_checks.PENDING_ISSUE.get(cid, '')}.", ""]
             continue
         lines += [f"**Statement.** {esc(c.statement)}", "", f"**Hypotheses.** {esc(c.hypotheses)}", "",
-                  f"**Source.** ``{c.source}`` {esc(c.section)}", "", f"**Negative control.** {esc(c.negative_description)}", ""]
+                  f"**Source.** {esc(c.reference)}", "", f"**Negative control.** {esc(c.negative_description)}", ""]
     Path(__file__).with_name("claims.rst").write_text("\n".join(lines), encoding="utf-8")
 
 

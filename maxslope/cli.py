@@ -32,9 +32,18 @@ def _fmt(v: float) -> str:
     return f"{v:.2e}"
 
 
+def _margin(measured: float, tolerance: float) -> str:
+    """tolerance − measured, relative to the tolerance when it is not 0 (so 1 | 1 shows its 1e-12 of room)."""
+    if not (math.isfinite(measured) and math.isfinite(tolerance)):
+        return "-"
+    m = tolerance - measured
+    return f"{m / abs(tolerance):+.1e}r" if tolerance != 0 else f"{m:+.1e}"
+
+
 def _table(outcomes: list[Any]) -> str:
     idw = max([4] + [len(o.claim.id) for o in outcomes])
-    cols = [("id", idw), ("claim", 30), ("test case", 44), ("measured", 10), ("tolerance", 10), ("verdict", 7), ("negative control", 16)]
+    cols = [("id", idw), ("claim", 30), ("test case", 44), ("measured", 10), ("tolerance", 10), ("margin", 9), ("verdict", 7),
+            ("negative control", 16)]
     head = "  ".join(n.ljust(w) for n, w in cols)
     lines = [head, "  ".join("-" * w for _, w in cols)]
     for o in outcomes:
@@ -46,6 +55,7 @@ def _table(outcomes: list[Any]) -> str:
             ev.test_case if ev else "(crashed, see below)",
             _fmt(ev.measured) if ev else "-",
             _fmt(ev.tolerance) if ev else "-",
+            _margin(ev.measured, ev.tolerance) if ev else "-",
             "pass" if o.holds else "FAIL",
             neg,
         ]
@@ -201,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
                        help="run the claims on a running Dask scheduler, e.g. tcp://10.0.0.1:8786 (needs maxslope[dask])")
     e = sub.add_parser("experiment", help="reproduce a numerical experiment of the papers")
     esub = e.add_subparsers(dest="experiment")
-    tm = esub.add_parser("two-moons", help="IFGSM against the minimizing movement on the two-moons classifiers (spec §3)")
+    tm = esub.add_parser("two-moons", help="IFGSM against the minimizing movement on the two-moons classifiers")
     tm.add_argument("--taus", type=int, default=5, help="number of step sizes τ = 0.2·2^-i (default 5)")
     tm.add_argument("--samples", type=int, default=20, help="start points uniform in [-1, 1]² (default 20)")
     tm.add_argument("--inner", choices=["exact", "grid", "cbo"], default="grid", help="MMS inner solver (default grid)")

@@ -39,9 +39,9 @@ class Trajectory:
 
     Notes
     -----
-    Two interpolants are provided (spec §1.4): the piecewise-constant one
+    Two interpolants are provided: the piecewise-constant one
     :math:`\bar u(t) = x^k` for :math:`t \in (t_{k-1}, t_k]` (and :math:`\bar u(t_0) = x^0`) and the piecewise-linear
-    one. They differ by at most :math:`\max_k d(x^{k+1}, x^k)` in sup-distance (spec C12).
+    one. They differ by at most :math:`\max_k d(x^{k+1}, x^k)` in sup-distance (claim C12).
     """
 
     times: Any
@@ -230,7 +230,7 @@ class Trajectory:
         r"""Difference quotients :math:`d(x^{k+1}, x^k)/(t_{k+1} - t_k)`, shape ``(K, *batch)``.
 
         For the piecewise-linear interpolant in a normed space this is exactly its metric derivative
-        :math:`|u'|` on :math:`(t_k, t_{k+1})` (spec §1.1).
+        :math:`|u'|` on :math:`(t_k, t_{k+1})`.
         """
         if self.weights is not None:
             return self.increments(space) / np.diff(self.times)

@@ -42,9 +42,9 @@ class Energy:
     Attributes
     ----------
     smooth : bool
-        True if :math:`E \in C^1`; then the local slope in any norm is :math:`\|\nabla E\|_*` (spec C5). For
+        True if :math:`E \in C^1`; then the local slope in any norm is :math:`\|\nabla E\|_*` (claim C5). For
         convex nonsmooth energies (``smooth = False``), ``grad`` returns the minimal-norm subgradient and the
-        slope is its dual norm (spec §1.2).
+        slope is its dual norm.
     dim : int or None
         The dimension :math:`d` if the energy fixes it.
     """
@@ -70,13 +70,13 @@ class Energy:
     def grad_lipschitz(self, space: Lp) -> float | None:
         r"""A Lipschitz constant :math:`L` of :math:`\nabla E : (\mathbb R^d, \|\cdot\|) \to (\mathbb R^d, \|\cdot\|_*)`.
 
-        Used by the one-step estimate of spec C9, :math:`|E(x - \tau v) - E(x) + \tau\|\nabla E(x)\|_*| \le
+        Used by the one-step estimate of claim C9, :math:`|E(x - \tau v) - E(x) + \tau\|\nabla E(x)\|_*| \le
         \tfrac L2 \tau^2`. Returns None when no constant is known (the default).
         """
         return None
 
     def slope(self, space: Lp, x: Any) -> Any:
-        r"""The local slope :math:`|\partial E|(x) = \|\nabla E(x)\|_*` in the geometry ``space`` (spec §1.2)."""
+        r"""The local slope :math:`|\partial E|(x) = \|\nabla E(x)\|_*` in the geometry ``space``."""
         if not isinstance(space, Lp):
             raise TypeError(f"argument 'space' must be an Lp space, got {type(space).__name__}")
         xp, x = self._check_x(x)
@@ -155,7 +155,7 @@ def _scalar_or_vector(c: Any, name: str, d: int) -> Any:
 
 
 class Linear(Energy):
-    r"""The linear energy :math:`E(x) = \langle a, x\rangle + c` (spec §4.1).
+    r"""The linear energy :math:`E(x) = \langle a, x\rangle + c`.
 
     Its slope is :math:`\|a\|_*` everywhere, and its :math:`\infty`-flows are straight lines at unit speed
     (unique in :math:`\ell^\infty` on the coordinates with :math:`a_i \ne 0`).
@@ -242,7 +242,7 @@ class Quadratic(Energy):
 class SeparableQuadratic(Energy):
     r"""The separable quadratic :math:`E(x) = \tfrac12 \sum_i \lambda_i (x_i - c_i)^2`, :math:`\lambda_i > 0`.
 
-    In :math:`\ell^\infty` its :math:`\infty`-flow is unique and independent of :math:`\lambda` (spec §4.2):
+    In :math:`\ell^\infty` its :math:`\infty`-flow is unique and independent of :math:`\lambda`:
     :math:`u_i(t) = c_i + \mathrm{sign}(x_{0,i} - c_i)(|x_{0,i} - c_i| - t)^+`.
     ``grad_lipschitz`` is :math:`\|\mathrm{diag}\,\lambda\|_{p\to q}`: :math:`\|\lambda\|_r` with
     :math:`1/r = 1/q - 1/p` when :math:`q \le p`, else :math:`\max_i \lambda_i`.
@@ -279,7 +279,7 @@ class SeparableQuadratic(Energy):
 
 
 class L1Norm(Energy):
-    r"""The convex, nonsmooth energy :math:`E(x) = \sum_i w_i |x_i - c_i|` (spec §4.3), weights :math:`w_i > 0`.
+    r"""The convex, nonsmooth energy :math:`E(x) = \sum_i w_i |x_i - c_i|`, weights :math:`w_i > 0`.
 
     ``grad`` returns the minimal-norm subgradient :math:`w \odot \mathrm{sign}(x - c)` (zero where
     :math:`x_i = c_i`), which minimizes every :math:`\ell^q` norm over :math:`\partial E(x)`; the slope in
@@ -329,7 +329,7 @@ class MonotoneTransform(Energy):
     r""":math:`\varphi \circ E` for an increasing :math:`\varphi \in C^1` (:math:`\varphi' > 0`).
 
     It has the same :math:`\infty`-flows, the same minimizing-movement iterates and — because the sign of every
-    gradient coordinate is unchanged — bitwise the same signed-gradient iterates as :math:`E` (spec C15, §4.8).
+    gradient coordinate is unchanged — bitwise the same signed-gradient iterates as :math:`E` (claim C15, §4.8).
     ``phi`` and ``dphi`` map arrays to arrays of the same library; ``dphi`` must be positive where evaluated
     (checked; a violation raises ``ValueError``).
     """

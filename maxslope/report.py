@@ -50,8 +50,9 @@ def write_report(outcomes: list[Any], directory: Path, profile: str, seconds: fl
         f"Profile **{profile}**, {len(outcomes)} claims, **{n_ok} hold**, {len(outcomes) - n_ok} fail ({seconds:.1f} s).",
         "",
         "A claim *holds* when its numerical check passes **and** its negative control — an input that violates the",
-        "claim — is rejected by the same check. The statements are those of the project's specifications",
-        "(`spec/adversarial_flows.md`, `spec/mean_curvature_flow.md`), which reconstruct the papers' claims.",
+        "claim — is rejected by the same check. The statements reconstruct the claims of Weigand, Roith and Burger,",
+        "*Adversarial flows* (arXiv:2406.05376), and Bungert, Laux and Stinson, *A mean curvature flow arising in",
+        "adversarial training* (arXiv:2404.14402); the W claims are those of maxslope's metric-space layer.",
         "",
         "| id | claim | measured | tolerance | verdict | negative control |",
         "|---|---|---|---|---|---|",
@@ -68,7 +69,7 @@ def write_report(outcomes: list[Any], directory: Path, profile: str, seconds: fl
         out += ["", f"Not registered yet: {', '.join(pending)}."]
     for o in outcomes:
         c, ev, neg = o.claim, o.evidence, o.negative
-        out += ["", f"## {c.id}", "", f"**{c.title}.** {c.statement}", "", f"*Hypotheses:* {c.hypotheses}. *Spec:* `{c.source}` {c.section}.", ""]
+        out += ["", f"## {c.id}", "", f"**{c.title}.** {c.statement}", "", f"*Hypotheses:* {c.hypotheses}. *Source:* {c.reference}.", ""]
         if o.error:
             out += ["```", o.error, "```"]
             continue

@@ -1,4 +1,4 @@
-r"""Local slopes :math:`|\partial E|(x) = \limsup_{y \to x} (E(x) - E(y))^+ / d(x, y)` (spec §1.2, C5, W2, W8).
+r"""Local slopes :math:`|\partial E|(x) = \limsup_{y \to x} (E(x) - E(y))^+ / d(x, y)` (claims C5, W2, W8).
 
 Both functions take any space of the metric-space layer: an :class:`~maxslope.spaces.Lp` space with array points,
 or a :class:`~maxslope.wasserstein.Wasserstein` space with :class:`~maxslope.wasserstein.Empirical` points (a
@@ -27,10 +27,10 @@ def _energy_in(E: Any, space: Any) -> Any:
 def slope(E: Any, space: Any, x: Any) -> Any:
     r"""The exact local slope of ``E`` at ``x`` in the metric space ``space``, batched over ``x``.
 
-    * Normed space, :math:`E \in C^1`: :math:`|\partial E|(x) = \|\nabla E(x)\|_*` (spec C5); for a convex nonsmooth
+    * Normed space, :math:`E \in C^1`: :math:`|\partial E|(x) = \|\nabla E(x)\|_*` (claim C5); for a convex nonsmooth
       energy (:class:`~maxslope.energies.L1Norm`) the dual norm of the minimal-norm subgradient.
     * :math:`W_p` over a normed ground space: :math:`(\int \|\xi\|_*^{p'}\,d\mu)^{1/p'}` with :math:`\xi` the gradient
-      field of the first variation (spec W2; :math:`\int\|\nabla V\|_*\,d\mu` for a potential in :math:`W_\infty`).
+      field of the first variation (claim W2; :math:`\int\|\nabla V\|_*\,d\mu` for a potential in :math:`W_\infty`).
 
     The formula is the energy's ``slope(space, x)`` method, so an energy may override it.
 
@@ -65,10 +65,10 @@ def numerical_slope(
       evaluations, no gradient call). A finite sample never contains the maximizing direction, so
       ``method="sample"`` stalls at a fixed relative error in smooth norms (about 1.5 % in ℓ2 with d = 4); with
       :math:`v^*` the quotient converges to :math:`\|\nabla E(x)\|_*` at :math:`O(h)` for :math:`C^2` energies in
-      every ℓp and dimension (spec W8).
+      every ℓp and dimension (claim W8).
 
     In :math:`W_p` the energy's ``numerical_slope(space, mu, h)`` is used: in :math:`W_\infty` a potential energy's
-    is exactly the per-atom ground quotient :math:`\sum_i w_i \max_{\|y - x_i\| = h}(V(x_i) - V(y))^+/h` (spec W2).
+    is exactly the per-atom ground quotient :math:`\sum_i w_i \max_{\|y - x_i\| = h}(V(x_i) - V(y))^+/h` (claim W2).
     """
     space = check_space(space)
     if not isinstance(space, Lp):

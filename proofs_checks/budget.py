@@ -55,13 +55,13 @@ def _c21_measure(profile: str, K_factor: float, inner: object) -> Evidence:
     flow_eps = steepest_descent(E, LINF, x1, eps / 64, steps=64).final  # a feasible point of the budget ball
     gap_iii = float(np.max(E.value(mms) - np.minimum(E.value(f), E.value(flow_eps))))
     tol_iii = 5e-6  # grid inner: value within Lip·h of the optimum, h = 0.4/40/4³ ≈ 1.6e-4, Lip ≤ 4
-    toy = ascent_flow([0.3, -0.2], T=0.2, eps=0.2)  # E = −|x|²/2: flow(ε) = FGSM = MMS₁ (spec §4.4)
+    toy = ascent_flow([0.3, -0.2], T=0.2, eps=0.2)  # E = −|x|²/2: flow(ε) = FGSM = MMS₁
     u_eps = toy(np.array([0.2]))[0]
     toy_gap = max(
         float(np.max(np.abs(u_eps - fgsm(ms.SeparableQuadratic(np.ones(2)), toy.x0, 0.2)))),
         float(np.max(np.abs(u_eps - minimizing_movement(toy.energy, LINF, toy.x0, 0.2, steps=1).final))),
     )
-    # the two-moons GELU classifier (spec §3): MMS₁ with τ = ε is at least as good as FGSM
+    # the two-moons GELU classifier: MMS₁ with τ = ε is at least as good as FGSM
     from .two_moons import one_step_gap
 
     moons = one_step_gap("gelu", 20 if profile == "fast" else 100, inner)

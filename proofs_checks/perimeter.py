@@ -295,7 +295,7 @@ def _m11(profile: str, half_cell: bool) -> Evidence:
     rel = abs(radii[-1] / exact - 1)
     tol = 0.02
     return le(rel, tol, f"disc R₀ = 0.4, ρ ≡ 1, variant S, h = {h}, ε = 3h, τ = {tau}, t = {T}",
-              f"area radius {radii[-1]:.4f} vs exact √(R₀² − 2t) = {exact:.4f}; tolerance 2% (O(τ) + O(ε²) + grid, spec M11 measured 1.3%)")
+              f"area radius {radii[-1]:.4f} vs exact √(R₀² − 2t) = {exact:.4f}; tolerance 2% (O(τ) + O(ε²) + grid, claim M11 measured 1.3%)")
 
 
 register(
@@ -407,7 +407,7 @@ def _m15(profile: str, flip: bool) -> Evidence:
 register(
     "M15", "Bayes classifier of the relabeled data",
     "{η_k > 1/2} = int A_k; the clipping at |sd| = τ/ε is inactive on A_{k+1} Δ A_k iff the reported margin is ≥ 0.",
-    "the link η_k of §2.1 ([VERIFY])", "§2.1, §3 M15",
+    "the link η_k (a convention the paper leaves open)", "§2.1, §3 M15",
     lambda pr: _m15(pr, False), lambda pr: _m15(pr, True),
     "the link with the wrong sign, η = clip(½ + (ε/2τ) sd)", SRC,
 )
@@ -484,7 +484,7 @@ def _m16(profile: str, variant: str) -> Evidence:
     orders = [math.log2(abs(a / b)) for a, b in zip(diffs[:-1], diffs[1:], strict=True)]
     return le(max(abs(o - 2) for o in orders), 0.15,
               f"1-D: ρ = e^{{−(x−0.7)²/2}}, A_k = (−∞, 0), τ = {tau}, ε = {epss}; relabeled step against the idealized step (variant {variant})",
-              f"(b_relabeled − b_idealized)/ε² = {[round(d / e**2, 4) for d, e in zip(diffs, epss, strict=True)]} (spec: −0.72); "
+              f"(b_relabeled − b_idealized)/ε² = {[round(d / e**2, 4) for d, e in zip(diffs, epss, strict=True)]} (expected: −0.72); "
               f"observed orders {[round(o, 3) for o in orders]}")
 
 

@@ -53,6 +53,14 @@ class Evidence:
         self.tolerance = float(self.tolerance)
 
 
+#: where the claims come from, as a reader can look it up (the spec files are the project's own)
+SOURCES: dict[str, str] = {
+    "adversarial_flows.md": "Weigand, Roith and Burger, Adversarial flows: a gradient flow characterization of adversarial attacks (arXiv:2406.05376)",
+    "mean_curvature_flow.md": "Bungert, Laux and Stinson, A mean curvature flow arising in adversarial training (arXiv:2404.14402)",
+    "metric_layer.md": "maxslope's metric-space layer: the theory of the two papers in the spaces of measures W_p",
+}
+
+
 @dataclass
 class Claim:
     id: str
@@ -64,6 +72,11 @@ class Claim:
     negative_control: Callable[[str], Evidence]
     negative_description: str
     source: str = "adversarial_flows.md"
+
+    @property
+    def reference(self) -> str:
+        """The paper (or, for a user claim, the stated source) this claim comes from."""
+        return SOURCES.get(self.source, self.source)
 
 
 @dataclass
@@ -99,7 +112,7 @@ class ClaimOutcome:
             "title": self.claim.title,
             "statement": self.claim.statement,
             "hypotheses": self.claim.hypotheses,
-            "section": f"{self.claim.source} {self.claim.section}",
+            "section": self.claim.reference,
             "verdict": "pass" if self.holds else "fail",
             "check": ev(self.evidence),
             "negative_control": {"description": self.claim.negative_description, "rejected": self.negative_rejected, "evidence": ev(self.negative)},

@@ -1,4 +1,4 @@
-"""Claim C24 (and the two-moons part of C21): the paper's two-moons experiment (spec §3)."""
+"""Claim C24 (and the two-moons part of C21): the paper's two-moons experiment."""
 
 from __future__ import annotations
 

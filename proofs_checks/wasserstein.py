@@ -76,7 +76,7 @@ register(
 
 # ------------------------------------------------------------------------------------------------ C17 / C18
 def _quadratic_particles(profile: str, speed: float = 1.0) -> tuple[ms.Trajectory, ms.Energy]:
-    """Spec §4.7a: E = ½|x|², ℓ∞; each atom follows u_i(t) = sign(x_i)(|x_i| − t)^+ (kinks are nodes)."""
+    """E = ½|x|², ℓ∞; each atom follows u_i(t) = sign(x_i)(|x_i| − t)^+ (kinks are nodes)."""
     rng = np.random.default_rng(17)
     n = 12 if profile == "fast" else 40
     X = rng.uniform(-1, 1, size=(n, 2))

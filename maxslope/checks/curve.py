@@ -1,4 +1,4 @@
-r"""Verdicts on curves: speed, energy dissipation, differential inclusion, upper gradient (spec §1.3, C1–C4).
+r"""Verdicts on curves: speed, energy dissipation, differential inclusion, upper gradient (claims C1–C4).
 
 All checks take a :class:`~maxslope.curves.Trajectory` and the space object, and read the curve through its
 piecewise-geodesic interpolant :math:`u`, whose metric derivative on :math:`(t_k, t_{k+1})` is exactly
@@ -12,7 +12,7 @@ each result is the a-posteriori difference between the ``m``- and the ``m/2``-po
 the error of the finer rule for integrands smooth on each step), plus a rounding allowance. Batched trajectories
 are checked element by element and the worst element is reported.
 
-For :math:`p = \infty` an :math:`\infty`-curve of maximal slope is characterized by (spec §1.3)
+For :math:`p = \infty` an :math:`\infty`-curve of maximal slope is characterized by
 
 .. math:: |u'| \le 1, \qquad E(u(s)) - E(u(t)) = \int_s^t |\partial E|(u(r))\,dr,
 
@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from .._backend import as_float_array, check_p, check_positive_scalar, to_numpy
+from .._backend import as_float_array, check_p, check_positive_scalar, from_numpy, to_numpy
 from ..curves import Trajectory
 from ..energies import as_energy
 from ..slopes import _energy_in
@@ -45,7 +45,6 @@ __all__ = [
     "is_monotone",
 ]
 
-_ROUND = 64 * np.finfo(np.float64).eps
 
 
 def _check_traj(traj: Any, space: Any) -> Trajectory:
@@ -102,12 +101,32 @@ def _flat(traj: Trajectory) -> tuple[np.ndarray, np.ndarray]:
     return traj.times, pts.reshape(pts.shape[0], -1, pts.shape[-1])
 
 
-def _slope_fn(E: Any, space: Lp, slope: Callable[[np.ndarray], np.ndarray] | None) -> Callable[[np.ndarray], np.ndarray]:
+def _native(traj: Trajectory, f: Callable[[Any], Any]) -> Callable[[np.ndarray], np.ndarray]:
+    """``f`` called in the curve's own array library, device and dtype on host float64 points; host float64 out.
+
+    The checks do their geometry on the host in float64, but the user's energy (torch or JAX parameters, a float32
+    network) is evaluated on arrays like the ones the curve was computed with.
+    """
+    like = traj.points
+    if isinstance(like, np.ndarray) and like.dtype == np.float64:
+        return lambda U: np.asarray(to_numpy(f(U)), dtype=np.float64)
+    xp = traj._xp
+
+    def g(U: np.ndarray) -> np.ndarray:
+        u = xp.astype(from_numpy(np.ascontiguousarray(U), like), like.dtype)
+        return np.asarray(to_numpy(f(u)), dtype=np.float64)
+
+    return g
+
+
+def _slope_fn(E: Any, space: Lp, slope: Callable[[np.ndarray], np.ndarray] | None, traj: Trajectory) -> Callable[[np.ndarray], np.ndarray]:
     if slope is not None:
         if not callable(slope):
             raise TypeError("argument 'slope' must be a callable x -> |dE|(x)")
-        return lambda x: _finite_slope(slope(x), "slope")
-    return lambda x: _finite_slope(E.slope(space, x), "E")
+        f = _native(traj, slope)
+        return lambda x: _finite_slope(f(x), "slope")
+    f = _native(traj, lambda x: E.slope(space, x))
+    return lambda x: _finite_slope(f(x), "E")
 
 
 def _finite_slope(v: Any, name: str) -> np.ndarray:
@@ -243,7 +262,7 @@ def _ede_terms(traj: Trajectory, E: Any, space: Any, slope: Any, p: float, m: in
         return _measure_terms(traj, E, space, slope, p, m, steps)
     t, X = _flat(traj)
     s, U = _sub_points(t, X, m)
-    g = _slope_fn(E, space, slope)(U)  # (K, m+1, B)
+    g = _slope_fn(E, space, slope, traj)(U)  # (K, m+1, B)
     h = np.diff(t)
     speed = np.asarray(to_numpy(space.distance(X[1:], X[:-1])), dtype=np.float64) / h[:, None]
     if p == math.inf:
@@ -255,7 +274,7 @@ def _ede_terms(traj: Trajectory, E: Any, space: Any, slope: Any, p: float, m: in
         extra = h[:, None] * speed**p / p
     integ, budget = _integrals(integrand, h, m)
     integ = integ + extra
-    e = np.asarray(to_numpy(E.value(X)), dtype=np.float64)  # (K+1, B)
+    e = _native(traj, E.value)(X)  # (K+1, B)
     drop = e[:-1] - e[1:]
     return {"t": t, "drop": drop, "integral": integ, "budget": budget, "energy": e, "speed": speed}
 
@@ -339,7 +358,7 @@ def _ede(traj: Trajectory, E: Any, space: Any, p: float, slope: Any, allowance: 
     return ede_verdict(
         "energy dissipation equality" + ("" if p == math.inf else f" (p={p:g})"),
         d["t"], d["drop"], d["integral"], d["budget"], d["energy"], allowance, allowance_reason,
-        {"sign": "R <= 0 for any 1-Lipschitz curve"},
+        {"sign": "R <= 0 for any 1-Lipschitz curve"}, _eps(traj),
     )
 
 
@@ -353,6 +372,7 @@ def ede_verdict(
     allowance: float = 0.0,
     allowance_reason: str = "",
     extra: dict[str, Any] | None = None,
+    eps: float = float(np.finfo(np.float64).eps),
 ) -> CheckResult:
     """The verdict on per-step energy drops and slope integrals (K, B): the cumulative residual
     :math:`R(t_k)` against the quadrature budget + rounding + ``allowance``; the worst column is reported.
@@ -362,7 +382,7 @@ def ede_verdict(
     R = np.cumsum(drop - integral, axis=0)  # (K, B)
     total_budget = np.cumsum(budget, axis=0).max()
     scale = float(np.abs(energy).max() + np.cumsum(np.abs(integral), axis=0).max())
-    rounding = _ROUND * scale * len(t)
+    rounding = 64 * eps * scale * len(t)
     tol = float(total_budget + rounding + allowance)
     k, b = np.unravel_index(int(np.argmax(np.abs(R))), R.shape)
     worst = float(np.abs(R).max())
@@ -392,7 +412,7 @@ def check_upper_gradient(
     integ = d["integral"] * speed  # |u'| is constant on each step of the interpolant
     viol = d["drop"] - integ
     scale = float(np.abs(e).max() + np.abs(integ).max())
-    tol = float(budget.max() * max(1.0, float(speed.max())) + _ROUND * scale)
+    tol = float(budget.max() * max(1.0, float(speed.max())) + 64 * _eps(traj) * scale)
     k = int(np.argmax(viol.max(axis=1)))
     worst = float(max(viol.max(), 0.0))
     return CheckResult(
@@ -418,7 +438,7 @@ def check_differential_inclusion(
 
     and for finite :math:`p` (:math:`\dot u \in -\partial(\tfrac1q\|\cdot\|_*^q)(\nabla E(u))`) iff
     :math:`r = \langle \nabla E, \dot u\rangle + \tfrac1p\|\dot u\|^p + \tfrac1q\|\nabla E\|_*^q = 0`; in both cases
-    :math:`r \ge 0` always (spec §1.5(b)). In :math:`W_p` (the curve exponent must equal the order :math:`p` of the
+    :math:`r \ge 0` always. In :math:`W_p` (the curve exponent must equal the order :math:`p` of the
     space) the inclusion is checked on the representing particle curves :math:`\gamma_i`, with
     :math:`\nabla E` replaced by the field :math:`\xi` of the measure at time :math:`t` and the residual integrated
     against the weights, which is the C18/C19 characterization. Measured: :math:`\int r\,dt` (Gauss–Legendre on
@@ -450,7 +470,7 @@ def check_differential_inclusion(
         G = np.stack([np.stack([E.field(Empirical._trusted(np.ascontiguousarray(U[k, j]), traj.weights)) for j in range(U.shape[1])])
                       for k in range(U.shape[0])])
     else:
-        G = np.asarray(to_numpy(E.grad(U)), dtype=np.float64)  # (K, m+m//2, B, d)
+        G = _native(traj, E.grad)(U)  # (K, m+m//2, B, d)
     dual = np.asarray(to_numpy(ground.dual_norm(G)), dtype=np.float64)
     speed = np.asarray(to_numpy(ground.norm(V)), dtype=np.float64)  # (K, B)
     r = np.sum(G * V[:, None], axis=-1)
@@ -465,7 +485,7 @@ def check_differential_inclusion(
     total = np.cumsum(integ, axis=0)
     worst_speed = float(speed.max())
     scale = float(np.abs(r).max() * (t[-1] - t[0]) + 1.0)
-    tol = float(np.cumsum(budget, axis=0).max() + _ROUND * scale * (traj.n_steps + 1) + allowance)
+    tol = float(np.cumsum(budget, axis=0).max() + 64 * _eps(traj) * scale * (traj.n_steps + 1) + allowance)
     worst = float(np.abs(total).max())
     k = int(np.argmax(np.abs(total).max(axis=1)))
     rnd = _speed_rounding(traj)
@@ -523,4 +543,5 @@ def is_monotone(energies: Any, tol: float = 0.0) -> CheckResult:
     inc = np.diff(e, axis=0).reshape(e.shape[0] - 1, -1)
     worst = float(inc.max())
     k = int(np.argmax(inc.max(axis=1)))
-    return CheckResult("energy non-increasing", max(worst, 0.0), tol, "user tolerance", worst <= tol, float(k), {})
+    return CheckResult("energy non-increasing", max(worst, 0.0), tol, "user tolerance", worst <= tol, float(k + 1), {},
+                       location_name="step")

@@ -26,9 +26,11 @@ class CheckResult:
     passed : bool
         The verdict.
     worst_location : float or None
-        Where the measured value was attained (a time), if meaningful.
+        Where the measured value was attained (a time, or a step index), if meaningful.
     details : dict
         Further numbers (per-interval residuals, margins, ...), for reports.
+    location_name : str
+        What ``worst_location`` is: ``"t"`` (a time, the default) or ``"step"`` (an index).
     """
 
     name: str
@@ -38,6 +40,7 @@ class CheckResult:
     passed: bool
     worst_location: float | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    location_name: str = "t"
 
     def __post_init__(self) -> None:
         # a check never reports NaN and never passes on a non-finite number: a NaN measurement or a non-finite
@@ -57,9 +60,12 @@ class CheckResult:
         return self.passed
 
     def __str__(self) -> str:
-        where = "" if self.worst_location is None or not math.isfinite(self.worst_location) else f" at t={self.worst_location:.6g}"
+        loc = self.worst_location
+        where = "" if loc is None or not math.isfinite(loc) else (
+            f" at {self.location_name}={int(loc)}" if self.location_name != "t" else f" at t={loc:.6g}")
         v = "PASS" if self.passed else "FAIL"
-        return f"{self.name}: {v} (measured {self.measured:.3e}{where}, tolerance {self.tolerance:.3e}: {self.tolerance_reason})"
+        return (f"{self.name}: {v} (measured {self.measured:.3e}{where}, tolerance {self.tolerance:.3e}, "
+                f"margin {self.margin:.2e}: {self.tolerance_reason})")
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Closed-form reference flows (spec §4), exact in sympy, evaluable in NumPy and mpmath."""
+"""Closed-form reference flows, exact in sympy, evaluable in NumPy and mpmath."""
 
 from .arclength import ArcLengthQuadraticFlow
 from .closed_form import (

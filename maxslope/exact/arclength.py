@@ -1,4 +1,4 @@
-r"""ℓ2 :math:`\infty`-flows of quadratics as arc-length reparametrizations of the classical flow (spec C14, §4.6)."""
+r"""ℓ2 :math:`\infty`-flows of quadratics as arc-length reparametrizations of the classical flow (claim C14, §4.6)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ class ArcLengthQuadraticFlow:
     r"""The ℓ2 :math:`\infty`-flow of :math:`E(x) = \tfrac12 x^\top A x`, :math:`A \succ 0` symmetric.
 
     While :math:`\nabla E \ne 0`, :math:`\infty`-flows in ℓ2 are unit-speed reparametrizations of the classical
-    gradient flow :math:`\dot x = -Ax`, :math:`x(s) = e^{-As}x_0` (spec C14): with the arc length
+    gradient flow :math:`\dot x = -Ax`, :math:`x(s) = e^{-As}x_0` (claim C14): with the arc length
     :math:`\sigma(s) = \int_0^s |Ax(r)|_2\,dr`, :math:`u(t) = x(\sigma^{-1}(t))` for
     :math:`t < \sigma(\infty)`. The EDE in time :math:`t` is, after the change of variables, the identity
     :math:`\tfrac{d}{ds}E(x(s)) + |\nabla E(x(s))|_2\,\sigma'(s) = -|Ax|^2 + |Ax|^2 = 0` (checked in sympy by

@@ -1,18 +1,19 @@
-r"""Closed-form :math:`\infty`-flows (spec §4), exact in sympy and evaluable in NumPy and mpmath.
+r"""Closed-form :math:`\infty`-flows, exact in sympy and evaluable in NumPy and mpmath.
 
 A :class:`ClosedFormFlow` is a piecewise-polynomial curve :math:`u : [0, T] \to \mathbb R^d` with rational
 break points, together with the energy and the slope as sympy expressions. On every piece the signs of all
 absolute values are constant, so every quantity along the curve is a polynomial in :math:`t` there, and the
-energy-dissipation equality (spec C2)
+energy-dissipation equality (claim C2)
 
 .. math:: E(u(s)) - E(u(t)) = \int_s^t |\partial E|(u(r))\,dr
 
 and the differential inclusion :math:`\langle \nabla E(u), \dot u\rangle = -\|\nabla E(u)\|_*`,
-:math:`\|\dot u\| \le 1` (spec C4) can be verified *symbolically* (:meth:`ClosedFormFlow.verify_symbolic`),
+:math:`\|\dot u\| \le 1` (claim C4) can be verified *symbolically* (:meth:`ClosedFormFlow.verify_symbolic`),
 and enclosed in interval arithmetic (:mod:`maxslope.checks.certified`). Curves that are **not** flows can be
 built the same way (:meth:`ClosedFormFlow.from_pieces`) and must fail those checks (negative controls).
 
-The constructors below derive the curves of spec §4.1–4.5 and C23; derivations are in their docstrings.
+The constructors below derive the reference curves of the claims (linear, separable quadratic, ℓ1 norm,
+ascent, sliding, ℓ2 quadratic, and the budget-box flow of claim C23); derivations are in their docstrings.
 """
 
 from __future__ import annotations
@@ -155,7 +156,7 @@ class ClosedFormFlow:
     grad_expr : callable(sympy.Matrix) -> sympy.Matrix, optional
         :math:`\nabla E` (for the inclusion check); derived from ``energy_expr`` if omitted.
     reference : str
-        The spec section the curve comes from.
+        Where the curve comes from (which energy and geometry, and the claim it serves).
     """
 
     def __init__(
@@ -241,7 +242,7 @@ class ClosedFormFlow:
         return e, s, pc.u
 
     def verify_symbolic(self) -> SymbolicReport:
-        r"""Exact per-piece residuals of EDE, of the inclusion and the speeds (spec C2, C4, C1)."""
+        r"""Exact per-piece residuals of EDE, of the inclusion and the speeds (claims C2, C4, C1)."""
         ede, incl, speeds, gaps = [], [], [], []
         r = sp.Symbol("r", real=True)
         for k, pc in enumerate(self.pieces):
@@ -299,13 +300,13 @@ def _sgn(v: sp.Expr) -> int:
 
 # ---------------------------------------------------------------------------------------------------------------
 def linear_flow(a: Sequence[float], x0: Sequence[float], T: float = 1.0, p: float = math.inf) -> ClosedFormFlow:
-    r"""Spec §4.1: :math:`E(x) = \langle a, x\rangle`.
+    r""":math:`E(x) = \langle a, x\rangle`.
 
     * ℓ∞: :math:`u_i(t) = x_{0,i} - t\,\mathrm{sign}(a_i)` (coordinates with :math:`a_i = 0` are free; here they
       rest), :math:`E(u(t)) = E(x_0) - t\|a\|_1`.
     * ℓ2: :math:`u = x_0 - t a/|a|_2`, rate :math:`|a|_2`.
     * ℓ1: :math:`u = x_0 - t\,\mathrm{sign}(a_j)e_j` for the unique :math:`j` with :math:`|a_j| = \|a\|_\infty`
-      (raises if the argmax is not unique: then the flow is not unique, spec C13).
+      (raises if the argmax is not unique: then the flow is not unique, claim C13).
     """
     aq, xq = _qvec(a, 'a'), _qvec(x0, 'x0')
     d = len(aq)
@@ -336,12 +337,12 @@ def linear_flow(a: Sequence[float], x0: Sequence[float], T: float = 1.0, p: floa
         lambda x, k: _sym_norm(a_m, space.dual_exponent),
         [Piece(sp.Integer(0), _qT(T), u)],
         grad_expr=lambda x: a_m,
-        reference="spec §4.1",
+        reference="linear energy <a, x>",
     )
 
 
 def separable_quadratic_flow(lam: Sequence[float], x0: Sequence[float], center: Sequence[float] | None = None, T: float | None = None) -> ClosedFormFlow:
-    r"""Spec §4.2: :math:`E = \tfrac12\sum_i\lambda_i(x_i - c_i)^2` in ℓ∞.
+    r""":math:`E = \tfrac12\sum_i\lambda_i(x_i - c_i)^2` in ℓ∞.
 
     The unique flow is :math:`u_i(t) = c_i + \mathrm{sign}(x_{0,i} - c_i)(|x_{0,i} - c_i| - t)^+`, independent of
     :math:`\lambda`: while :math:`u_i \ne c_i`, the inclusion forces :math:`\dot u_i = -\mathrm{sign}(u_i - c_i)`
@@ -365,7 +366,7 @@ def separable_quadratic_flow(lam: Sequence[float], x0: Sequence[float], center: 
         lambda x, k: sum((lm[i] * sp.Abs(x[i] - cm[i]) for i in range(d)), sp.Integer(0)),
         pieces,
         grad_expr=lambda x: sp.Matrix([lm[i] * (x[i] - cm[i]) for i in range(d)]),
-        reference="spec §4.2",
+        reference="separable quadratic",
     )
 
 
@@ -382,7 +383,7 @@ def _pieces_shrink(xq: list[sp.Expr], cq: list[sp.Expr], Tq: sp.Expr) -> list[Pi
 
 
 def l1norm_flow(x0: Sequence[float], T: float | None = None) -> ClosedFormFlow:
-    r"""Spec §4.3: :math:`E(x) = |x|_1` in ℓ∞ (convex, not :math:`C^1`): the same curve as §4.2 with
+    r""":math:`E(x) = |x|_1` in ℓ∞ (convex, not :math:`C^1`): the same curve as §4.2 with
     :math:`c = 0`; the slope is :math:`\|u\|_0` (number of nonzero coordinates), the dual norm of the minimal-norm
     subgradient.
     """
@@ -396,19 +397,19 @@ def l1norm_flow(x0: Sequence[float], T: float | None = None) -> ClosedFormFlow:
         lambda x, k: sum((sp.Abs(sp.sign(v)) for v in x), sp.Integer(0)),
         pieces,
         grad_expr=lambda x: sp.Matrix([sp.sign(v) for v in x]),
-        reference="spec §4.3",
+        reference="weighted l1 norm",
     )
 
 
 def ascent_flow(x0: Sequence[float], T: float = 1.0, eps: float | None = None) -> ClosedFormFlow:
-    r"""Spec §4.4: :math:`E(x) = -\tfrac12|x|_2^2` in ℓ∞ from :math:`x_0` with all :math:`x_{0,i} \ne 0`:
+    r""":math:`E(x) = -\tfrac12|x|_2^2` in ℓ∞ from :math:`x_0` with all :math:`x_{0,i} \ne 0`:
     :math:`u_i = x_{0,i} + t\,\mathrm{sign}(x_{0,i})`. With ``eps`` the flow on the budget box
     :math:`\bar B_\varepsilon(x_0)`: coordinates stop at the face at :math:`t = \varepsilon` and the constrained
-    slope (spec C23) drops to 0, so flow(ε) = FGSM = MMS₁.
+    slope (claim C23) drops to 0, so flow(ε) = FGSM = MMS₁.
     """
     xq = _qvec(x0, 'x0')
     if any(v == 0 for v in xq):
-        raise ValueError("ascent_flow needs x0_i != 0 for all i (from 0 the flow is not unique, spec C13)")
+        raise ValueError("ascent_flow needs x0_i != 0 for all i (from 0 the flow is not unique, claim C13)")
     d = len(xq)
     Tq = _qT(T)
     E = Negated(SeparableQuadratic(np.ones(d)))
@@ -430,13 +431,13 @@ def ascent_flow(x0: Sequence[float], T: float = 1.0, eps: float | None = None) -
         slope,
         pieces,
         grad_expr=lambda x: -x,
-        reference="spec §4.4",
+        reference="ascent of -|x|^2/2",
         constrained=constrained,
     )
 
 
 def sliding_flow(x0: Sequence[float] = (0.6, 0.0), T: float = 1.0) -> ClosedFormFlow:
-    r"""Spec §4.5: the coupled sliding example :math:`E(x_1, x_2) = \tfrac12(x_1 - x_2/2)^2 - x_2` in ℓ∞.
+    r"""the coupled sliding example :math:`E(x_1, x_2) = \tfrac12(x_1 - x_2/2)^2 - x_2` in ℓ∞.
 
     With :math:`s = x_1 - x_2/2`, :math:`\nabla E = (s, -s/2 - 1)`. For :math:`s > 0` the flow moves with
     :math:`\dot u = (-1, 1)` (:math:`\dot s = -3/2`); for :math:`-2 < s < 0` with :math:`(1, 1)`
@@ -482,12 +483,12 @@ def sliding_flow(x0: Sequence[float] = (0.6, 0.0), T: float = 1.0) -> ClosedForm
         lambda x, k: sp.Abs(x[0] - x[1] / 2) + sp.Abs(-(x[0] - x[1] / 2) / 2 - 1),
         pieces,
         grad_expr=lambda x: sp.Matrix([x[0] - x[1] / 2, -(x[0] - x[1] / 2) / 2 - 1]),
-        reference="spec §4.5",
+        reference="sliding flow (the slope-maximizing selection, claim C4)",
     )
 
 
 def sliding_lazy_curve(x0: Sequence[float] = (0.6, 0.0), T: float = 1.0) -> ClosedFormFlow:
-    r"""Negative control for spec §4.5 / C4: the pointwise "zero where :math:`\partial_iE = 0`" selection.
+    r"""Negative control for the sliding flow (claim C4): the pointwise "zero where :math:`\partial_iE = 0`" selection.
 
     Until :math:`s = 0` it follows the flow; on :math:`s = 0` it moves with :math:`\dot u = (0, 1)`, which
     immediately leaves :math:`s = 0` — we take the curve as it stands (velocity (0, 1) from the hitting time),
@@ -502,7 +503,7 @@ def sliding_lazy_curve(x0: Sequence[float] = (0.6, 0.0), T: float = 1.0) -> Clos
 
 
 def l2_centered_quadratic_flow(x0: Sequence[float], center: Sequence[float] | None = None, T: float | None = None) -> ClosedFormFlow:
-    r"""Spec §4.6: :math:`E = \tfrac12|x - c|_2^2` in ℓ2: :math:`u(t) = c + (x_0 - c)(1 - t/\rho)^+`,
+    r""":math:`E = \tfrac12|x - c|_2^2` in ℓ2: :math:`u(t) = c + (x_0 - c)(1 - t/\rho)^+`,
     :math:`\rho = |x_0 - c|_2` (a straight segment at unit speed, then rest)."""
     xq = _qvec(x0, 'x0')
     cq0 = None if center is None else _qvec(center, 'center')
@@ -524,7 +525,7 @@ def l2_centered_quadratic_flow(x0: Sequence[float], center: Sequence[float] | No
         lambda x, k: sp.sqrt(sum(((x[i] - cm[i]) ** 2 for i in range(d)), sp.Integer(0))) if k == 0 else sp.Integer(0),
         pieces,
         grad_expr=lambda x: x - cm,
-        reference="spec §4.6",
+        reference="centred quadratic in l2",
     )
 
 
@@ -561,7 +562,7 @@ def box_linear_flow(a: Sequence[float], x0: Sequence[float], eps: float | Sequen
         slope,
         pieces,
         grad_expr=lambda x: a_m,
-        reference="spec C23",
+        reference="claim C23",
         constrained=True,
     )
     flow.box = Box(np.array([float(v) for v in xq]), np.array([float(v) for v in eq]))  # type: ignore[attr-defined]

@@ -62,7 +62,7 @@ def convergence_study(
     taus: Sequence[float],
     samples_per_step: int = 8,
 ) -> ConvergenceStudy:
-    """Run ``scheme(tau)`` for each ``tau`` and measure its distance to ``reference(t)`` (spec C10, C11).
+    """Run ``scheme(tau)`` for each ``tau`` and measure its distance to ``reference(t)`` (claims C10, C11).
 
     ``reference`` maps an array of times to points (shape ``t.shape + (d,)``), e.g. a
     :class:`~maxslope.exact.ClosedFormFlow`. Batched trajectories are compared with a batched reference only if

@@ -1,4 +1,4 @@
-r"""The two-moons experiment of Weigand–Roith–Burger (spec §3): IFGSM against the minimizing-movement scheme.
+r"""The two-moons experiment of Weigand–Roith–Burger: IFGSM against the minimizing-movement scheme.
 
 Everything runs in NumPy: the data generator, the classifier (forward pass in eval mode and its analytic input
 gradient), a trainer, and a reader for PyTorch state-dict files, so neither torch nor scikit-learn is needed.
@@ -55,7 +55,7 @@ __all__ = [
 
 ACTIVATIONS = ("relu", "gelu")
 WIDTH = 20
-#: figure start points and budgets of the paper's notebook (spec §3.1)
+#: figure start points and budgets of the paper's notebook
 SPEC_START_POINTS = {"relu": ((0.1, 0.55), 0.2), "gelu": ((0.45, 0.3), 0.25)}
 #: the third start point of the notebook, run with τ = 10⁻³ for 1000 steps
 NOTEBOOK_THIRD_START = (-0.3214, -0.5019)
@@ -119,7 +119,7 @@ class MoonsClassifier:
         p: dict[str, np.ndarray] = {}
         for key, shape in shapes.items():
             if key not in state:
-                raise ValueError(f"argument 'state' lacks parameter {key!r} (expected the Sequential layout of spec §3.1)")
+                raise ValueError(f"argument 'state' lacks parameter {key!r} (expected the Sequential layout of the paper's notebook: Linear, activation, ..., Linear)")
             v = np.asarray(state[key], dtype=np.float64)
             if v.shape != shape:
                 raise ValueError(f"parameter {key!r} has shape {v.shape}, expected {shape}")
@@ -329,7 +329,7 @@ def get_inner(name: str) -> tuple[Any, str]:
     if name == "exact":
         return GridInner(n=81, zoom=5), "dense grid 81×81 + 5 zoom refinements (global to spacing ≈ 1e-8 of the box)"
     if name == "grid":
-        return GridInner(n=41, zoom=3), "grid 41×41 + 3 zoom refinements (global to spacing ≈ 1e-5 of the box; spec §3.4)"
+        return GridInner(n=41, zoom=3), "grid 41×41 + 3 zoom refinements (global to spacing ≈ 1e-5 of the box)"
     if name == "cbo":
         return CBOInner(), "CBO (the paper's stochastic solver: best particle, 30 particles × 30 iterations)"
     raise ValueError(f"argument 'inner' must be 'exact', 'grid' or 'cbo', got {name!r}")

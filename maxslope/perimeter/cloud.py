@@ -1,4 +1,4 @@
-r"""The supremal nonlocal perimeter on a point cloud (the graph setting of Bungert–Stinson; spec M19).
+r"""The supremal nonlocal perimeter on a point cloud (the graph setting of Bungert–Stinson; claim M19).
 
 For samples :math:`x_1, \dots, x_n` with masses :math:`m^0_i, m^1_i \ge 0` (the two class measures) and a set
 given by its membership :math:`a_i = 1_A(x_i)`, the graph perimeter replaces the essential sup / inf over the ball

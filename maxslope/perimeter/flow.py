@@ -1,4 +1,4 @@
-r"""The minimizing-movement flow of sets :math:`A_0 \mapsto A_1 \mapsto \dots` and its bookkeeping (spec §2, M8, M15)."""
+r"""The minimizing-movement flow of sets :math:`A_0 \mapsto A_1 \mapsto \dots` and its bookkeeping (claims M8, M15)."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def perimeter_flow(A0: Any, tau: float, eps: float, grid: Grid, steps: int | Non
     r"""Run :func:`~maxslope.perimeter.perimeter_step` for ``steps`` steps (or up to time ``T``).
 
     Time is :math:`t_k = k\tau`; the limit law is :math:`V = -c_{per}(H + \partial_\nu \log\rho)` with
-    :math:`c_{per}` = ``C_PER[variant]`` (spec §2.4). With ``stop_when_empty`` the run stops once the set is
+    :math:`c_{per}` = ``C_PER[variant]``. With ``stop_when_empty`` the run stops once the set is
     empty (extinction).
     """
     A = grid.check_set(A0, "A0")

@@ -1,4 +1,4 @@
-r"""The supremal nonlocal total variation and perimeter of adversarial training (spec §1.3, §1.5, M1–M5).
+r"""The supremal nonlocal total variation and perimeter of adversarial training (claims M1–M5).
 
 .. math::
 
@@ -7,7 +7,7 @@ r"""The supremal nonlocal total variation and perimeter of adversarial training 
    \qquad \mathrm{Per}_\varepsilon(A) = TV_\varepsilon(1_A).
 
 On a :class:`~maxslope.perimeter.Grid` the integrals are sums with the cell masses and the sup / inf run over the
-ball stencil. The normalization is an explicit option (spec §1.5, [VERIFY] in the paper):
+ball stencil. The normalization is an explicit option (the paper's text leaves it open):
 
 ===========  ======================  ==================  =========
 variant      (ρ₀, ρ₁)                limit                c_per

@@ -1,4 +1,4 @@
-r"""Grid domains for the nonlocal perimeter (spec mean_curvature_flow.md §4.2).
+r"""Grid domains for the nonlocal perimeter.
 
 A :class:`Grid` is a box of cells of spacing :math:`h` in :math:`\mathbb R^d` (d = 1, 2, 3) with cell centres
 :math:`x_i`, a density :math:`\rho` and cell masses :math:`m_i = \rho(x_i) h^d`. The adversary's ball is the closed
@@ -173,7 +173,7 @@ def signed_distance(A: np.ndarray, grid: Grid, half_cell: bool = True) -> np.nda
 
     With ``half_cell=True`` (default) the boundary is placed half a cell outside the inside cells:
     :math:`\mathrm{sd} = \mathrm{dist}(x, A) - h/2` outside and :math:`-(\mathrm{dist}(x, A^c) - h/2)` inside.
-    Without it the fidelity has a dead zone of one cell and a disc shrinks about 8% too slowly (spec §4.2).
+    Without it the fidelity has a dead zone of one cell and a disc shrinks about 8% too slowly.
     """
     A = grid.check_set(A)
     if not A.any():

@@ -1,4 +1,4 @@
-r"""Reference values for the nonlocal perimeter and its flows (spec mean_curvature_flow.md M3, M9–M14).
+r"""Reference values for the nonlocal perimeter and its flows (claims M3, M9–M14).
 
 All are closed forms or scalar root-finds; constants use :math:`c_{per}` of the variant (S, O: 1; F: 2).
 """
@@ -160,7 +160,7 @@ def polygon_area(P: np.ndarray) -> float:
 
 def front_tracking(P0: np.ndarray, T: float, c_per: float = 1.0, grad_log_rho: Callable[[np.ndarray], np.ndarray] | None = None,
                    n: int | None = None, cfl: float = 0.2, times: Any = None, min_length: float | None = None) -> list[np.ndarray]:
-    r"""Reference for M18: a closed curve moved by :math:`V = -c_{per}(\kappa + \partial_\nu \log\rho)` (spec §2.4).
+    r"""Reference for M18: a closed curve moved by :math:`V = -c_{per}(\kappa + \partial_\nu \log\rho)`.
 
     Front tracking: the nodes move by the discrete curvature vector (second difference in arc length, pointing
     inward, so convex curves shrink) plus the drift :math:`-c_{per}(\nabla\log\rho\cdot\nu)\nu`, explicit Euler with

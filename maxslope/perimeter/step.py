@@ -1,4 +1,4 @@
-r"""One minimizing-movement step for the nonlocal perimeter, solved exactly (spec §2.2–§2.3, §4.2–§4.3).
+r"""One minimizing-movement step for the nonlocal perimeter, solved exactly.
 
 .. math:: A_{k+1} \in \arg\min_A\ \mathrm{Per}_\varepsilon(A; \rho_0, \rho_1) + \sum_{i \in A} f_i m_i,
 
@@ -183,10 +183,10 @@ def perimeter_step(A_k: Any, tau: float, eps: float, grid: Grid, variant: Any = 
     ----------
     A_k : bool array of the grid's shape
     tau, eps : float
-        Time step and adversarial budget (the ε–τ coupling is the caller's choice; ε = o(√τ) is the safe regime,
-        spec §2.5).
+        Time step and adversarial budget (the ε–τ coupling is the caller's choice; ε = o(√τ) is the safe regime).
     variant : {"S", "O", "F"} or (rho0, rho1)
-        Perimeter normalization ([VERIFY] in the paper), for the idealized step.
+        Perimeter normalization (a convention the paper's text leaves open, so an explicit option), for the
+        idealized step.
     fidelity : {"idealized", "relabeled"}
     selection : {"min", "max"}
         The minimal or maximal minimizer (selection principle; both exist by submodularity).

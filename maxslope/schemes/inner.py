@@ -68,7 +68,7 @@ class ExactInner:
     r"""Closed-form global minimizers of the ball-constrained step.
 
     Covered cases (``sign`` = −1 means the energy is negated, i.e. maximization; monotone transforms
-    :math:`\varphi \circ E` are stripped because they do not change the argmin, spec C15):
+    :math:`\varphi \circ E` are stripped because they do not change the argmin, claim C15):
 
     ============================  ==========  =====================================================================
     energy                        geometry    minimizer over :math:`\bar B_r(x^k) \cap C`
@@ -98,7 +98,7 @@ class ExactInner:
     Anything else raises :class:`NoExactSolver`. Each row is an entry of the registry :data:`CLOSED_FORMS`, keyed by
     (energy type, space type) with a predicate for where its formula is exact, and registered by
     :func:`closed_form` next to the function that computes it; a new closed form is one decorated function.
-    In a Wasserstein space a potential energy's step uses these ground entries atom by atom (spec W3).
+    In a Wasserstein space a potential energy's step uses these ground entries atom by atom (claim W3).
     """
 
     name = "exact"
@@ -522,7 +522,7 @@ class MultistartInner:
 
 
 class CBOInner:
-    r"""Consensus-based optimization with the best-particle rule, as in the paper's experiment code (spec §3.2).
+    r"""Consensus-based optimization with the best-particle rule, as in the paper's experiment code.
 
     ``N`` particles start uniformly in :math:`x^k + [-\rho, \rho]^d` with :math:`\rho = \min(r, \varepsilon)` (the
     budget radius of the constraint, if any) and are projected onto the feasible set. Each of ``max_it``

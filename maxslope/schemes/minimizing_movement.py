@@ -1,4 +1,4 @@
-r"""The minimizing-movement scheme (MMS), spec §1.4."""
+r"""The minimizing-movement scheme (MMS)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def minimizing_movement(
 ) -> Trajectory:
     r"""The minimizing-movement scheme for an energy :math:`E` in the normed space ``space``.
 
-    For :math:`p = \infty` (the ball-constrained step, spec §1.4)
+    For :math:`p = \infty` (the ball-constrained step)
 
     .. math:: x^{k+1} \in \arg\min\{E(x) : \|x - x^k\| \le \tau,\ x \in C\},
 
@@ -55,7 +55,7 @@ def minimizing_movement(
         :math:`V` is read as the potential energy :math:`\int V\,d\mu`.
     space : Lp or Wasserstein
         The geometry :math:`(\mathbb R^d, \|\cdot\|)`, or :math:`(\mathcal P, W_q)`. In :math:`W_q` potential
-        energies decouple exactly into per-atom ground steps when ``p`` equals the order :math:`q` (spec W3);
+        energies decouple exactly into per-atom ground steps when ``p`` equals the order :math:`q` (claim W3);
         every other case needs ``inner="particle"`` (:class:`~maxslope.wasserstein.ParticleInner`, approximate).
     x0 : array, shape (..., d), or Empirical
         Start point(s); leading axes are a batch, processed together. In a Wasserstein space: the measure
@@ -69,7 +69,7 @@ def minimizing_movement(
     constraint : Box, optional
         The budget set :math:`C`, e.g. ``Box(x0, eps)`` (the flow on :math:`S = \bar B_\varepsilon(x_0)`); ``x0``
         must lie in it. Alternatively keep :math:`T \le \varepsilon` (every :math:`\infty`-curve then stays in
-        the budget, spec C21).
+        the budget, claim C21).
     inner : {"auto", "exact", "grid", "multistart", "cbo"} or callable
         The inner solver (see :mod:`maxslope.schemes.inner`). ``"auto"`` uses the closed form when one exists and
         raises otherwise, so that an approximate solver is always an explicit choice. The trajectory's

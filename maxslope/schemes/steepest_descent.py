@@ -1,4 +1,4 @@
-r"""The semi-implicit scheme = normalized steepest descent (spec §1.6)."""
+r"""The semi-implicit scheme = normalized steepest descent."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def steepest_descent(
     r"""Normalized steepest descent :math:`x^{k+1} = \Pi_C(x^k - \tau v^k)`, :math:`v^k \in \partial\|\cdot\|_*(\nabla E(x^k))`.
 
     This is the semi-implicit (linearized) minimizing movement: :math:`x^{k+1} \in \arg\min\{E(x^k) +
-    \langle \nabla E(x^k), x - x^k\rangle : \|x - x^k\| \le \tau\}` (spec §1.6), the explicit Euler scheme of
+    \langle \nabla E(x^k), x - x^k\rangle : \|x - x^k\| \le \tau\}`, the explicit Euler scheme of
     the differential inclusion :math:`\dot u \in -\partial\|\cdot\|_*(\nabla E(u))`. By geometry:
 
     * ℓ∞: signed gradient descent :math:`x - \tau\,\mathrm{sign}\nabla E` (IFGSM without clipping);
@@ -41,7 +41,7 @@ def steepest_descent(
       one rule per particle, so that the copies of a split atom leave a critical point in different directions.
 
     With ``constraint=Box(x0, eps)`` in ℓ∞ the projection is a coordinatewise clamp, and the result is exactly
-    the semi-implicit scheme on :math:`S = \bar B_\varepsilon(x_0)`, i.e. clipped IFGSM (spec C21(ii)); in other
+    the semi-implicit scheme on :math:`S = \bar B_\varepsilon(x_0)`, i.e. clipped IFGSM (claim C21(ii)); in other
     geometries it is projected normalized descent. The whole batch of start points moves in one array
     operation per step (no Python loop over points).
 

@@ -12,9 +12,9 @@ __all__ = ["Box"]
 class Box:
     r"""An axis-aligned box :math:`\prod_i [c_i - r_i, c_i + r_i]`: the :math:`\ell^\infty` budget ball.
 
-    Adversarial attacks run the flow on the metric space :math:`S = \bar B_\varepsilon(x_0)` (spec §1.7, option
-    2). A closed subset of a complete space is complete, so the metric theory applies to :math:`S` unchanged; the
-    slope of :math:`E|_S` is, by the derivation of spec C23,
+    Adversarial attacks run the flow on the metric space :math:`S = \bar B_\varepsilon(x_0)` (the budget-ball
+    reading of an attack). A closed subset of a complete space is complete, so the metric theory applies to :math:`S` unchanged; the
+    slope of :math:`E|_S` is, by the derivation of claim C23,
 
     .. math:: |\partial(E|_S)|(x) = \sum_{i \text{ not blocked}} |\partial_i E(x)|,
 
@@ -93,7 +93,7 @@ class Box:
         return Box.from_bounds(xp.maximum(self.lower, other.lower), xp.minimum(self.upper, other.upper))
 
     def blocked(self, x: Any, grad: Any, tol: float = 0.0) -> Any:
-        r"""Boolean array (..., d): coordinate :math:`i` is blocked at :math:`x` (spec C23).
+        r"""Boolean array (..., d): coordinate :math:`i` is blocked at :math:`x` (claim C23).
 
         Blocked means :math:`x_i \ge c_i + r_i - \mathrm{tol}` and :math:`\partial_i E(x) < 0` (descent pushes
         up, out of the box), or :math:`x_i \le c_i - r_i + \mathrm{tol}` and :math:`\partial_i E(x) > 0`.
@@ -103,7 +103,7 @@ class Box:
         return ((x >= self.upper - tol) & (g < 0)) | ((x <= self.lower + tol) & (g > 0))
 
     def restricted_slope(self, x: Any, grad: Any, tol: float = 0.0) -> Any:
-        r""":math:`|\partial(E|_S)|(x) = \sum_{i \text{ not blocked}} |\partial_i E(x)|` (ℓ∞ geometry, spec C23)."""
+        r""":math:`|\partial(E|_S)|(x) = \sum_{i \text{ not blocked}} |\partial_i E(x)|` (ℓ∞ geometry, claim C23)."""
         xp = self.xp
         g = self._x(grad, "grad")
         free = ~self.blocked(x, g, tol)

@@ -71,7 +71,7 @@ class Lp:
     r"""The normed space :math:`(\mathbb R^d, \|\cdot\|_p)` for :math:`p \in [1, \infty]`.
 
     Its dual is :math:`(\mathbb R^d, \|\cdot\|_q)` with :math:`1/p + 1/q = 1`. The object that drives every
-    :math:`\infty`-flow in this space is the subdifferential of the dual norm (spec §1.5),
+    :math:`\infty`-flow in this space is the subdifferential of the dual norm,
 
     .. math:: \partial\|\cdot\|_*(\xi) = \{v : \|v\|_p \le 1,\ \langle \xi, v\rangle = \|\xi\|_q\},
 
@@ -339,7 +339,7 @@ class Lp:
 
         :math:`\ell^\infty`: the :math:`2^d` vertices :math:`\{\pm 1\}^d` (for :math:`d \le` ``MAX_VERTEX_DIM``);
         :math:`\ell^1`: the :math:`2d` points :math:`\pm e_i`. A convex function attains its maximum over the
-        ball at these points, which makes the finite-difference slope of a linear energy exact (spec C5).
+        ball at these points, which makes the finite-difference slope of a linear energy exact (claim C5).
         """
         xp = xp if xp is not None else namespace()
         dtype = dtype if dtype is not None else xp.float64

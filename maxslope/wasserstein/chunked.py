@@ -1,7 +1,7 @@
 r"""Empirical measures whose atoms are a Dask array, and the per-atom schemes on them, chunk by chunk.
 
 A potential energy :math:`\mathcal E(\mu) = \int V\,d\mu` moves every atom independently: its :math:`W_p`
-minimizing-movement step with curve exponent :math:`p` (spec W3), its :math:`W_\infty` steepest descent (batch
+minimizing-movement step with curve exponent :math:`p` (claim W3), its :math:`W_\infty` steepest descent (batch
 IFGSM) and the distributional adversary (C20) are ground-space steps from each atom. So a measure of
 :math:`10^8` atoms can be split into chunks of atoms, each chunk moved by the same NumPy step as the in-memory
 run, and the result equals the in-memory run bit for bit. Integrals :math:`\sum_i w_i f(x_i)` are summed exactly

@@ -1,4 +1,4 @@
-r"""Exact Wasserstein distances :math:`W_p`, :math:`1 \le p \le \infty`, between empirical measures (spec §1.8, C16).
+r"""Exact Wasserstein distances :math:`W_p`, :math:`1 \le p \le \infty`, between empirical measures (claims C16).
 
 .. math:: W_p(\mu, \nu) = \Big(\min_{\gamma \in \Gamma(\mu, \nu)} \int \|x - y\|^p\,d\gamma\Big)^{1/p},
    \qquad W_\infty(\mu, \nu) = \min_{\gamma \in \Gamma(\mu, \nu)} \gamma\text{-}\operatorname{ess\,sup} \|x - y\|.

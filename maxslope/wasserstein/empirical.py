@@ -47,7 +47,7 @@ class Empirical(_Atoms):
     ----------
     points : array, shape (n, d) or (n,)
         The atoms (a 1-D array is read as n points on the line). Finite values only. Atoms may repeat (a mass
-        split into several particles is a superposition of curves, spec §1.8).
+        split into several particles is a superposition of curves).
     weights : array, shape (n,), optional
         Non-negative masses summing to 1 within ``atol``; default uniform :math:`1/n`.
     atol : float
@@ -119,7 +119,7 @@ class Empirical(_Atoms):
         r"""Replace atom ``index`` by ``parts`` copies of mass :math:`w_i/\text{parts}` each (a mass split).
 
         The measure is unchanged; the particle representation gains curves that may follow different selections
-        (spec §4.7b: at a critical point the flow may send mass both ways).
+        (at a critical point the flow may send mass both ways).
         """
         if not isinstance(parts, int) or parts < 1:
             raise ValueError(f"argument 'parts' must be a positive integer, got {parts!r}")

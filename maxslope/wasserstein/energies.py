@@ -1,7 +1,7 @@
 r"""Energies on measures: potential :math:`\int V\,d\mu` and interaction :math:`\tfrac12\iint W(x - y)\,d\mu\,d\mu`.
 
 Each has a value, the gradient field of its first variation :math:`\xi` at the atoms, and its slope in
-:math:`W_p` over the ground space :math:`(\mathbb R^d, \|\cdot\|)` (spec W2),
+:math:`W_p` over the ground space :math:`(\mathbb R^d, \|\cdot\|)` (claim W2),
 
 .. math:: |\partial\mathcal E|_{W_p}(\mu) = \Big(\int \|\xi\|_*^{p'}\,d\mu\Big)^{1/p'}, \qquad p' = \tfrac{p}{p - 1}
           \quad(p' = 1 \text{ for } p = \infty,\ \text{the max over atoms for } p = 1).
@@ -55,7 +55,7 @@ class MeasureEnergy:
         return out
 
     def slope(self, space: Any, mu: Empirical) -> float:
-        r""":math:`|\partial\mathcal E|_{W_p}(\mu) = (\sum_i w_i \|\xi(x_i)\|_*^{p'})^{1/p'}` (spec W2)."""
+        r""":math:`|\partial\mathcal E|_{W_p}(\mu) = (\sum_i w_i \|\xi(x_i)\|_*^{p'})^{1/p'}` (claim W2)."""
         space, mu = _space(space), _as_measure(mu)
         g = _pnorm(self.field(mu), space.ground.dual_exponent, np)
         return _lp_mean(g, mu.weights, space.dual_exponent)
@@ -132,7 +132,7 @@ class PotentialEnergy(MeasureEnergy):
     In :math:`W_\infty` the numerical slope is the per-atom ground difference quotient
     :math:`\sum_i w_i \max_{\|y - x_i\| = h}(V(x_i) - V(y))^+/h` (the C20 identity), computed by
     :func:`~maxslope.numerical_slope` in the ground space at every atom. Minimizing movements decouple into
-    per-atom ground steps for every curve exponent equal to the order of the space (spec W3).
+    per-atom ground steps for every curve exponent equal to the order of the space (claim W3).
     """
 
     def __init__(self, V: Any) -> None:
@@ -175,7 +175,7 @@ class InteractionEnergy(MeasureEnergy):
     ----------
     W : Energy
         The even interaction kernel on :math:`\mathbb R^d` (e.g. ``SeparableQuadratic(np.ones(d))`` for
-        :math:`|z|_2^2/2`, spec W5). Evenness is checked on the atoms where it is evaluated.
+        :math:`|z|_2^2/2`, claim W5). Evenness is checked on the atoms where it is evaluated.
     """
 
     def __init__(self, W: Any) -> None:

@@ -5,7 +5,7 @@ The schemes and checks themselves are the generic ones (:func:`~maxslope.schemes
 space; this module holds what is specific to the W_∞ theory.
 
 For a potential energy :math:`\mathcal E(\mu) = \int E\,d\mu` on :math:`(\mathcal P_\infty, W_\infty)` built on a
-normed space :math:`(\mathbb R^d, \|\cdot\|)` (spec §1.8):
+normed space :math:`(\mathbb R^d, \|\cdot\|)`:
 
 * the strong upper gradient is :math:`G(\mu) = \int \|\nabla E\|_*\,d\mu`;
 * a curve :math:`\mu_t = (e_t)_\#\eta` superposed from 1-Lipschitz curves has :math:`W_\infty(\mu_s, \mu_t) \le
@@ -59,7 +59,7 @@ def _horizon(T: Any, nodes: Any) -> tuple[float, int]:
 
 
 def mass_splitting_flow(T: float = 1.0, nodes: int = 64) -> tuple[Trajectory, Any]:
-    r"""Spec §4.7b: :math:`E(x) = -x^2/2` on :math:`\mathbb R`, :math:`\mu_0 = \delta_0`, the flow
+    r""":math:`E(x) = -x^2/2` on :math:`\mathbb R`, :math:`\mu_0 = \delta_0`, the flow
     :math:`\mu_t = \tfrac12\delta_{-t} + \tfrac12\delta_t` (mass splits at the critical point).
 
     Returns the flow (two particles of mass 1/2 from 0) and the energy. :math:`\mathcal E(\mu_t) = -t^2/2`,
@@ -75,7 +75,7 @@ def mass_splitting_flow(T: float = 1.0, nodes: int = 64) -> tuple[Trajectory, An
 
 
 def uniform_spreading_curve(T: float = 1.0, atoms: int = 200, nodes: int = 64) -> Trajectory:
-    r"""Spec §4.7c: :math:`\mu_t = \mathrm{Unif}[-t, t]` (quantized to ``atoms`` equal atoms at :math:`c_i t`,
+    r""":math:`\mu_t = \mathrm{Unif}[-t, t]` (quantized to ``atoms`` equal atoms at :math:`c_i t`,
     :math:`c_i = (2i - 1)/N - 1`), W_∞-speed 1 but not a flow of :math:`-x^2/2`: :math:`d\mathcal E/dt \approx
     -t/3 \ne -G(\mu_t) \approx -t/2`."""
     T, nodes = _horizon(T, nodes)

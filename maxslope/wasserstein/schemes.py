@@ -1,6 +1,6 @@
 r"""Minimizing movements and steepest descent in :math:`W_p` (reached through :mod:`maxslope.schemes`).
 
-* Potential energies decouple exactly (spec W3, C19): for a curve exponent equal to the order of the space,
+* Potential energies decouple exactly (claims W3, C19): for a curve exponent equal to the order of the space,
   :math:`\mu^{k+1} = \sum_i w_i \delta_{y_i}` with :math:`y_i` the ground minimizing-movement step of :math:`V`
   from :math:`x_i` (for :math:`p = \infty`: the ball step :math:`y_i \in \arg\min_{\bar B_\tau(x_i)} V`).
 * Every other energy (interactions) needs the explicit, labelled approximate solver :class:`ParticleInner`.
@@ -120,7 +120,7 @@ def _resolve(space: Any, E: MeasureEnergy, p: float, inner: Any) -> tuple[Any, s
     if isinstance(E, PotentialEnergy) and p == space.p:
         ground_inner = "auto" if inner == "exact" else inner
         step = _PerAtom(E, space, p, ground_inner)
-        return step, "per-atom ground steps", "exact decoupling into per-atom ground steps (spec W3); ground step: {g}"
+        return step, "per-atom ground steps", "exact decoupling into per-atom ground steps (claim W3); ground step: {g}"
     why = (
         f"no exact minimizing movement for {E!r} in {space!r} with curve exponent p={p:g}"
         + ("" if isinstance(E, PotentialEnergy) else "; interaction energies need inner='particle' (approximate, labelled)")

@@ -2,7 +2,7 @@ r"""The Wasserstein space :math:`(\mathcal P_p(\mathbb R^d), W_p)` as a metric s
 
 Points are :class:`~maxslope.wasserstein.Empirical` measures :math:`\mu = \sum_i w_i \delta_{x_i}`; the distance is
 the exact :math:`W_p` of :func:`~maxslope.wasserstein.wasserstein`; geodesics are displacement interpolations
-along an optimal coupling (spec W7). The generic operations of maxslope (:func:`~maxslope.slope`,
+along an optimal coupling (claim W7). The generic operations of maxslope (:func:`~maxslope.slope`,
 :func:`~maxslope.numerical_slope`, :func:`~maxslope.schemes.minimizing_movement`,
 :func:`~maxslope.schemes.steepest_descent` and the checks in :mod:`maxslope.checks`) accept this space in place of
 an :class:`~maxslope.spaces.Lp` space; a curve in it is a :class:`~maxslope.Trajectory` with ``weights``.
@@ -38,7 +38,7 @@ class Wasserstein:
     p : float
         The order of the space, :math:`p \in [1, \infty]`. It is *not* the exponent of a curve of maximal slope
         in the space (the ``p`` of the schemes and checks); the two coincide when a minimizing movement of a
-        potential energy decouples into per-atom steps (spec W3).
+        potential energy decouples into per-atom steps (claim W3).
     ground : Lp
         The ground norm :math:`\|\cdot\|` (required: the adversarial geometry is ``Lp(inf)``, the classical
         one ``Lp(2)``).
@@ -150,7 +150,7 @@ class Wasserstein:
     def geodesic(self, mu: Empirical, nu: Empirical, s: Any) -> Any:
         r"""The displacement interpolation :math:`\mu_s = ((1 - s)x + s y)_\#\gamma` along an optimal coupling.
 
-        :math:`W_p(\mu, \mu_s) = s\,W_p(\mu, \nu)` and :math:`W_p(\mu_s, \nu) = (1 - s)\,W_p(\mu, \nu)` (spec W7).
+        :math:`W_p(\mu, \mu_s) = s\,W_p(\mu, \nu)` and :math:`W_p(\mu_s, \nu) = (1 - s)\,W_p(\mu, \nu)` (claim W7).
         Mass may split: the interpolant has one atom per pair in the support of the coupling. ``s`` is a scalar
         in :math:`[0, 1]` (returns a measure) or a 1-D array of them (returns a list).
         """
