@@ -9,6 +9,7 @@ from .curve import (
     check_upper_gradient,
     is_monotone,
 )
+from .order import check_residual_order
 from .result import CheckResult, CombinedResult
 
 __all__ = [
@@ -22,4 +23,5 @@ __all__ = [
     "check_speed",
     "check_upper_gradient",
     "is_monotone",
+    "check_residual_order",
 ]

@@ -68,6 +68,9 @@ CALLS: dict[str, Callable[[], Call]] = {
     "maxslope.checks.check_upper_gradient": lambda: (checks.check_upper_gradient, {"traj": _traj(), "E": _E(), "space": LINF}),
     "maxslope.checks.check_differential_inclusion": lambda: (checks.check_differential_inclusion, {"traj": _traj(), "E": _E(), "space": LINF, "allowance": 0.1}),
     "maxslope.checks.check_curve_of_maximal_slope": lambda: (checks.check_curve_of_maximal_slope, {"traj": _traj(), "E": _E(), "space": LINF, "allowance": 0.1}),
+    "maxslope.checks.check_residual_order": lambda: (checks.check_residual_order, {
+        "run": lambda t: schemes.steepest_descent(_E(), LINF, _x(2), t, T=0.2), "E": _E(), "space": LINF,
+        "taus": [0.05, 0.025, 0.0125], "order": 1.0, "slack": 0.25}),
     "maxslope.checks.is_monotone": lambda: (checks.is_monotone, {"energies": np.array([3.0, 2.0, 1.0]), "tol": 0.0}),
     "maxslope.checks.certify_energy_dissipation": lambda: (checks.certify_energy_dissipation, {"flow": exact.linear_flow([1.0, -1.0], [0.0, 0.0]), "tol": 1e-20, "cells": 4, "max_depth": 2, "dps": 30}),
     # ---------------------------------------------------------------- closed-form flows
