@@ -73,6 +73,11 @@ def check_dask_constraint(constraint: Any) -> None:
         )
 
 
+def _first_row(x0: Any) -> np.ndarray:
+    """The first point of the batch, in memory (each batch axis cut to length 1): the eager probe's input."""
+    return np.asarray(x0[(slice(0, 1),) * (x0.ndim - 1)])
+
+
 def trajectory_by_chunks(run: Callable[..., Any], x0: Any, name: str = "x0", with_block_id: bool = False) -> Any:
     """Run the NumPy scheme ``run`` (block -> Trajectory) on each chunk of ``x0``; a Dask-backed Trajectory.
 
@@ -83,7 +88,7 @@ def trajectory_by_chunks(run: Callable[..., Any], x0: Any, name: str = "x0", wit
     from .curves import Trajectory
 
     check_batch_chunks(x0, name)
-    probe = run(np.asarray(x0[(slice(0, 1),) * (x0.ndim - 1)]))
+    probe = run(_first_row(x0))
     nodes, d = probe.times.size, int(x0.shape[-1])
     dtype = np.dtype(probe.points.dtype)
 
@@ -100,5 +105,5 @@ def trajectory_by_chunks(run: Callable[..., Any], x0: Any, name: str = "x0", wit
 def array_by_chunks(run: Callable[[np.ndarray], np.ndarray], x0: Any, name: str = "x0") -> Any:
     """``run`` (block -> array of the block's shape) on each chunk of ``x0``, probed eagerly on the first row."""
     check_batch_chunks(x0, name)
-    probe = np.asarray(run(np.asarray(x0[(slice(0, 1),) * (x0.ndim - 1)])))
+    probe = np.asarray(run(_first_row(x0)))
     return x0.map_blocks(lambda xb: np.asarray(run(np.asarray(xb))), dtype=probe.dtype, meta=np.empty((0,) * x0.ndim, probe.dtype))

@@ -62,7 +62,7 @@ import array_api_compat
 import numpy as np
 
 from ._backend import as_float_array, check_positive_scalar, check_real_scalar, from_numpy, namespace
-from ._dask import array_by_chunks, check_batch_chunks, is_dask_array, trajectory_by_chunks
+from ._dask import array_by_chunks, is_dask_array, trajectory_by_chunks
 from .curves import Trajectory
 from .energies import Negated, as_energy, check_points_for
 from .spaces.box import Box
@@ -511,7 +511,6 @@ def _iterate_chunks(loss: Any, x0: Any, eps: float, alpha: float, steps: int, p:
     if seed is None:  # one stream for the whole batch, as in memory
         seed = int(np.random.SeedSequence().generate_state(2, np.uint64)[0] % 2**63)
     row = math.prod(x0.shape[1:])
-    check_batch_chunks(x0, "x0")
     starts = np.concatenate([[0], np.cumsum(x0.chunks[0])])
 
     def run(xb: np.ndarray, block_id: tuple[int, ...] = (0,)) -> Trajectory:

@@ -12,7 +12,8 @@ noticed by the scheduler, and its claim comes back as a ``KilledWorker`` error, 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from .registry import Claim, ClaimOutcome, Evidence
@@ -78,10 +79,9 @@ def run_claims_on_dask(
     """
     if (workers is None) == (scheduler is None):
         raise ValueError("give exactly one of 'workers' and 'scheduler'")
-    import dask
-    from distributed import Client, as_completed
+    from distributed import as_completed
 
-    with _client(workers, scheduler, dask, Client) as client:
+    with _client(workers, scheduler) as client:
         futures = {}
         for i, c in enumerate(claims):
             # pure=False: every submission runs; the key names the claim in the dashboard
@@ -101,30 +101,19 @@ def run_claims_on_dask(
     return [o for o in out if o is not None]
 
 
-class _client:
-    """A Dask client on a fresh local cluster or on a running scheduler, closed on exit."""
+@contextmanager
+def _client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
+    """A Dask client on a running scheduler, or on a fresh local cluster; closed on exit."""
+    import dask
+    from distributed import Client
 
-    def __init__(self, workers: int | None, scheduler: str | None, dask: Any, Client: Any) -> None:
-        self.workers, self.scheduler = workers, scheduler
-        self.dask, self.Client = dask, Client
-        self.cluster: Any = None
+    if scheduler is not None:
+        with Client(scheduler) as client:
+            yield client
+        return
+    from maxslope._dask import local_cluster
 
-    def __enter__(self) -> Any:
-        if self.scheduler is not None:
-            self.client = self.Client(self.scheduler)
-            return self.client
-        # a worker that dies fails the claim it was running at once, instead of retrying it on the others
-        self._cfg = self.dask.config.set({"distributed.scheduler.allowed-failures": 0})
-        self._cfg.__enter__()
-        from maxslope._dask import local_cluster
-
-        self.cluster = local_cluster(int(self.workers or 1))
-        self.client = self.Client(self.cluster)
-        return self.client
-
-    def __exit__(self, *exc: Any) -> None:
-        self.client.close()
-        if self.cluster is not None:
-            self.cluster.close()
-            self._cfg.__exit__(None, None, None)
-
+    # a worker that dies fails the claim it was running at once, instead of retrying it on the others
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), local_cluster(int(workers or 1)) as cluster, \
+            Client(cluster) as client:
+        yield client

@@ -23,7 +23,7 @@ import numpy as np
 from .._backend import check_positive_scalar
 from .._dask import check_batch_chunks, is_dask_array
 from .._exactsum import exact_parts, round_parts
-from .empirical import WEIGHT_SUM_ATOL, Empirical, _Atoms
+from .empirical import WEIGHT_SUM_ATOL, Empirical, _Atoms, _values
 
 __all__ = ["ChunkedEmpirical"]
 
@@ -123,13 +123,6 @@ class ChunkedEmpirical(_Atoms):
 
     def __repr__(self) -> str:
         return f"ChunkedEmpirical(n={self.n}, d={self.dim}, {'uniform' if self.uniform else 'weighted'}, {len(self.points.chunks[0])} chunks)"
-
-
-def _values(f: Any, x: np.ndarray) -> np.ndarray:
-    v = np.asarray(f(x), dtype=np.float64).reshape(-1)
-    if v.shape != (x.shape[0],) or not np.all(np.isfinite(v)):
-        raise ValueError(f"f must return one finite value per atom, shape ({x.shape[0]},), got {v.shape}")
-    return v
 
 
 def _parts_per_chunk(terms: Any) -> Any:

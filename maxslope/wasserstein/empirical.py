@@ -101,12 +101,7 @@ class Empirical(_Atoms):
 
     def integrate(self, f: Any) -> float:
         r""":math:`\int f\,d\mu = \sum_i w_i f(x_i)` for ``f`` mapping (n, d) points to (n,) values."""
-        vals = np.asarray(to_numpy(f(self.points)), dtype=np.float64).reshape(-1)
-        if vals.shape != (self.n,):
-            raise ValueError(f"f must return one value per atom, shape ({self.n},), got {vals.shape}")
-        if not np.all(np.isfinite(vals)):
-            raise ValueError("f returned non-finite values on the atoms")
-        terms = self.weights * vals
+        terms = self.weights * _values(f, self.points)
         if self.n > EXACT_SUM_MAX_N:  # the same correctly rounded sum, vectorized (and chunkable)
             return exact_sum(terms)
         return float(math.fsum(terms.tolist()))
@@ -196,3 +191,13 @@ def _as_measure(mu: Any, name: str = "mu", where: str = "") -> Empirical:
         what = f" ({where})" if where else ""
         raise TypeError(f"argument {name!r} must be an Empirical measure{what}, got {type(mu).__name__}")
     return mu
+
+
+def _values(f: Any, x: np.ndarray) -> np.ndarray:
+    """``f(x)`` on atoms (n, d) as n finite host floats, or ``ValueError``: the integrand of every measure."""
+    v = np.asarray(to_numpy(f(x)), dtype=np.float64).reshape(-1)
+    if v.shape != (x.shape[0],):
+        raise ValueError(f"f must return one value per atom, shape ({x.shape[0]},), got {v.shape}")
+    if not np.all(np.isfinite(v)):
+        raise ValueError("f returned non-finite values on the atoms")
+    return v
