@@ -1,7 +1,17 @@
 """Schemes: minimizing movements (implicit) and normalized steepest descent (semi-implicit)."""
 
-from .inner import CBOInner, ClosedForm, ExactInner, GridInner, MultistartInner, NoExactSolver, closed_form
+from .inner import (
+    CBOInner,
+    ClosedForm,
+    ExactInner,
+    GridInner,
+    MultistartInner,
+    NoExactSolver,
+    QuasiNewtonInner,
+    closed_form,
+)
 from .minimizing_movement import minimizing_movement, p_step
+from .progress import Progress, print_progress
 from .steepest_descent import steepest_descent
 
 __all__ = [
@@ -11,8 +21,11 @@ __all__ = [
     "ExactInner",
     "GridInner",
     "MultistartInner",
+    "QuasiNewtonInner",
     "CBOInner",
     "NoExactSolver",
     "closed_form",
     "ClosedForm",
+    "Progress",
+    "print_progress",
 ]

@@ -9,7 +9,8 @@ Every solver is a callable ``solver(E, space, xk, radius, constraint) -> x`` (ba
     what the returned point is: ``"global (closed form)"``, ``"global on a grid of final spacing h"``,
     ``"local (projected gradient, m starts)"``, ``"stochastic (CBO)"``.
 
-:func:`get_inner` turns ``"auto" | "exact" | "grid" | "multistart" | "cbo"`` or a user callable into a solver.
+:func:`get_inner` turns ``"auto" | "exact" | "grid" | "quasi-newton" | "multistart" | "cbo"`` or a user callable into a
+solver.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from ..energies import (
 from ..spaces.box import Box
 from ..spaces.lp import Lp, _pnorm
 
-__all__ = ["ExactInner", "GridInner", "MultistartInner", "CBOInner", "get_inner", "NoExactSolver", "feasible_box", "closed_form", "ClosedForm", "CLOSED_FORMS"]
+__all__ = ["ExactInner", "GridInner", "MultistartInner", "QuasiNewtonInner", "CBOInner", "get_inner", "NoExactSolver", "feasible_box", "closed_form", "ClosedForm", "CLOSED_FORMS"]
 
 
 class NoExactSolver(ValueError):
@@ -119,7 +120,7 @@ class ExactInner:
         raise NoExactSolver(
             f"no closed-form ball-constrained minimizer for {type(E).__name__} in {space!r}"
             + (" with a box constraint" if constraint is not None else "")
-            + "; use inner='grid' (d <= 3), 'multistart' or 'cbo'"
+            + "; use inner='grid' (d <= 3), 'quasi-newton', 'multistart' or 'cbo'"
         )
 
     def describe(self, E: Energy, space: Lp, constraint: Box | None) -> str:
@@ -521,6 +522,144 @@ class MultistartInner:
         return best_x
 
 
+class QuasiNewtonInner:
+    r"""Bound-constrained quasi-Newton from a few starts: SciPy's L-BFGS-B in ℓ∞, SLSQP in the other ℓp (*local*).
+
+    The feasible set :math:`\bar B_r(x^k) \cap C` is handed to SciPy exactly, never penalized:
+
+    * :math:`p = \infty`: it is the box :math:`[\max(x^k - r, \ell), \min(x^k + r, u)]`, so the whole batch is one
+      L-BFGS-B problem on the sum of the energies (the problem separates, and L-BFGS-B keeps every iterate in
+      the bounds);
+    * :math:`p = 1`: :math:`x = x^k + a - b` with :math:`0 \le a \le u - x^k`, :math:`0 \le b \le x^k - \ell` and
+      :math:`\sum_i (a_i + b_i) \le r`: bounds and one linear constraint, solved by SLSQP per batch element;
+    * :math:`1 < p < \infty`: SLSQP on :math:`x` with the smooth constraint
+      :math:`r^p - \sum_i |x_i - x^k_i|^p \ge 0` and the box bounds, per batch element.
+
+    Starts: :math:`x^k` and ``n_random`` seeded uniform points of the feasible bounding box, clipped to the box
+    and pulled radially towards :math:`x^k` into the ball. The result of each start is made feasible the same
+    way (a no-op up to rounding) and the best is kept; it replaces :math:`x^k` only if it does not raise the
+    energy, so the scheme stays monotone. Like :class:`MultistartInner` it is global only if a start lies in the
+    basin of a global minimizer, and much faster on smooth energies (curvature pairs instead of fixed steps).
+
+    The energy and its gradient are evaluated in the library and dtype of :math:`x^k` (a float32 torch network
+    stays float32); SciPy works on float64 copies on the host, because it is a host library.
+
+    Parameters
+    ----------
+    n_random : int
+        Random starts besides :math:`x^k` (default 1).
+    maxiter : int
+        Iteration limit of each SciPy run (default 200).
+    seed : int
+        Seed of the random starts.
+    """
+
+    name = "quasi-newton"
+
+    def __init__(self, n_random: int = 1, maxiter: int = 200, seed: int = 0) -> None:
+        for nm, v, lo in (("n_random", n_random, 0), ("maxiter", maxiter, 1)):
+            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < lo:
+                raise ValueError(f"argument {nm!r} must be an integer >= {lo}, got {v!r}")
+        if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
+            raise TypeError(f"argument 'seed' must be an integer, got {type(seed).__name__}")
+        self.n_random, self.maxiter, self.seed = int(n_random), int(maxiter), int(seed)
+        self.rng = np.random.default_rng(self.seed)
+
+    @property
+    def guarantee(self) -> str:
+        return f"local (L-BFGS-B / SLSQP from 1 + {self.n_random} random starts, {self.maxiter} iterations)"
+
+    def __call__(self, E: Energy, space: Lp, xk: Any, radius: float, constraint: Box | None) -> Any:
+        xp = namespace(xk=xk)
+        lo, hi = feasible_box(space, xk, radius, constraint)
+        lo_n = np.broadcast_to(to_numpy(xp.zeros_like(xk) + lo), tuple(xk.shape)).astype(np.float64)
+        hi_n = np.broadcast_to(to_numpy(xp.zeros_like(xk) + hi), tuple(xk.shape)).astype(np.float64)
+        x0 = to_numpy(xk).astype(np.float64)
+
+        def lift(y: np.ndarray) -> Any:
+            return xp.astype(from_numpy(np.ascontiguousarray(y, dtype=np.float64), xk), xk.dtype)
+
+        def feasible(y: np.ndarray) -> np.ndarray:
+            y = np.clip(y, lo_n, hi_n)  # x^k is in the box, so clipping does not move y away from it
+            if space.p == math.inf:
+                return y
+            w = y - x0
+            nrm = np.linalg.norm(w, ord=space.p, axis=-1, keepdims=True)
+            return x0 + w * np.minimum(1.0, radius / np.where(nrm > 0, nrm, 1.0))
+
+        starts = [x0] + [feasible(lo_n + self.rng.uniform(size=x0.shape) * (hi_n - lo_n)) for _ in range(self.n_random)]
+        best = x0
+        best_e = to_numpy(E.value(xk)).astype(np.float64)
+        for y0 in starts:
+            y = feasible(self._solve(E, space, xk, radius, y0, x0, lo_n, hi_n, lift))
+            ey = to_numpy(E.value(lift(y))).astype(np.float64)
+            better = ey <= best_e
+            best = np.where(better[..., None], y, best)
+            best_e = np.where(better, ey, best_e)
+        return lift(best)  # x^k's own float32 / float64 values round-trip exactly where no start improved
+
+    def _solve(self, E: Energy, space: Lp, xk: Any, radius: float, y0: np.ndarray, x0: np.ndarray, lo: np.ndarray,
+               hi: np.ndarray, lift: Callable[[np.ndarray], Any]) -> np.ndarray:
+        from scipy.optimize import minimize
+
+        shape = x0.shape
+        tol = float(np.finfo(to_numpy(xk).dtype).eps)  # stop at the rounding of x's own dtype
+        if space.p == math.inf:
+            def fun(v: np.ndarray) -> tuple[float, np.ndarray]:
+                X = lift(v.reshape(shape))
+                return float(to_numpy(E.value(X)).astype(np.float64).sum()), to_numpy(E.grad(X)).astype(np.float64).ravel()
+
+            res = minimize(fun, y0.ravel(), jac=True, method="L-BFGS-B", bounds=list(zip(lo.ravel(), hi.ravel(), strict=True)),
+                           options={"maxiter": self.maxiter, "ftol": 4 * tol, "gtol": 0.0})
+            return res.x.reshape(shape)  # type: ignore[no-any-return]
+        d = shape[-1]
+        flat0, flatlo, flathi = (a.reshape(-1, d) for a in (x0, lo, hi))
+        Y = y0.reshape(-1, d).copy()
+        for b in range(Y.shape[0]):
+            Y[b] = self._slsqp(_Element(E, Y, b, shape, lift), space.p, flat0[b], flatlo[b], flathi[b], radius, tol)
+        return Y.reshape(shape)
+
+    def _slsqp(self, el: _Element, q: float, c: np.ndarray, lo: np.ndarray, hi: np.ndarray, radius: float, tol: float) -> np.ndarray:
+        """SLSQP for one batch element: ℓ1 by the split x = c + a − b, 1 < q < ∞ with the smooth ball constraint."""
+        from scipy.optimize import minimize
+
+        d = c.shape[0]
+        opts = {"maxiter": self.maxiter, "ftol": tol}
+        if q == 1.0:  # x = c + a - b, a, b >= 0: bounds and one linear constraint
+            w0 = el.y - c
+            res = minimize(lambda ab: el.value(c + ab[:d] - ab[d:]), np.concatenate([np.maximum(w0, 0.0), np.maximum(-w0, 0.0)]),
+                           jac=lambda ab: np.concatenate([g := el.grad(c + ab[:d] - ab[d:]), -g]), method="SLSQP",
+                           bounds=list(zip(np.zeros(2 * d), np.concatenate([hi - c, c - lo]), strict=True)),
+                           constraints=[{"type": "ineq", "fun": lambda ab: radius - ab.sum(), "jac": lambda ab: -np.ones(2 * d)}],
+                           options=opts)
+            return c + res.x[:d] - res.x[d:]  # type: ignore[no-any-return]
+        res = minimize(el.value, el.y, jac=el.grad, method="SLSQP", bounds=list(zip(lo, hi, strict=True)),
+                       constraints=[{"type": "ineq", "fun": lambda v: radius**q - np.sum(np.abs(v - c) ** q),
+                                     "jac": lambda v: -q * np.abs(v - c) ** (q - 1) * np.sign(v - c)}],
+                       options=opts)
+        return res.x  # type: ignore[no-any-return]
+
+
+class _Element:
+    """One batch element of a batched energy: its value and gradient as functions of that element alone (the other
+    elements are held at their current values, so energies with per-point parameters stay aligned)."""
+
+    def __init__(self, E: Energy, Y: np.ndarray, b: int, shape: tuple[int, ...], lift: Callable[[np.ndarray], Any]) -> None:
+        self.E, self.Y, self.b, self.shape, self.lift = E, Y, b, shape, lift
+        self.y = Y[b].copy()
+
+    def _at(self, v: np.ndarray) -> Any:
+        Z = self.Y.copy()
+        Z[self.b] = v
+        return self.lift(Z.reshape(self.shape))
+
+    def value(self, v: np.ndarray) -> float:
+        return float(to_numpy(self.E.value(self._at(v))).astype(np.float64).reshape(-1)[self.b])
+
+    def grad(self, v: np.ndarray) -> np.ndarray:
+        return to_numpy(self.E.grad(self._at(v))).astype(np.float64).reshape(-1, self.shape[-1])[self.b]  # type: ignore[no-any-return]
+
+
 class CBOInner:
     r"""Consensus-based optimization with the best-particle rule, as in the paper's experiment code.
 
@@ -620,7 +759,7 @@ def get_inner(inner: Any, E: Energy, space: Lp, constraint: Box | None) -> tuple
                 return ex, f"auto -> exact: {ex.describe(E, space, constraint)}; {ex.guarantee}"
             raise NoExactSolver(
                 f"inner='auto' found no closed form for {type(E).__name__} in {space!r}; choose inner='grid' (d <= 3), "
-                "'multistart' or 'cbo' explicitly, knowing they are not exact"
+                "'quasi-newton', 'multistart' or 'cbo' explicitly, knowing they are not exact"
             )
         if inner == "exact":
             ex = ExactInner()
@@ -634,7 +773,11 @@ def get_inner(inner: Any, E: Energy, space: Lp, constraint: Box | None) -> tuple
         if inner == "cbo":
             c = CBOInner()
             return c, c.guarantee
-        raise ValueError(f"argument 'inner' must be 'auto', 'exact', 'grid', 'multistart', 'cbo' or a callable, got {inner!r}")
+        if inner == "quasi-newton":
+            qn = QuasiNewtonInner()
+            return qn, qn.guarantee
+        raise ValueError(f"argument 'inner' must be 'auto', 'exact', 'grid', 'multistart', 'quasi-newton', 'cbo' or a callable, "
+                         f"got {inner!r}")
     if callable(inner):
         return inner, str(getattr(inner, "guarantee", "user-supplied solver (no guarantee stated)"))
     raise TypeError(f"argument 'inner' must be a string or a callable, got {type(inner).__name__}")

@@ -14,6 +14,7 @@ from ..energies import as_energy, check_points_for
 from ..spaces.lp import Lp
 from ._common import check_constraint, other_space, prepare
 from .inner import ExactInner, GridInner, get_inner
+from .progress import _Reporter, check_callback, no_callback_for_chunks
 
 __all__ = ["minimizing_movement", "p_step"]
 
@@ -32,6 +33,7 @@ def minimizing_movement(
     constraint: Any = None,
     inner: Any = "auto",
     record_every: int = 1,
+    callback: Any = None,
 ) -> Trajectory:
     r"""The minimizing-movement scheme for an energy :math:`E` in the normed space ``space``.
 
@@ -70,12 +72,16 @@ def minimizing_movement(
         The budget set :math:`C`, e.g. ``Box(x0, eps)`` (the flow on :math:`S = \bar B_\varepsilon(x_0)`); ``x0``
         must lie in it. Alternatively keep :math:`T \le \varepsilon` (every :math:`\infty`-curve then stays in
         the budget, claim C21).
-    inner : {"auto", "exact", "grid", "multistart", "cbo"} or callable
+    inner : {"auto", "exact", "grid", "quasi-newton", "multistart", "cbo"} or callable
         The inner solver (see :mod:`maxslope.schemes.inner`). ``"auto"`` uses the closed form when one exists and
         raises otherwise, so that an approximate solver is always an explicit choice. The trajectory's
         ``meta["inner_guarantee"]`` says how exact the chosen solver is.
     record_every : int
         Store every ``record_every``-th node (and the last).
+    callback : callable, optional
+        Called as ``callback(progress)`` after every step with a :class:`~maxslope.schemes.Progress` (step,
+        time, iterate, energy, seconds); :func:`~maxslope.schemes.print_progress` prints one. Not available for
+        Dask or chunked inputs, whose chunks run as separate tasks (watch the Dask dashboard instead).
 
     Returns
     -------
@@ -88,7 +94,9 @@ def minimizing_movement(
         For :math:`\tau \le 0`, both or neither of ``steps`` / ``T``, :math:`p \le 1`, ``x0`` outside the
         constraint, non-finite input, or an inner solver that returns an infeasible point.
     """
+    callback = check_callback(callback)
     if is_dask_array(x0) and not hasattr(space, "_minimizing_movement"):
+        no_callback_for_chunks(callback)
         check_dask_constraint(constraint)
         if isinstance(inner, str) and inner in ("multistart", "cbo"):
             raise ValueError(f"argument 'inner' ({inner!r}) draws random starts over the whole batch, so a Dask 'x0' "
@@ -98,7 +106,7 @@ def minimizing_movement(
     other = other_space(space, "_minimizing_movement", tau, steps, T, constraint, record_every)
     if other is not None:
         fn, tau_, K_, rec = other
-        return fn(E, x0, tau_, K_, check_p(p, "p", strict=True), inner, rec)  # type: ignore[no-any-return]
+        return fn(E, x0, tau_, K_, check_p(p, "p", strict=True), inner, rec, callback=callback)  # type: ignore[no-any-return]
     E, xp, x0, tau, K, C, record_every = prepare(E, space, x0, tau, steps, T, constraint, record_every)
     p = check_p(p, "p", strict=True)
     solver, guarantee = get_inner(inner, E, space, C)
@@ -106,6 +114,7 @@ def minimizing_movement(
     x = x0
     e = E.value(x)
     pts, ens, times = [x], [e], [0.0]
+    report = _Reporter(callback, K, E.value)
     for k in range(K):
         if p == math.inf:
             x_new = solver(E, space, x, tau, C)
@@ -114,6 +123,7 @@ def minimizing_movement(
         _check_feasible(space, x, x_new, tau if p == math.inf else math.inf, C, solver)
         x = x_new
         e = E.value(x)
+        report(k, tau, x, e)
         if (k + 1) % record_every == 0 or k + 1 == K:
             pts.append(x)
             ens.append(e)

@@ -9,6 +9,7 @@ import numpy as np
 from .._dask import check_dask_constraint, is_dask_array, trajectory_by_chunks
 from ..curves import Trajectory
 from ._common import other_space, prepare
+from .progress import _Reporter, check_callback, no_callback_for_chunks
 
 __all__ = ["steepest_descent"]
 
@@ -23,6 +24,7 @@ def steepest_descent(
     constraint: Any = None,
     selection: Any = None,
     record_every: int = 1,
+    callback: Any = None,
 ) -> Trajectory:
     r"""Normalized steepest descent :math:`x^{k+1} = \Pi_C(x^k - \tau v^k)`, :math:`v^k \in \partial\|\cdot\|_*(\nabla E(x^k))`.
 
@@ -51,31 +53,35 @@ def steepest_descent(
 
     Parameters
     ----------
-    E, space, x0, tau, steps, T, constraint, record_every
+    E, space, x0, tau, steps, T, constraint, record_every, callback
         As in :func:`~maxslope.schemes.minimizing_movement`.
     selection : str or float, optional
         The element of the steepest set where it is not unique (see :meth:`Lp.steepest_direction`): ℓ∞
         ``"zero"`` (default, ``sign(0) = 0``) or a value in [−1, 1]; ℓ1 ``"first"`` or ``"average"``.
     """
+    callback = check_callback(callback)
     if is_dask_array(x0) and not hasattr(space, "_steepest_descent"):
+        no_callback_for_chunks(callback)
         check_dask_constraint(constraint)
         return trajectory_by_chunks(  # type: ignore[no-any-return]
             lambda xb: steepest_descent(E, space, xb, tau, steps, T, constraint, selection, record_every), x0)
     other = other_space(space, "_steepest_descent", tau, steps, T, constraint, record_every)
     if other is not None:
         fn, tau_, K_, rec = other
-        return fn(E, x0, tau_, K_, selection, rec)  # type: ignore[no-any-return]
+        return fn(E, x0, tau_, K_, selection, rec, callback=callback)  # type: ignore[no-any-return]
     E, xp, x0, tau, K, C, record_every = prepare(E, space, x0, tau, steps, T, constraint, record_every)
     space.steepest_direction(xp.ones((1, x0.shape[-1]), dtype=x0.dtype), selection=selection)  # validates selection
 
     x = x0
     pts, ens, times = [x], [E.value(x)], [0.0]
+    report = _Reporter(callback, K, E.value)
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is refused below, with the argument named
         for k in range(K):
             v = space.steepest_direction(E.grad(x), selection=selection)
             x = x - tau * v
             if C is not None:
                 x = C.project(x)
+            report(k, tau, x)
             if (k + 1) % record_every == 0 or k + 1 == K:
                 pts.append(x)
                 ens.append(E.value(x))

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..curves import Trajectory
 from ..schemes.inner import NoExactSolver
+from ..schemes.progress import _Reporter, no_callback_for_chunks
 from .empirical import Empirical
 from .energies import MeasureEnergy, PotentialEnergy, _direction
 
@@ -129,16 +130,19 @@ def _resolve(space: Any, E: MeasureEnergy, p: float, inner: Any) -> tuple[Any, s
     raise NoExactSolver(why)
 
 
-def minimizing_movement_in(space: Any, E: Any, mu0: Any, tau: float, K: int, p: float, inner: Any, record_every: int) -> Trajectory:
+def minimizing_movement_in(space: Any, E: Any, mu0: Any, tau: float, K: int, p: float, inner: Any, record_every: int,
+                           callback: Any = None) -> Trajectory:
     """The W_p minimizing movement from ``mu0`` (see :func:`maxslope.schemes.minimizing_movement`)."""
     from .chunked import ChunkedEmpirical, chunked_scheme
 
     if isinstance(mu0, ChunkedEmpirical):
+        no_callback_for_chunks(callback)
         return chunked_scheme(space, E, mu0, tau, K, p, inner, record_every, "minimizing_movement")  # type: ignore[no-any-return]
     mu = space.check_point(mu0, "x0")
     E = space.lift_energy(E)
     step, name, guarantee = _resolve(space, E, p, inner)
     pts, ens, times = [mu.points], [E.value(mu)], [0.0]
+    report = _Reporter(callback, K, E.value)
     for k in range(K):
         nu = step(mu, tau)
         if p == math.inf and not isinstance(step, _PerAtom):  # the per-atom step checks each atom's ball itself
@@ -146,6 +150,7 @@ def minimizing_movement_in(space: Any, E: Any, mu0: Any, tau: float, K: int, p: 
             if not d <= tau * (1 + 1e-12) + 1e-300:
                 raise ValueError(f"argument 'inner' ({name!r}) returned an infeasible measure: W(nu, mu) <= {d!r} > tau = {tau!r}")
         mu = nu
+        report(k, tau, mu)
         if (k + 1) % record_every == 0 or k + 1 == K:
             pts.append(mu.points)
             ens.append(E.value(mu))
@@ -158,11 +163,13 @@ def minimizing_movement_in(space: Any, E: Any, mu0: Any, tau: float, K: int, p: 
     return Trajectory(np.asarray(times), np.stack(pts), np.asarray(ens), meta, weights=np.array(mu0.weights))
 
 
-def steepest_descent_in(space: Any, E: Any, mu0: Any, tau: float, K: int, selection: Any, record_every: int) -> Trajectory:
+def steepest_descent_in(space: Any, E: Any, mu0: Any, tau: float, K: int, selection: Any, record_every: int,
+                        callback: Any = None) -> Trajectory:
     """Particle-form steepest descent in W_p (see :func:`maxslope.schemes.steepest_descent`)."""
     from .chunked import ChunkedEmpirical, chunked_scheme
 
     if isinstance(mu0, ChunkedEmpirical):
+        no_callback_for_chunks(callback)
         return chunked_scheme(space, E, mu0, tau, K, space.p, None, record_every, "steepest_descent", selection)  # type: ignore[no-any-return]
     mu = space.check_point(mu0, "x0")
     E = space.lift_energy(E)
@@ -170,6 +177,7 @@ def steepest_descent_in(space: Any, E: Any, mu0: Any, tau: float, K: int, select
     g = space.ground
     X = mu.points.copy()
     pts, ens, times = [X.copy()], [E.value(mu)], [0.0]
+    report = _Reporter(callback, K, E.value)
     for k in range(K):
         cur = Empirical._trusted(X, mu.weights, mu.uniform)
         xi = E.field(cur)
@@ -181,6 +189,8 @@ def steepest_descent_in(space: Any, E: Any, mu0: Any, tau: float, K: int, select
                 u[idx] = np.asarray(g.steepest_direction(xi[idx], selection=s), dtype=np.float64)
             v = _direction(space, cur, xi, u)
         X = X - tau * v
+        if callback is not None:  # a measure of its own: the callback may keep it
+            report(k, tau, Empirical._trusted(X.copy(), mu.weights, mu.uniform))
         if (k + 1) % record_every == 0 or k + 1 == K:
             pts.append(X.copy())
             ens.append(E.value(Empirical._trusted(X, mu.weights, mu.uniform)))

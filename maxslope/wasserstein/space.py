@@ -166,15 +166,17 @@ class Wasserstein:
         return [_interp(mu, nu, i, j, m, float(v)) for v in ss]
 
     # ------------------------------------------------------------------ schemes (called by maxslope.schemes)
-    def _minimizing_movement(self, E: Any, mu0: Any, tau: float, K: int, p: float, inner: Any, record_every: int) -> Any:
+    def _minimizing_movement(self, E: Any, mu0: Any, tau: float, K: int, p: float, inner: Any, record_every: int,
+                             callback: Any = None) -> Any:
         from .schemes import minimizing_movement_in
 
-        return minimizing_movement_in(self, E, mu0, tau, K, p, inner, record_every)
+        return minimizing_movement_in(self, E, mu0, tau, K, p, inner, record_every, callback)
 
-    def _steepest_descent(self, E: Any, mu0: Any, tau: float, K: int, selection: Any, record_every: int) -> Any:
+    def _steepest_descent(self, E: Any, mu0: Any, tau: float, K: int, selection: Any, record_every: int,
+                          callback: Any = None) -> Any:
         from .schemes import steepest_descent_in
 
-        return steepest_descent_in(self, E, mu0, tau, K, selection, record_every)
+        return steepest_descent_in(self, E, mu0, tau, K, selection, record_every, callback)
 
 
 def _interp(mu: Empirical, nu: Empirical, i: np.ndarray, j: np.ndarray, m: np.ndarray, s: float) -> Empirical:

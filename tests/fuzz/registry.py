@@ -9,6 +9,7 @@ until it is added, so that it is fuzzed automatically from then on.
 from __future__ import annotations
 
 import importlib
+import io
 import math
 import pkgutil
 from collections.abc import Callable
@@ -59,6 +60,8 @@ CALLS: dict[str, Callable[[], Call]] = {
     "maxslope.schemes.minimizing_movement": lambda: (schemes.minimizing_movement, {"E": _E(), "space": LINF, "x0": _x(), "tau": 0.05, "steps": 3}),
     "maxslope.schemes.steepest_descent": lambda: (schemes.steepest_descent, {"E": _E(), "space": L2, "x0": _x(), "tau": 0.05, "steps": 3}),
     "maxslope.schemes.p_step": lambda: (schemes.p_step, {"E": _E(), "space": L2, "xk": _x(), "tau": 0.05, "p": 2.0}),
+    "maxslope.schemes.print_progress": lambda: (schemes.print_progress, {"every": 2, "file": io.StringIO()}),
+    "maxslope.schemes.QuasiNewtonInner": lambda: (schemes.QuasiNewtonInner, {"n_random": 1, "maxiter": 50, "seed": 0}),
     "maxslope.attacks.fgsm": lambda: (fgsm, {"loss": _E(), "x0": _x() / 2 + 0.5, "eps": 0.1, "bounds": (0.0, 1.0)}),
     "maxslope.attacks.ifgsm": lambda: (ifgsm, {"loss": _E(), "x0": _x() / 2 + 0.5, "eps": 0.1, "alpha": 0.02, "steps": 3}),
     "maxslope.attacks.pgd": lambda: (pgd, {"loss": _E(), "x0": _x() / 2 + 0.5, "eps": 0.1, "alpha": 0.02, "steps": 3, "norm": 2}),
@@ -105,7 +108,7 @@ _CONTAINERS = "a result container built by the library (its fields are checked w
 for _n in ("maxslope.checks.CheckResult", "maxslope.checks.CombinedResult", "maxslope.checks.CertifiedResult",
            "maxslope.wasserstein.WassersteinResult", "maxslope.exact.ClosedFormFlow", "maxslope.exact.Piece",
            "maxslope.exact.ConvergenceStudy", "maxslope.exact.closed_form.SymbolicReport", "maxslope.perimeter.StepResult",
-           "maxslope.perimeter.SetTrajectory", "maxslope.experiments.two_moons.DifferenceStudy",
+           "maxslope.perimeter.SetTrajectory", "maxslope.schemes.Progress", "maxslope.experiments.two_moons.DifferenceStudy",
            "maxslope.experiments.digits.DigitsStudy"):
     NOT_FUZZED[_n] = _CONTAINERS
 _ABSTRACT = "a protocol or base class, not called with data"

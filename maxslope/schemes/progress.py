@@ -1,0 +1,119 @@
+"""Progress of a running scheme: a callback after every step, and a ready-made printer.
+
+``minimizing_movement(..., callback=f)`` and ``steepest_descent(..., callback=f)`` call ``f(progress)`` after each
+step with a :class:`Progress`; :func:`print_progress` builds such an ``f`` that prints one line every few steps.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+import numpy as np
+
+from .._backend import to_numpy
+
+__all__ = ["Progress", "print_progress"]
+
+
+@dataclass
+class Progress:
+    """The state of a scheme after one step, handed to the ``callback`` of a scheme.
+
+    Attributes
+    ----------
+    step : int
+        The step just taken, :math:`k + 1` (1 … ``steps``).
+    steps : int
+        The number of steps :math:`K` of the run.
+    t : float
+        The time :math:`t_{k+1} = (k + 1)\\tau` of the new node.
+    x : array or Empirical
+        The new iterate :math:`x^{k+1}` (a batch of points, or a measure in a Wasserstein space), in the run's
+        own library and dtype. Do not modify it: the scheme continues from it.
+    elapsed : float
+        Wall-clock seconds since the scheme started.
+    """
+
+    step: int
+    steps: int
+    t: float
+    x: Any
+    elapsed: float
+    _energy: Callable[[], Any] = field(repr=False)
+    _value: Any = field(default=None, repr=False)
+
+    @property
+    def energy(self) -> Any:
+        """:math:`E(x^{k+1})` (one value per batch point), computed on first access if the scheme had not."""
+        if self._value is None:
+            self._value = self._energy()
+        return self._value
+
+
+def print_progress(every: int = 1, file: TextIO | None = None) -> Callable[[Progress], None]:
+    """A callback that prints ``step k/K  t=…  E=…  (… s)`` every ``every`` steps and after the last.
+
+    The energy shown is the mean over the batch (with its minimum and maximum for a batch of several points).
+
+    Parameters
+    ----------
+    every : int
+        Print every ``every``-th step (a positive integer).
+    file : text stream, optional
+        Where to print (default ``sys.stderr``, so that the run's own output stays clean).
+
+    Examples
+    --------
+    >>> import math, sys, numpy as np, maxslope as ms
+    >>> from maxslope.schemes import steepest_descent, print_progress
+    >>> E = ms.SeparableQuadratic(np.array([1.0, 3.0]))
+    >>> tr = steepest_descent(E, ms.Lp(math.inf), np.array([0.5, -0.2]), 0.1, steps=2,
+    ...                       callback=print_progress(file=sys.stdout))  # doctest: +ELLIPSIS
+    step 1/2  t=0.1  E=0.0...
+    step 2/2  t=0.2  E=0.0...
+    """
+    if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
+        raise ValueError(f"argument 'every' must be a positive integer, got {every!r}")
+    if file is not None and not callable(getattr(file, "write", None)):
+        raise TypeError(f"argument 'file' must be a text stream with a write method, got {type(file).__name__}")
+
+    def show(pr: Progress) -> None:
+        if pr.step % every and pr.step != pr.steps:
+            return
+        e = np.asarray(to_numpy(pr.energy), dtype=np.float64).reshape(-1)
+        spread = f" [{e.min():.6g}, {e.max():.6g}]" if e.size > 1 else ""
+        out = file if file is not None else sys.stderr
+        print(f"step {pr.step}/{pr.steps}  t={pr.t:.6g}  E={e.mean():.6g}{spread}  ({pr.elapsed:.2f} s)", file=out, flush=True)
+
+    return show
+
+
+def check_callback(callback: Any) -> Callable[[Progress], Any] | None:
+    """``callback`` if it is None or callable; a TypeError naming the argument otherwise."""
+    if callback is not None and not callable(callback):
+        raise TypeError(f"argument 'callback' must be a callable taking a Progress, or None, got {type(callback).__name__}")
+    return callback  # type: ignore[no-any-return]
+
+
+class _Reporter:
+    """Calls ``callback(Progress(...))`` after each step (a no-op without a callback)."""
+
+    def __init__(self, callback: Callable[[Progress], Any] | None, steps: int, energy: Callable[[Any], Any]) -> None:
+        self.callback, self.steps, self.energy = callback, steps, energy
+        self.t0 = time.perf_counter()
+
+    def __call__(self, k: int, tau: float, x: Any, value: Any = None) -> None:
+        if self.callback is None:
+            return
+        self.callback(Progress(k + 1, self.steps, (k + 1) * tau, x, time.perf_counter() - self.t0, lambda: self.energy(x), value))
+
+
+def no_callback_for_chunks(callback: Any) -> None:
+    """Refuse a callback for a chunked (Dask) run, whose chunks run as separate tasks."""
+    if callback is not None:
+        raise ValueError("argument 'callback' is not available for Dask or chunked inputs: their chunks run as separate "
+                         "tasks (follow them on the Dask dashboard)")

@@ -1,0 +1,204 @@
+"""Mutation testing of the core modules with mutmut: kill rates of ``maxslope verify`` alone and with the tests.
+
+Run through ``nox -s mutants`` (it installs mutmut), or directly::
+
+    python -m mutation.run [--paths maxslope/spaces maxslope/checks ...] [--sample N] [--seed S] [--children K]
+
+Two phases, each in its own scratch copy of the repository (mutmut rewrites the sources it mutates, so the
+checkout is never touched):
+
+1. **verify alone**: every mutant is tested by ``mutation/test_verify_claims.py``, one pytest test per claim of
+   ``maxslope verify --profile fast`` (a claim passes when its check passes and its negative control is
+   rejected). mutmut runs only the claims whose code the mutant touches.
+2. **verify and the tests**: the survivors of phase 1 are tested again by the claims plus the default test suite
+   (``tests/``, without the docs example and rendered-page tests, which execute the whole gallery for every
+   mutant, and without the Dask cluster tests, whose worker processes do not survive mutmut's forks). A mutant that phase 1 killed is killed here too (a larger selection fails whenever a smaller one does),
+   so phase 2 need not rerun it.
+
+``--sample N`` draws N mutants per path (seeded, so a rerun draws the same ones) instead of running all of them;
+the full core takes hours on a laptop and is meant for a larger machine (``--children`` sets mutmut's workers).
+
+The report (``mutation-report/``) has a table per path, ``results.json`` and ``survivors.txt`` with the diff of
+every mutant that survived both phases.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: the core modules of the mutation target (issue: spaces, energies, schemes, attacks, checks, exact, wasserstein,
+#: perimeter)
+CORE = [
+    "maxslope/spaces",
+    "maxslope/energies.py",
+    "maxslope/schemes",
+    "maxslope/attacks.py",
+    "maxslope/checks",
+    "maxslope/exact",
+    "maxslope/wasserstein",
+    "maxslope/perimeter",
+]
+
+#: test files left out of phase 2: the docs gallery and rendered-page tests cover every line, so mutmut would run
+#: them for every mutant; the Dask tests start worker processes, which do not survive mutmut's forked test runs
+HEAVY_TESTS = ["tests/test_docs_examples.py", "tests/test_docs_rendered.py", "tests/test_distributed_verify.py",
+               "tests/test_dask_arrays.py"]
+
+_NAME = re.compile(r"^\s*(\S+): (\S.*)$")
+
+
+def _module_of(path: str) -> str:
+    return path.removesuffix(".py").replace("/", ".")
+
+
+def _workdir(base: Path, phase: str, paths: list[str], selection: list[str]) -> Path:
+    """A scratch copy of the working tree (tracked and untracked, not ignored) with a [mutmut] ``setup.cfg``."""
+    w = base / phase
+    if w.exists():
+        shutil.rmtree(w)
+    w.mkdir(parents=True)
+    files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT, check=True, capture_output=True).stdout.split(b"\0")
+    for f in filter(None, files):
+        src = ROOT / f.decode()
+        if src.is_file():
+            dst = w / f.decode()
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst)
+    shared = ROOT.parent / "shared"
+    if shared.exists():  # the tests find the two-moons data at <checkout>/../shared and <mutants>/../shared
+        (w / "shared").symlink_to(shared)
+    cfg = ["[mutmut]", "source_paths=", *[f"    {p}" for p in paths], "also_copy="]
+    cfg += [f"    {p}" for p in ("maxslope", "proofs_checks", "mutation", "tests", "docs")]
+    cfg += ["pytest_add_cli_args_test_selection=", *[f"    {s}" for s in selection]]
+    cfg += ["pytest_add_cli_args=", "    -p", "    no:cacheprovider", "    -q"]
+    (w / "setup.cfg").write_text("\n".join(cfg) + "\n")
+    return w
+
+
+def _mutmut(w: Path, *args: str, allow: str = "") -> str:
+    env = dict(os.environ, HYPOTHESIS_PROFILE="ci", PYTHONWARNINGS="ignore::UserWarning")
+    r = subprocess.run([sys.executable, "-m", "mutmut", *args], cwd=w, env=env, capture_output=True, text=True)
+    if r.returncode != 0 and not (allow and allow in r.stderr):
+        raise RuntimeError(f"mutmut {' '.join(args)} failed ({r.returncode}):\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}")
+    return r.stdout
+
+
+def _statuses(w: Path) -> dict[str, str]:
+    out = {}
+    for line in _mutmut(w, "results", "--all", "true").splitlines():
+        m = _NAME.match(line)
+        if m:
+            out[m.group(1)] = m.group(2).strip()
+    return out
+
+
+def _generate(w: Path) -> dict[str, str]:
+    """Generate the mutants and collect which tests cover what, without testing any mutant."""
+    _mutmut(w, "run", "no-such-mutant-*", allow="nothing matches")  # mutmut generates, then finds no such name
+    return _statuses(w)
+
+
+def _run(w: Path, names: list[str], children: int) -> dict[str, str]:
+    for k in range(0, len(names), 200):  # keep each command line short
+        _mutmut(w, "run", "--max-children", str(children), *names[k : k + 200])
+    st = _statuses(w)
+    return {n: st.get(n, "missing") for n in names}
+
+
+def _owner(name: str, paths: list[str]) -> str:
+    best = ""
+    for p in paths:
+        mod = _module_of(p)
+        if (name.startswith(mod + ".") or name == mod) and len(mod) > len(best):
+            best = mod
+    return best or name.split(".x")[0]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--paths", nargs="+", default=CORE, help="files or packages to mutate (default: the core)")
+    ap.add_argument("--sample", type=int, default=0, help="mutants drawn per path (0: all)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--children", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--out", default="mutation-report")
+    ap.add_argument("--scratch", default=None, help="where the scratch copies go (default: <out>/work)")
+    a = ap.parse_args(argv)
+    if a.sample < 0 or a.children < 1:
+        ap.error("--sample must be >= 0 and --children >= 1")
+    out = Path(a.out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    base = Path(a.scratch).resolve() if a.scratch else out / "work"
+    t0 = time.perf_counter()
+
+    claims = ["mutation/test_verify_claims.py"]
+    w1 = _workdir(base, "verify", a.paths, claims)
+    every = _generate(w1)
+    groups: dict[str, list[str]] = {}
+    for n in sorted(every):
+        groups.setdefault(_owner(n, a.paths), []).append(n)
+    rng = random.Random(a.seed)
+    chosen: list[str] = []
+    for g in sorted(groups):
+        names = groups[g]
+        chosen += sorted(rng.sample(names, a.sample)) if a.sample and a.sample < len(names) else names
+    print(f"{len(every)} mutants in {len(groups)} modules; testing {len(chosen)}", flush=True)
+    phase1 = _run(w1, chosen, a.children)
+    t1 = time.perf_counter()
+    print(f"phase 1 (verify alone): {sum(s == 'killed' for s in phase1.values())} of {len(chosen)} killed in {t1 - t0:.0f} s", flush=True)
+
+    rest = [n for n, s in phase1.items() if s != "killed"]
+    phase2 = dict.fromkeys(phase1, "killed")
+    w2 = w1
+    if rest:
+        suite = ["tests", *[f"--ignore={t}" for t in HEAVY_TESTS], *claims]
+        w2 = _workdir(base, "suite", a.paths, suite)
+        _generate(w2)
+        phase2.update(_run(w2, rest, a.children))
+    t2 = time.perf_counter()
+
+    rows: list[tuple[str, dict[str, int]]] = []
+    for g in sorted(groups):
+        names = [n for n in chosen if _owner(n, a.paths) == g]
+        counts = {"mutants": len(groups[g]), "tested": len(names)}
+        counts["verify"] = sum(phase1[n] == "killed" for n in names)
+        counts["both"] = sum(phase2[n] == "killed" for n in names)
+        rows.append((g, counts))
+    total = {k: sum(c[k] for _, c in rows) for k in ("mutants", "tested", "verify", "both")}
+    lines = [
+        f"mutmut kill rates ({'all mutants' if not a.sample else f'{a.sample} sampled per module, seed {a.seed}'}; "
+        f"{t2 - t0:.0f} s)",
+        "",
+        "| module | mutants | tested | killed by verify | killed by verify + tests |",
+        "|---|---|---|---|---|",
+    ]
+    for g, c in [*rows, ("**total**", total)]:
+        den = max(c["tested"], 1)
+        lines.append(
+            f"| {g} | {c['mutants']} | {c['tested']} | {c['verify']} ({100 * c['verify'] / den:.1f} %) "
+            f"| {c['both']} ({100 * c['both'] / den:.1f} %) |"
+        )
+    table = "\n".join(lines)
+    print(table)
+    (out / "table.md").write_text(table + "\n")
+    (out / "results.json").write_text(json.dumps({"verify": phase1, "both": phase2, "rows": dict(rows)}, indent=1))
+    survivors = [n for n, s in phase2.items() if s != "killed"]
+    with open(out / "survivors.txt", "w") as fh:
+        for n in survivors:
+            fh.write(f"## {n}: {phase2[n]}\n{_mutmut(w2, 'show', n)}\n")
+    print(f"{len(survivors)} survivors: {out / 'survivors.txt'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
