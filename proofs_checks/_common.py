@@ -10,6 +10,8 @@ from maxslope import Lp, Trajectory
 from maxslope.exact import ClosedFormFlow
 from maxslope.schemes import ExactInner
 
+from .registry import Evidence
+
 LINF = Lp(math.inf)
 
 
@@ -34,3 +36,35 @@ class HalfStep:
 
     def __call__(self, E, space, xk, r, c):  # noqa: ANN001, ANN204
         return xk + 0.5 * (ExactInner()(E, space, xk, r, c) - xk)
+
+
+def all_rejected(controls: list[Evidence]) -> Evidence:
+    """One negative-control verdict from several controls: it *passes* (the claim's check wrongly accepted a
+    violation) if any control passes, and reports the control closest to passing.
+
+    A claim keeps an everywhere-violating control and adds minimal ones (one step, one atom, one cell, one
+    coordinate, by a small margin), so that a check which tests only some of the data is caught.
+    """
+    if not controls:
+        raise ValueError("argument 'controls' must name at least one negative control")
+    accepted = [c for c in controls if c.passed]
+
+    def closeness(c: Evidence) -> float:
+        return c.measured / c.tolerance if c.tolerance > 0 else c.measured
+
+    shown = accepted[0] if accepted else min(controls, key=closeness)
+    case = "; ".join(c.test_case for c in controls)
+    return Evidence(bool(accepted), shown.measured, shown.tolerance, case, shown.details, shown.plots)
+
+
+def one_step_faster(traj: Trajectory, k: int, factor: float, atom: int | None = None) -> Trajectory:
+    """``traj`` with step ``k`` (from node k to k+1) stretched by ``factor`` and the later nodes shifted with it,
+    so that only that one step is longer (a minimal violation of a speed bound); with ``atom``, only that atom of
+    a particle curve moves further."""
+    P = np.array(traj.points, dtype=np.float64, copy=True)
+    if not 0 <= k < P.shape[0] - 1:
+        raise ValueError(f"argument 'k' must index a step of the trajectory (0 … {P.shape[0] - 2}), got {k}")
+    sel = (slice(k + 1, None),) if atom is None else (slice(k + 1, None), atom)
+    step = P[k + 1] - P[k] if atom is None else P[k + 1, atom] - P[k, atom]
+    P[sel] += (factor - 1.0) * step
+    return Trajectory(traj.times, P, weights=traj.weights)

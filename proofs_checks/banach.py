@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -23,7 +24,7 @@ from maxslope.exact import (
 from maxslope.exact.closed_form import T_SYM, ClosedFormFlow, Piece
 from maxslope.schemes import ExactInner, minimizing_movement, p_step, steepest_descent
 
-from ._common import LINF, HalfStep, sample, taus
+from ._common import LINF, HalfStep, all_rejected, one_step_faster, sample, taus
 from .registry import Evidence, Plot, register
 
 # ---------------------------------------------------------------------------------------------------- C1
@@ -50,14 +51,18 @@ def _c1_check(profile: str) -> Evidence:
 def _c1_negative(profile: str) -> Evidence:
     s = sliding_flow()
     fast = steepest_descent(s.energy, LINF, s.x0, 0.15, steps=8)  # steps of 0.15 recorded as if tau = 0.1
-    return _c1_measure([Trajectory(np.arange(9) * 0.1, fast.points)])
+    everywhere = replace(_c1_measure([Trajectory(np.arange(9) * 0.1, fast.points)]), test_case="signed GD at speed 1.5")
+    mms = minimizing_movement(s.energy, LINF, s.x0, 0.1, steps=8)
+    one = replace(_c1_measure([one_step_faster(mms, 5, 1 + 1e-9)]), test_case="exact MMS with step 6 of 8 1e-9 too long")
+    return all_rejected([everywhere, one])
 
 
 register(
     "C1", "speed bound",
     "Every ∞-curve is 1-Lipschitz: ‖u(t) − u(s)‖ ≤ |t − s|; MMS and semi-implicit steps have length ≤ τ.",
     "none beyond the definitions", "§2 C1", _c1_check, _c1_negative,
-    "signed GD with steps 0.15 recorded at spacing τ = 0.1 (speed 1.5)",
+    "signed GD with steps 0.15 recorded at spacing τ = 0.1 (speed 1.5); an exact MMS with one of its eight steps "
+    "stretched by 1e-9",
 )
 
 # ---------------------------------------------------------------------------------------------------- C2

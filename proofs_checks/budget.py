@@ -11,7 +11,7 @@ from maxslope.checks import certify_energy_dissipation, check_energy_dissipation
 from maxslope.exact import ascent_flow, box_linear_flow
 from maxslope.schemes import GridInner, minimizing_movement, steepest_descent
 
-from ._common import LINF, sample
+from ._common import LINF, all_rejected, sample
 from .registry import Evidence, register
 
 
@@ -111,14 +111,22 @@ def _c22_negative(profile: str) -> Evidence:
     E, x0, tau = _c22_cases()[0]
     s = steepest_descent(E, LINF, x0, tau, steps=12)
     r = is_monotone(s.energies)
-    return Evidence(r.passed, r.measured, 0.0, "signed GD on E = x²/2, τ = 0.4 > |x₀| = 0.25, offered as a monotone scheme")
+    overshoot = Evidence(r.passed, r.measured, 0.0, "signed GD on E = x²/2, τ = 0.4 > |x₀| = 0.25, offered as a monotone scheme")
+    # minimal: the exact MMS energies of the sliding quadratic with one of twelve values raised by 4 ulps
+    E2, x2, tau2 = _c22_cases()[2]
+    e = np.array(minimizing_movement(E2, LINF, x2, tau2, steps=12).energies, dtype=np.float64)
+    e[7] = e[6] + 4 * np.spacing(abs(e[6]))
+    r2 = is_monotone(e)
+    one = Evidence(r2.passed, r2.measured, 0.0, "MMS energies with one increase of 4 ulps")
+    return all_rejected([overshoot, one])
 
 
 register(
     "C22", "monotonicity",
     "E∘u is non-increasing for flows and for the MMS; IFGSM (signed GD) is not monotone in general (overshoot).",
     "—", "§2 C22", _c22_check, _c22_negative,
-    "the signed-GD energy sequence of E = x²/2 with τ > |x₀| must be flagged as non-monotone",
+    "the signed-GD energy sequence of E = x²/2 with τ > |x₀| must be flagged as non-monotone; so must an MMS energy "
+    "sequence with one increase of 4 ulps",
 )
 
 # ---------------------------------------------------------------------------------------------------- C23
@@ -135,10 +143,30 @@ def _c23_measure(profile: str, constrained_slope: bool) -> Evidence:
     for tau in (0.1, 0.05, 0.025):
         s = steepest_descent(E, LINF, f.x0, tau, T=0.5, constraint=box)
         node = max(node, float(np.max(np.abs(s.points - f(s.times)))))
-    ok = num.passed and node <= 1e-15 and (cert is None or cert.passed)
+    faces = _c23_face_points(box)
+    ok = num.passed and node <= 1e-15 and (cert is None or cert.passed) and faces == 0.0
     return Evidence(ok, num.measured, num.tolerance, "E = ⟨a,x⟩, a = (1, −2, 0.5) on the box ε = (0.1, 0.2, 0.3), T = 0.5",
                     f"EDE with the {'restricted' if constrained_slope else 'unconstrained'} slope: max |R| = {num.measured:.2e}; "
-                    f"clipped IFGSM node error {node:.1e}" + (f"; interval arithmetic: {cert.status}" if cert else ""))
+                    f"clipped IFGSM node error {node:.1e}; restricted slope on 400 face points against the definition: "
+                    f"max error {faces:.1e}" + (f"; interval arithmetic: {cert.status}" if cert else ""))
+
+
+def _c23_face_points(box: ms.Box) -> float:
+    """max |restricted_slope − Σ_{i free} |g_i||, with "free" from the definition: x_i − δ sign(g_i) stays in the box.
+
+    Points on every face and corner, gradients in [−2, 2] with exact zeros and both signs on both faces (a
+    coordinate on the upper face whose gradient points inwards is free, whatever the size of the gradient).
+    """
+    rng = np.random.default_rng(23)
+    lo, hi = np.asarray(box.lower, dtype=np.float64), np.asarray(box.upper, dtype=np.float64)
+    side = rng.integers(-1, 2, size=(400, lo.shape[-1]))  # −1 lower face, 0 interior, +1 upper face
+    x = np.where(side < 0, lo, np.where(side > 0, hi, (lo + hi) / 2))
+    g = np.round(rng.uniform(-2.0, 2.0, size=x.shape), 1)  # exact zeros occur
+    delta = 1e-6 * float(np.min(hi - lo))
+    y = x - delta * np.sign(g)
+    free = (y >= lo) & (y <= hi)
+    ref = np.where(free, np.abs(g), 0.0).sum(-1)
+    return float(np.max(np.abs(np.asarray(box.restricted_slope(x, g)) - ref)))
 
 
 register(

@@ -21,7 +21,7 @@ from maxslope.wasserstein import (
     uniform_spreading_curve,
 )
 
-from ._common import LINF, sample
+from ._common import LINF, all_rejected, one_step_faster, sample
 from .registry import Evidence, register
 
 SRC = "metric_layer.md"
@@ -80,13 +80,24 @@ def _w1(profile: str, factor: float) -> Evidence:
                     f"speed check: {', '.join(f'{r.measured:.6g}' for r in res)}")
 
 
+def _w1_one_step(profile: str) -> Evidence:
+    """Minimal control: in the W_∞-MMS of ½|x|², one atom moves 1e-9 too far in one of eight steps."""
+    mu = _weighted_cloud(11, 8 if profile == "fast" else 30)
+    mms = minimizing_movement(ms.SeparableQuadratic(np.ones(2)), W_INF, mu, 0.1, steps=8)
+    k = 4
+    atom = int(np.argmax(np.abs(mms.points[k + 1] - mms.points[k]).max(-1)))
+    r = check_speed(one_step_faster(mms, k, 1 + 1e-9, atom=atom), W_INF)
+    return Evidence(r.passed, r.measured, r.tolerance, "the W_∞-MMS with one atom 1e-9 too far in one step", str(r))
+
+
 register(
     "W1", "metric derivative in W_p",
     "|μ'|_{W_p} = ‖v‖ for μ_t = (id + tv)#μ, every p; small-step particle curves have W_p/h = (Σ w_i‖Δγ_i/h‖^p)^{1/p}; "
     "the generic speed check accepts ∞-curves in W_∞.",
     "identity coupling optimal for small steps", "W1",
-    lambda pr: _w1(pr, 1.0), lambda pr: _w1(pr, 2.0),
-    "the same curves recorded at half their time spacing (speed 2)", SRC,
+    lambda pr: _w1(pr, 1.0), lambda pr: all_rejected([_w1(pr, 2.0), _w1_one_step(pr)]),
+    "the same curves recorded at half their time spacing (speed 2); the W_∞-MMS with one step of one atom stretched "
+    "by 1e-9", SRC,
 )
 
 

@@ -21,7 +21,7 @@ from maxslope.wasserstein import (
     wasserstein,
 )
 
-from ._common import LINF
+from ._common import LINF, all_rejected, one_step_faster
 from .registry import Evidence, register
 
 W_INF = Wasserstein(math.inf, LINF)
@@ -100,12 +100,21 @@ def _c17(profile: str, speed: float) -> Evidence:
                     "max over all pairs of slices of W_∞(μ_s, μ_t)/|t − s| (exact bottleneck / flow W_∞)")
 
 
+def _c17_one_atom(profile: str) -> Evidence:
+    """Minimal control: one atom of twenty moves 1e-9 too far in one step of twelve of the W_∞-MMS."""
+    mms = minimizing_movement(ms.SeparableQuadratic(np.ones(2)), W_INF, Empirical(np.random.default_rng(3).normal(size=(20, 2))), 0.1, steps=12)
+    k = 7
+    atom = int(np.argmax(np.abs(mms.points[k + 1] - mms.points[k]).max(-1)))  # an atom that moves in step k
+    r = check_speed(one_step_faster(mms, k, 1 + 1e-9, atom=atom), W_INF, pairs="all")
+    return Evidence(r.passed, r.measured, r.tolerance, "the W_∞-MMS with one atom 1e-9 too far in one step", str(r))
+
+
 register(
     "C17", "W_∞ speed of superposed flows",
     "μ_t = (e_t)_#η with η concentrated on 1-Lipschitz curves ⇒ W_∞(μ_s, μ_t) ≤ |t − s|.",
     "—", "§1.8, §2 C17",
-    lambda pr: _c17(pr, 1.0), lambda pr: _c17(pr, 1.5),
-    "the same particle curves moved 1.5× as far (speed 1.5)",
+    lambda pr: _c17(pr, 1.0), lambda pr: all_rejected([_c17(pr, 1.5), _c17_one_atom(pr)]),
+    "the same particle curves moved 1.5× as far (speed 1.5); one atom of twenty moved 1e-9 too far in one step",
 )
 
 

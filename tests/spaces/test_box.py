@@ -61,3 +61,25 @@ def test_box_bad_input():
         Box(np.zeros(2), 0.1).project(np.zeros(3))
     with pytest.raises(ValueError, match="empty"):
         Box.from_bounds(np.ones(2), np.zeros(2))
+
+
+def test_blocked_convention_at_zero_and_inward_gradients():
+    """Blocked means: the descent direction −sign(g_i) leaves the box. A zero partial is never blocked (the
+    coordinate does not move), and a gradient pointing inwards frees a coordinate on a face whatever its size
+    (mutation testing found both rules unpinned)."""
+    B = Box(np.zeros(2), 0.5)
+    up, low = np.array([0.5, 0.5]), np.array([-0.5, -0.5])
+    np.testing.assert_array_equal(B.blocked(up, np.array([0.0, 0.5])), [False, False])   # g = 0 and g in (0, 1)
+    np.testing.assert_array_equal(B.blocked(low, np.array([0.0, -0.5])), [False, False])
+    np.testing.assert_array_equal(B.blocked(up, np.array([-1e-300, -3.0])), [True, True])
+    np.testing.assert_array_equal(B.blocked(low, np.array([1e-300, 3.0])), [True, True])
+
+
+def test_box_methods_name_their_arguments():
+    B = Box(np.zeros(2), 0.5)
+    with pytest.raises(ValueError, match="'x'"):
+        B.contains(np.array([0.0, np.nan]))
+    with pytest.raises(ValueError, match="'grad'"):
+        B.restricted_slope(np.zeros(2), np.array([np.inf, 0.0]))
+    with pytest.raises(ValueError, match="'grad'"):
+        B.blocked(np.zeros(2), np.array([np.nan, 0.0]))

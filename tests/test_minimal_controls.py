@@ -1,0 +1,55 @@
+"""Minimal negative controls: one step, one atom or one value violates the claim by a tiny margin. A check that
+looked at only part of the data would accept them; the claims' checks must not."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import maxslope as ms
+import proofs_checks as pc
+from maxslope.checks import check_speed, is_monotone
+from maxslope.exact import sliding_flow
+from maxslope.schemes import minimizing_movement
+from proofs_checks._common import all_rejected, one_step_faster
+from proofs_checks.registry import Evidence
+
+LINF = ms.Lp(math.inf)
+
+
+def test_one_step_faster_stretches_exactly_one_step() -> None:
+    s = sliding_flow()
+    mms = minimizing_movement(s.energy, LINF, s.x0, 0.1, steps=8)
+    bad = one_step_faster(mms, 5, 1 + 1e-9)
+    d = np.abs(np.diff(bad.points, axis=0)).max(-1) / 0.1
+    assert np.sum(d > 1 + 1e-12) == 1 and d[5] == pytest.approx(1 + 1e-9, rel=1e-12)
+    assert not check_speed(bad, LINF).passed
+    # the point of a minimal control: a check that tested only the first five steps would accept it
+    part = ms.Trajectory(bad.times[:6], bad.points[:6])
+    assert check_speed(part, LINF).passed
+    with pytest.raises(ValueError, match="'k'"):
+        one_step_faster(mms, 8, 2.0)
+
+
+def test_one_increase_of_a_few_ulps_is_not_monotone() -> None:
+    e = np.linspace(1.0, 0.0, 12)
+    e[7] = e[6] + 4 * np.spacing(e[6])
+    assert not is_monotone(e).passed and is_monotone(e[:7]).passed
+
+
+def test_all_rejected_passes_if_any_control_is_accepted() -> None:
+    no, yes = Evidence(False, 2.0, 1.0, "a"), Evidence(True, 0.5, 1.0, "b")
+    assert not all_rejected([no, no]).passed
+    both = all_rejected([no, yes])
+    assert both.passed and both.measured == 0.5 and both.test_case == "a; b"
+    with pytest.raises(ValueError, match="controls"):
+        all_rejected([])
+
+
+@pytest.mark.parametrize("cid", ["C1", "C17", "W1", "C22"])
+def test_claims_with_minimal_controls_reject_them(cid: str) -> None:
+    out = pc.run_claim(pc.REGISTRY[cid], "fast")
+    assert out.holds, out.error or out.negative
+    assert ";" in out.negative.test_case  # the everywhere control and the minimal one were both run
