@@ -10,7 +10,8 @@ that MathJax fails to typeset, or a script error. This script looks at the *rend
 * every link to a local page points to a file that exists and, with a ``#fragment``, to an element with that id;
 * a full-page PNG screenshot of each page (tall pages are clipped) lands in ``--out`` to be looked at.
 
-The machine that builds the docs often has no network, and Sphinx loads MathJax from a CDN. ``--mirror`` names a
+The docs serve their own MathJax (``docs/conf.py``, from the docs extra), so a check without ``--mirror`` proves
+that the pages typeset offline. A build without that package falls back to the CDN; ``--mirror`` then names a
 ``node_modules`` folder (``npm install mathjax@4``) that answers the CDN's requests instead, so the very files the
 CDN would send are the ones that typeset the pages. Every other request to the outside is refused and listed.
 
