@@ -32,7 +32,7 @@ for i, tau in enumerate(taus):
     order = "" if i == 0 else f"{sgd.interp_orders[i - 1]:.2f}"
     print(f"{tau:.5f}   {mms.node_errors[i]:.1e}          {sgd.interp_errors[i]:.4f}              {order}")
 assert mms.node_errors.max() < 1e-12  # exact at the nodes
-assert np.all(sgd.interp_errors <= 1.5 * np.asarray(taus) + 1e-12)  # first order, constant 1.5 (spec §4.5)
+assert np.all(sgd.interp_errors <= 1.5 * np.asarray(taus) + 1e-12)  # first order, constant 1.5 (claim C11)
 
 # %%
 # The energy-dissipation equality: exact on the closed-form flow (sampled with its kinks as nodes), and violated by

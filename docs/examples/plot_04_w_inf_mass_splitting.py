@@ -3,7 +3,7 @@ W_∞ flows: mass splitting and a curve that is too slow
 ======================================================
 
 For the potential energy ℰ(μ) = ∫ −x²/2 dμ on (P(R), W_∞), started at μ₀ = δ₀, the curve
-μ_t = ½δ_{−t} + ½δ_t is an ∞-curve of maximal slope: mass splits at the critical point (spec §4.7b). Both
+μ_t = ½δ_{−t} + ½δ_t is an ∞-curve of maximal slope: mass splits at the critical point (claims C17, C18). Both
 characterizing properties are checked on measures, with the exact W_∞ between time slices:
 
 * :math:`W_\infty(\mu_s, \mu_t) \le |t - s|` (claim C17);

@@ -2,7 +2,7 @@
 Two moons: IFGSM against the minimizing movement
 ================================================
 
-The paper's experiment (spec §3): on a small ReLU / GELU classifier of the two-moons data, iterated FGSM (the
+The experiment of Weigand, Roith and Burger (arXiv 2406.05376): on a small ReLU / GELU classifier of the two-moons data, iterated FGSM (the
 semi-implicit scheme) and the budget-constrained minimizing movement (with a global grid inner solver) are run
 from the same start points for step sizes τ = 0.2·2^−i, horizon T = 1, budget ε = 0.2. Both schemes approximate
 the same ∞-curve of maximal slope, so their mean trajectory difference shrinks as τ halves — roughly first order
@@ -40,7 +40,9 @@ studies = [difference_study(m, n_taus=5, samples=10, inner=inner, seed=1) for m 
 print(format_table(studies))
 
 # %%
-# The difference shrinks for both networks; for GELU at every halving.
+# Over the four halvings the difference falls to under a quarter for both networks. For GELU it falls at every
+# halving; the ReLU column need not (kinks, sliding and jumps of the global argmax), so only its overall fall is
+# asserted.
 for s in studies:
     assert s.sup_linf[-1] < 0.25 * s.sup_linf[0], s.sup_linf
 gelu = studies[1].sup_linf

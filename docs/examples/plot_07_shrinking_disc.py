@@ -7,7 +7,7 @@ R_{k+1}(R_k − R_{k+1}) = τ per step, a first-order scheme for the mean curvat
 (spec mean_curvature_flow.md M9, M11). Each step is one exact minimum cut. The grid boundaries of A_k are drawn
 against the exact circles. The radius error, O(τ) + O(ε²) + grid error relative to the current radius, is
 measured and asserted. At ε = 3h the discrete ball stencil is slightly anisotropic, so the grid sets become
-mildly octagonal (spec §4.2: isotropy needs ε ≥ 2–3h).
+mildly octagonal (isotropy needs ε ≥ 2–3h; claims M3, M9).
 
 In a Gaussian density ρ = exp(−|x|²/2σ²) the circle of radius σ is unstable (M13): smaller discs shrink and
 vanish, larger ones grow. The drift term ∂_ν log ρ of the weighted flow V = −(H + ∂_ν log ρ) makes this happen.

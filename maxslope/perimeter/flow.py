@@ -9,7 +9,7 @@ import numpy as np
 
 from .._backend import check_positive_scalar
 from .functional import C_PER, nonlocal_perimeter
-from .grid import Grid
+from .grid import Grid, check_grid
 from .step import perimeter_step
 
 __all__ = ["SetTrajectory", "perimeter_flow"]
@@ -47,7 +47,7 @@ def perimeter_flow(A0: Any, tau: float, eps: float, grid: Grid, steps: int | Non
     :math:`c_{per}` = ``C_PER[variant]``. With ``stop_when_empty`` the run stops once the set is
     empty (extinction).
     """
-    A = grid.check_set(A0, "A0")
+    A = check_grid(grid).check_set(A0, "A0")
     tau = check_positive_scalar(tau, "tau")
     eps = check_positive_scalar(eps, "eps")
     if (steps is None) == (T is None):

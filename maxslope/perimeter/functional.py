@@ -25,8 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from .._backend import check_positive_scalar
-from .grid import Grid, ball_offsets
+from .._backend import as_float_array, check_positive_scalar, namespace, to_numpy
+from .grid import Grid, ball_offsets, check_grid
 
 __all__ = ["VARIANTS", "C_PER", "class_masses", "stencil_max", "stencil_min", "nonlocal_tv", "nonlocal_perimeter", "adversarial_risk", "risk"]
 
@@ -37,15 +37,17 @@ _FACTORS = {"S": (0.5, 0.5), "O": (1.0, 0.0), "F": (1.0, 1.0)}
 
 def class_masses(grid: Grid, variant: Any = "S") -> tuple[np.ndarray, np.ndarray]:
     """Cell masses (m⁰, m¹) of the two class densities: a variant name, or a pair of density arrays (ρ₀, ρ₁)."""
+    check_grid(grid)
     if isinstance(variant, str):
         if variant not in VARIANTS:
             raise ValueError(f"argument 'variant' must be one of {VARIANTS} or a pair (rho0, rho1), got {variant!r}")
         a, b = _FACTORS[variant]
         return a * grid.mass, b * grid.mass
     try:
-        r0, r1 = (np.asarray(v, dtype=np.float64) for v in variant)
+        r0, r1 = variant
     except (TypeError, ValueError):
         raise TypeError("argument 'variant' must be 'S', 'O', 'F' or a pair of arrays (rho0, rho1)") from None
+    r0, r1 = (np.asarray(to_numpy(as_float_array(r, nm, namespace(**{nm: r}))), dtype=np.float64) for nm, r in (("rho0", r0), ("rho1", r1)))
     for name, r in (("rho0", r0), ("rho1", r1)):
         if r.shape != grid.shape:
             raise ValueError(f"class density {name} must have the grid's shape {grid.shape}, got {r.shape}")
@@ -78,7 +80,8 @@ def stencil_min(u: Any, eps: float, grid: Grid) -> np.ndarray:
 
 
 def _field(u: Any, grid: Grid) -> np.ndarray:
-    u = np.asarray(u, dtype=np.float64)
+    check_grid(grid)
+    u = np.asarray(to_numpy(as_float_array(u, "u", namespace(u=u))), dtype=np.float64)
     if u.shape != grid.shape:
         raise ValueError(f"argument 'u' must have the grid's shape {grid.shape}, got {u.shape}")
     if not np.all(np.isfinite(u)):
@@ -98,12 +101,12 @@ def nonlocal_tv(u: Any, eps: float, grid: Grid, variant: Any = "S") -> float:
 
 def nonlocal_perimeter(A: Any, eps: float, grid: Grid, variant: Any = "S") -> float:
     r""":math:`\mathrm{Per}_\varepsilon(A) = TV_\varepsilon(1_A)`."""
-    return nonlocal_tv(grid.check_set(A).astype(np.float64), eps, grid, variant)
+    return nonlocal_tv(check_grid(grid).check_set(A).astype(np.float64), eps, grid, variant)
 
 
 def risk(A: Any, eta: Any, grid: Grid) -> float:
     r"""The 0-1 risk :math:`J_0(A) = \int (1-\eta) 1_A + \eta (1 - 1_A)\,d\rho` with label probability ``eta``."""
-    A = grid.check_set(A).astype(np.float64)
+    A = check_grid(grid).check_set(A).astype(np.float64)
     eta = _eta(eta, grid)
     return math.fsum(((1 - eta) * A * grid.mass + eta * (1 - A) * grid.mass).ravel().tolist())
 
@@ -114,7 +117,7 @@ def adversarial_risk(A: Any, eta: Any, eps: float, grid: Grid) -> float:
     Label 0 (mass :math:`(1-\eta)\rho`) is lost when some point of the ball lies in A; label 1 (mass
     :math:`\eta\rho`) when some point of the ball lies outside A. The maxima run over the stencil explicitly.
     """
-    A = grid.check_set(A).astype(np.float64)
+    A = check_grid(grid).check_set(A).astype(np.float64)
     eta = _eta(eta, grid)
     i, j = grid.pairs(check_positive_scalar(eps, "eps"))
     a = A.ravel()
@@ -128,7 +131,7 @@ def adversarial_risk(A: Any, eta: Any, eps: float, grid: Grid) -> float:
 
 
 def _eta(eta: Any, grid: Grid) -> np.ndarray:
-    eta = np.asarray(eta, dtype=np.float64)
+    eta = np.asarray(to_numpy(as_float_array(eta, "eta", namespace(eta=eta))), dtype=np.float64)
     if eta.shape != grid.shape:
         raise ValueError(f"argument 'eta' must have the grid's shape {grid.shape}, got {eta.shape}")
     if not np.all(np.isfinite(eta)) or np.any(eta < 0) or np.any(eta > 1):

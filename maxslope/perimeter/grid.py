@@ -23,6 +23,13 @@ from .._backend import check_positive_scalar
 __all__ = ["Grid", "ball_offsets", "signed_distance"]
 
 
+def check_grid(grid: Any, name: str = "grid") -> Grid:
+    """``grid`` if it is a :class:`Grid`; a TypeError naming the argument otherwise."""
+    if not isinstance(grid, Grid):
+        raise TypeError(f"argument {name!r} must be a maxslope.perimeter.Grid, got {type(grid).__name__}")
+    return grid
+
+
 class Grid:
     r"""A box grid with spacing ``h`` and density ``density``.
 
@@ -45,6 +52,12 @@ class Grid:
         self.shape = shape
         self.d = len(shape)
         self.h = check_positive_scalar(h, "h")
+        try:
+            vol = self.h**self.d
+        except OverflowError:
+            vol = math.inf
+        if not 0.0 < vol < math.inf:
+            raise ValueError(f"argument 'h' = {h!r} is out of range: the cell volume h^d must be a positive finite number")
         if lower is None:
             lo = np.array([-(s - 1) * self.h / 2 for s in shape])
         else:
@@ -161,6 +174,11 @@ def as_set(A: Any, shape: tuple[int, ...], name: str, what: str) -> np.ndarray:
 def ball_offsets(eps: float, h: float, d: int) -> np.ndarray:
     r"""Integer offsets :math:`o` with :math:`|o|\,h \le \varepsilon` (the closed ball stencil, centre included)."""
     eps = check_positive_scalar(eps, "eps")
+    h = check_positive_scalar(h, "h")
+    if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or not 1 <= d <= 3:
+        raise ValueError(f"argument 'd' must be 1, 2 or 3, got {d!r}")
+    if not eps / h < 1e4:
+        raise ValueError(f"argument 'eps' / 'h' = {eps / h:g} is too large for a stencil (at most 1e4 cells per radius)")
     r = int(math.floor(eps / h + 1e-9))
     rng = np.arange(-r, r + 1)
     offs = np.stack(np.meshgrid(*([rng] * d), indexing="ij"), axis=-1).reshape(-1, d)
@@ -175,7 +193,7 @@ def signed_distance(A: np.ndarray, grid: Grid, half_cell: bool = True) -> np.nda
     :math:`\mathrm{sd} = \mathrm{dist}(x, A) - h/2` outside and :math:`-(\mathrm{dist}(x, A^c) - h/2)` inside.
     Without it the fidelity has a dead zone of one cell and a disc shrinks about 8% too slowly.
     """
-    A = grid.check_set(A)
+    A = check_grid(grid).check_set(A)
     if not A.any():
         return np.full(grid.shape, np.inf)
     if A.all():

@@ -31,7 +31,7 @@ from scipy.optimize import linprog
 
 from .._backend import as_float_array, check_positive_scalar, namespace, to_numpy
 from .functional import class_masses, nonlocal_perimeter
-from .grid import Grid, signed_distance
+from .grid import Grid, check_grid, signed_distance
 
 __all__ = ["StepResult", "perimeter_step", "step_problem", "solve_cut", "step_energy", "lp_relaxation"]
 
@@ -55,7 +55,7 @@ def step_problem(A_k: np.ndarray, tau: float, eps: float, grid: Grid, variant: A
 
     ``half_cell=False`` drops the half-cell correction of the signed distance (only to demonstrate the pitfall).
     """
-    A_k = grid.check_set(A_k, "A_k")
+    A_k = check_grid(grid).check_set(A_k, "A_k")
     tau = check_positive_scalar(tau, "tau")
     eps = check_positive_scalar(eps, "eps")
     if fidelity not in FIDELITIES:
@@ -76,6 +76,7 @@ def step_problem(A_k: np.ndarray, tau: float, eps: float, grid: Grid, variant: A
 
 def step_energy(A: np.ndarray, f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, grid: Grid) -> float:
     """Per_ε(A; m0, m1) + Σ_A f m for a candidate set (the objective of the step)."""
+    f, m0, m1, eps = _cut_inputs(f, m0, m1, eps, grid)
     A = grid.check_set(A)
     per = nonlocal_perimeter(A, eps, grid, (m0 / grid.h**grid.d, m1 / grid.h**grid.d))
     return per + math.fsum((f * grid.mass)[A].tolist())
@@ -98,8 +99,7 @@ def solve_cut(f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, grid: G
 
 
 def _cut_inputs(f: Any, m0: Any, m1: Any, eps: Any, grid: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    if not isinstance(grid, Grid):
-        raise TypeError(f"argument 'grid' must be a maxslope.perimeter.Grid, got {type(grid).__name__}")
+    check_grid(grid)
     eps = check_positive_scalar(eps, "eps")
     out = []
     for name, a in (("f", f), ("m0", m0), ("m1", m1)):
@@ -148,6 +148,7 @@ def lp_relaxation(f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, gri
     The value omits the constant of the fidelity. For non-negative class masses the constraint matrix is totally
     unimodular and the relaxation is exact (claim M6).
     """
+    f, m0, m1, eps = _cut_inputs(f, m0, m1, eps, grid)
     n = grid.size
     i, j = grid.pairs(eps)
     a0, a1 = m0.ravel() / eps, m1.ravel() / eps
@@ -194,7 +195,7 @@ def perimeter_step(A_k: Any, tau: float, eps: float, grid: Grid, variant: Any = 
     half_cell : bool
         Half-cell correction of the signed distance (default True; see :func:`~maxslope.perimeter.signed_distance`).
     """
-    A_k = grid.check_set(A_k, "A_k")
+    A_k = check_grid(grid).check_set(A_k, "A_k")
     f, m0, m1, sd = step_problem(A_k, tau, eps, grid, variant, fidelity, half_cell)
     if solver == "maxflow":
         A = solve_cut(f, m0, m1, eps, grid, selection)

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 import maxslope as ms
-from maxslope import checks, exact, schemes, spaces, wasserstein
+from maxslope import checks, exact, perimeter, schemes, spaces, wasserstein
 from maxslope.attacks import fgsm, ifgsm, pgd
 from maxslope.wasserstein.empirical import check_weights
 
@@ -40,6 +40,19 @@ def _traj() -> Any:
 
 def _mu(seed: int = 0) -> Any:
     return wasserstein.Empirical(_x(5, 2, seed))
+
+
+def _grid() -> Any:
+    return perimeter.Grid((10, 10), 0.1)
+
+
+def _set() -> np.ndarray:
+    return _grid().indicator(lambda x: (x**2).sum(-1) <= 0.3**2)
+
+
+def _cut_data() -> dict[str, Any]:
+    f, m0, m1, _ = perimeter.step_problem(_set(), 0.05, 0.2, _grid())
+    return {"f": f, "m0": m0, "m1": m1, "eps": 0.2, "grid": _grid()}
 
 
 CALLS: dict[str, Callable[[], Call]] = {
@@ -76,6 +89,23 @@ CALLS: dict[str, Callable[[], Call]] = {
         "taus": [0.05, 0.025, 0.0125], "order": 1.0, "slack": 0.25}),
     "maxslope.checks.is_monotone": lambda: (checks.is_monotone, {"energies": np.array([3.0, 2.0, 1.0]), "tol": 0.0}),
     "maxslope.checks.certify_energy_dissipation": lambda: (checks.certify_energy_dissipation, {"flow": exact.linear_flow([1.0, -1.0], [0.0, 0.0]), "tol": 1e-20, "cells": 4, "max_depth": 2, "dps": 30}),
+    # ---------------------------------------------------------------- the nonlocal perimeter on grids
+    "maxslope.perimeter.Grid": lambda: (perimeter.Grid, {"shape": (8, 8), "h": 0.125}),
+    "maxslope.perimeter.ball_offsets": lambda: (perimeter.ball_offsets, {"eps": 0.3, "h": 0.1, "d": 2}),
+    "maxslope.perimeter.signed_distance": lambda: (perimeter.signed_distance, {"A": _set(), "grid": _grid(), "half_cell": True}),
+    "maxslope.perimeter.class_masses": lambda: (perimeter.class_masses, {"grid": _grid(), "variant": "S"}),
+    "maxslope.perimeter.stencil_max": lambda: (perimeter.stencil_max, {"u": _set().astype(float), "eps": 0.2, "grid": _grid()}),
+    "maxslope.perimeter.stencil_min": lambda: (perimeter.stencil_min, {"u": _set().astype(float), "eps": 0.2, "grid": _grid()}),
+    "maxslope.perimeter.nonlocal_perimeter": lambda: (perimeter.nonlocal_perimeter, {"A": _set(), "eps": 0.2, "grid": _grid(), "variant": "O"}),
+    "maxslope.perimeter.nonlocal_tv": lambda: (perimeter.nonlocal_tv, {"u": _set().astype(float), "eps": 0.2, "grid": _grid()}),
+    "maxslope.perimeter.adversarial_risk": lambda: (perimeter.adversarial_risk, {"A": _set(), "eta": np.full((10, 10), 0.3), "eps": 0.2, "grid": _grid()}),
+    "maxslope.perimeter.risk": lambda: (perimeter.risk, {"A": _set(), "eta": np.full((10, 10), 0.3), "grid": _grid()}),
+    "maxslope.perimeter.step_problem": lambda: (perimeter.step_problem, {"A_k": _set(), "tau": 0.05, "eps": 0.2, "grid": _grid()}),
+    "maxslope.perimeter.solve_cut": lambda: (perimeter.solve_cut, {**_cut_data(), "selection": "max"}),
+    "maxslope.perimeter.lp_relaxation": lambda: (perimeter.lp_relaxation, _cut_data()),
+    "maxslope.perimeter.step_energy": lambda: (perimeter.step_energy, {"A": _set(), **_cut_data()}),
+    "maxslope.perimeter.perimeter_step": lambda: (perimeter.perimeter_step, {"A_k": _set(), "tau": 0.05, "eps": 0.2, "grid": _grid(), "selection": "max"}),
+    "maxslope.perimeter.perimeter_flow": lambda: (perimeter.perimeter_flow, {"A0": _set(), "tau": 0.05, "eps": 0.2, "grid": _grid(), "steps": 2}),
     # ---------------------------------------------------------------- closed-form flows
     "maxslope.exact.linear_flow": lambda: (exact.linear_flow, {"a": [1.0, -2.0], "x0": [0.0, 0.5], "T": 1.0}),
     "maxslope.exact.ascent_flow": lambda: (exact.ascent_flow, {"x0": [0.2, 0.5], "T": 0.5}),
@@ -122,7 +152,10 @@ for _n in ("maxslope.FromCallables", "maxslope.MonotoneTransform", "maxslope.Neg
            "maxslope.schemes.inner.feasible_box", "maxslope.wasserstein.ChunkedEmpirical", "maxslope.wasserstein.ParticleInner",
            "maxslope.wasserstein.ball_transport_lp", "maxslope.cli.main", "maxslope.report.write_report"):
     NOT_FUZZED[_n] = _LATER
-for _mod in ("maxslope.perimeter", "maxslope.perimeter.references", "maxslope.experiments.two_moons", "maxslope.experiments.digits"):
+for _n in ("maxslope.perimeter.cloud_adversarial_risk", "maxslope.perimeter.cloud_masses", "maxslope.perimeter.cloud_perimeter",
+           "maxslope.perimeter.cloud_risk", "maxslope.perimeter.disc_cloud_expectation"):
+    NOT_FUZZED[_n] = _LATER
+for _mod in ("maxslope.perimeter.references", "maxslope.experiments.two_moons", "maxslope.experiments.digits"):
     NOT_FUZZED[_mod + ".*"] = _LATER
 
 
