@@ -1,19 +1,19 @@
 """Run every benchmark and print a Markdown table of ratios against same-run baselines.
 
 Options: ``--quick`` (small sizes), ``--full`` (the slow exact baselines at every size), ``--only=NAME`` (one of
-steepest, perimeter, layer, dask, wasserstein; may repeat).
+steepest, inner, perimeter, layer, dask, wasserstein; may repeat).
 """
 
 from __future__ import annotations
 
 import sys
 
-from . import bench_dask, bench_layer, bench_perimeter, bench_steepest, bench_wasserstein
+from . import bench_dask, bench_inner, bench_layer, bench_perimeter, bench_steepest, bench_wasserstein
 
 
 def main() -> int:
     only = [a.split("=", 1)[1] for a in sys.argv if a.startswith("--only=")]
-    suites = {"steepest": bench_steepest.run, "perimeter": lambda: bench_perimeter.run(large="--quick" not in sys.argv),
+    suites = {"steepest": bench_steepest.run, "inner": lambda: bench_inner.run(large="--quick" not in sys.argv), "perimeter": lambda: bench_perimeter.run(large="--quick" not in sys.argv),
               "layer": lambda: bench_layer.run(large="--quick" not in sys.argv),
               "dask": lambda: bench_dask.run(large="--quick" not in sys.argv),
               "wasserstein": lambda: bench_wasserstein.run(large="--quick" not in sys.argv, full="--full" in sys.argv)}

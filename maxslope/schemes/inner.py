@@ -370,6 +370,9 @@ def _box_qp(E: Quadratic, xk: Any, lo: Any, hi: Any) -> Any:
 
 def _project_feasible(space: Lp, xk: Any, radius: float, constraint: Box | None, y: Any, iters: int = 50) -> Any:
     """Euclidean projection onto B̄_r(x^k) ∩ C: exact for ℓ∞ (a box); Dykstra's algorithm otherwise."""
+    if space.p not in (1.0, 2.0, math.inf):
+        raise ValueError(f"argument 'inner': this solver projects onto the {space!r} ball, which is implemented for p in "
+                         "{1, 2, inf} only; use inner='quasi-newton' (SLSQP on the exact ball) or 'grid'")
     if space.p == math.inf:
         lo, hi = feasible_box(space, xk, radius, constraint)
         xp = namespace(y=y)

@@ -81,3 +81,14 @@ def test_never_raises_the_energy_and_does_not_touch_the_input() -> None:
 def test_refuses_bad_settings(kw: dict, exc: type) -> None:
     with pytest.raises(exc, match=next(iter(kw))):
         QuasiNewtonInner(**kw)
+
+
+def test_l3_ball_where_multistart_cannot_project() -> None:
+    En = ms.SeparableQuadratic(np.array([1.0, 3.0]))
+    x0 = np.array([0.5, 0.2])
+    qn = minimizing_movement(En, Lp(3.0), x0, 0.05, steps=2, inner="quasi-newton")
+    grid = minimizing_movement(En, Lp(3.0), x0, 0.05, steps=2, inner="grid")
+    assert qn.energies[-1] <= grid.energies[-1]  # the grid search is the global reference up to its spacing
+    assert np.all(np.sum(np.abs(np.diff(qn.points, axis=0)) ** 3, axis=-1) ** (1 / 3) <= 0.05 * (1 + 1e-9))
+    with pytest.raises(ValueError, match="'inner'.*quasi-newton"):
+        minimizing_movement(En, Lp(3.0), x0, 0.05, steps=2, inner="multistart")
