@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import random
 import re
@@ -114,11 +115,20 @@ def _generate(w: Path) -> dict[str, str]:
     return _statuses(w)
 
 
-def _run(w: Path, names: list[str], children: int) -> dict[str, str]:
-    for k in range(0, len(names), 200):  # keep each command line short
-        _mutmut(w, "run", "--max-children", str(children), *names[k : k + 200])
+UNREACHED = "not reached before the deadline"
+
+
+def _run(w: Path, names: list[str], children: int, stop_at: float = math.inf) -> dict[str, str]:
+    """Test ``names`` in batches; once ``stop_at`` (a ``time.perf_counter`` value) has passed, start no new batch."""
+    batch = max(4 * children, 8) if stop_at < math.inf else 200  # small batches only when a deadline is set
+    done = 0
+    for k in range(0, len(names), batch):
+        if time.perf_counter() >= stop_at:
+            break
+        _mutmut(w, "run", "--max-children", str(children), *names[k : k + batch])
+        done = k + batch
     st = _statuses(w)
-    return {n: st.get(n, "missing") for n in names}
+    return {n: (st.get(n, "missing") if i < done else UNREACHED) for i, n in enumerate(names)}
 
 
 def _owner(name: str, paths: list[str]) -> str:
@@ -138,17 +148,25 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--children", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--out", default="mutation-report")
     ap.add_argument("--scratch", default=None, help="where the scratch copies go (default: <out>/work)")
+    ap.add_argument("--deadline", type=float, default=0.0,
+                    help="minutes of wall time: no new batch of mutants starts after it (0: none); the rest is reported as not reached")
+    ap.add_argument("--report-only", action="store_true", help="rebuild the report from the scratch copies of an earlier run")
     a = ap.parse_args(argv)
-    if a.sample < 0 or a.children < 1:
-        ap.error("--sample must be >= 0 and --children >= 1")
+    if a.sample < 0 or a.children < 1 or a.deadline < 0:
+        ap.error("--sample and --deadline must be >= 0 and --children >= 1")
     out = Path(a.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     base = Path(a.scratch).resolve() if a.scratch else out / "work"
     t0 = time.perf_counter()
+    stop_at = t0 + 60 * a.deadline if a.deadline else math.inf
 
     claims = ["mutation/test_verify_claims.py"]
-    w1 = _workdir(base, "verify", a.paths, claims)
-    every = _generate(w1)
+    if a.report_only:
+        w1, w2 = base / "verify", base / "suite"
+        every = _statuses(w1)
+    else:
+        w1 = _workdir(base, "verify", a.paths, claims)
+        every = _generate(w1)
     groups: dict[str, list[str]] = {}
     for n in sorted(every):
         groups.setdefault(_owner(n, a.paths), []).append(n)
@@ -158,18 +176,26 @@ def main(argv: list[str] | None = None) -> int:
         names = groups[g]
         chosen += sorted(rng.sample(names, a.sample)) if a.sample and a.sample < len(names) else names
     print(f"{len(every)} mutants in {len(groups)} modules; testing {len(chosen)}", flush=True)
-    phase1 = _run(w1, chosen, a.children)
+    if a.report_only:
+        phase1 = {n: every[n] for n in chosen}
+    else:
+        phase1 = _run(w1, chosen, a.children, stop_at)
     t1 = time.perf_counter()
-    print(f"phase 1 (verify alone): {sum(s == 'killed' for s in phase1.values())} of {len(chosen)} killed in {t1 - t0:.0f} s", flush=True)
+    how = "read back" if a.report_only else f"in {t1 - t0:.0f} s"
+    print(f"phase 1 (verify alone): {sum(s == 'killed' for s in phase1.values())} of {len(chosen)} killed ({how})", flush=True)
 
     rest = [n for n, s in phase1.items() if s != "killed"]
     phase2 = dict.fromkeys(phase1, "killed")
-    w2 = w1
-    if rest:
+    if a.report_only:
+        st2 = _statuses(w2) if (w2 / "mutants").is_dir() else {}
+        phase2.update({n: (st2.get(n, UNREACHED) if st2.get(n) != "not checked" else UNREACHED) for n in rest})
+    elif rest:
         suite = ["tests", *[f"--ignore={t}" for t in HEAVY_TESTS], *claims]
         w2 = _workdir(base, "suite", a.paths, suite)
         _generate(w2)
-        phase2.update(_run(w2, rest, a.children))
+        phase2.update(_run(w2, rest, a.children, stop_at))
+    else:
+        w2 = w1
     t2 = time.perf_counter()
 
     rows: list[tuple[str, dict[str, int]]] = []
@@ -178,26 +204,28 @@ def main(argv: list[str] | None = None) -> int:
         counts = {"mutants": len(groups[g]), "tested": len(names)}
         counts["verify"] = sum(phase1[n] == "killed" for n in names)
         counts["both"] = sum(phase2[n] == "killed" for n in names)
+        counts["unreached"] = sum(phase2[n] == UNREACHED for n in names)
         rows.append((g, counts))
-    total = {k: sum(c[k] for _, c in rows) for k in ("mutants", "tested", "verify", "both")}
+    total = {k: sum(c[k] for _, c in rows) for k in ("mutants", "tested", "verify", "both", "unreached")}
     lines = [
         f"mutmut kill rates ({'all mutants' if not a.sample else f'{a.sample} sampled per module, seed {a.seed}'}; "
         f"{t2 - t0:.0f} s)",
         "",
-        "| module | mutants | tested | killed by verify | killed by verify + tests |",
-        "|---|---|---|---|---|",
+        "| module | mutants | tested | killed by verify | killed by verify + tests | survivors of verify not reached |",
+        "|---|---|---|---|---|---|",
     ]
     for g, c in [*rows, ("**total**", total)]:
         den = max(c["tested"], 1)
+        reach = max(c["tested"] - c["unreached"], 1)
         lines.append(
             f"| {g} | {c['mutants']} | {c['tested']} | {c['verify']} ({100 * c['verify'] / den:.1f} %) "
-            f"| {c['both']} ({100 * c['both'] / den:.1f} %) |"
+            f"| {c['both']} ({100 * c['both'] / reach:.1f} % of {reach} reached) | {c['unreached']} |"
         )
     table = "\n".join(lines)
     print(table)
     (out / "table.md").write_text(table + "\n")
     (out / "results.json").write_text(json.dumps({"verify": phase1, "both": phase2, "rows": dict(rows)}, indent=1))
-    survivors = [n for n, s in phase2.items() if s != "killed"]
+    survivors = [n for n, s in phase2.items() if s not in ("killed", UNREACHED)]
     with open(out / "survivors.txt", "w") as fh:
         for n in survivors:
             fh.write(f"## {n}: {phase2[n]}\n{_mutmut(w2, 'show', n)}\n")
