@@ -151,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--deadline", type=float, default=0.0,
                     help="minutes of wall time: no new batch of mutants starts after it (0: none); the rest is reported as not reached")
     ap.add_argument("--report-only", action="store_true", help="rebuild the report from the scratch copies of an earlier run")
+    ap.add_argument("--resume", action="store_true", help="keep phase 1 of an earlier run (same paths, sample, seed) and run phase 2")
     a = ap.parse_args(argv)
     if a.sample < 0 or a.children < 1 or a.deadline < 0:
         ap.error("--sample and --deadline must be >= 0 and --children >= 1")
@@ -161,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     stop_at = t0 + 60 * a.deadline if a.deadline else math.inf
 
     claims = ["mutation/test_verify_claims.py"]
-    if a.report_only:
+    if a.report_only or a.resume:
         w1, w2 = base / "verify", base / "suite"
         every = _statuses(w1)
     else:
@@ -176,12 +177,12 @@ def main(argv: list[str] | None = None) -> int:
         names = groups[g]
         chosen += sorted(rng.sample(names, a.sample)) if a.sample and a.sample < len(names) else names
     print(f"{len(every)} mutants in {len(groups)} modules; testing {len(chosen)}", flush=True)
-    if a.report_only:
+    if a.report_only or a.resume:
         phase1 = {n: every[n] for n in chosen}
     else:
         phase1 = _run(w1, chosen, a.children, stop_at)
     t1 = time.perf_counter()
-    how = "read back" if a.report_only else f"in {t1 - t0:.0f} s"
+    how = "read back" if a.report_only or a.resume else f"in {t1 - t0:.0f} s"
     print(f"phase 1 (verify alone): {sum(s == 'killed' for s in phase1.values())} of {len(chosen)} killed ({how})", flush=True)
 
     rest = [n for n, s in phase1.items() if s != "killed"]

@@ -52,6 +52,17 @@ class Evidence:
         self.measured = float(self.measured)
         self.tolerance = float(self.tolerance)
 
+    @classmethod
+    def from_check(cls, result: Any, test_case: str) -> Evidence:
+        """The evidence of one check result (a :class:`~maxslope.checks.CheckResult` or any object with ``passed``,
+        ``measured`` and ``tolerance``): its verdict and numbers, and its printed form as the details."""
+        for attr in ("passed", "measured", "tolerance"):
+            if not hasattr(result, attr):
+                raise TypeError(f"argument 'result' must be a check result with '{attr}', got {type(result).__name__}")
+        if not isinstance(test_case, str) or not test_case:
+            raise ValueError("argument 'test_case' must be a non-empty string saying what was checked")
+        return cls(result.passed, result.measured, result.tolerance, test_case, str(result))
+
 
 #: where the claims come from, as a reader can look it up (the spec files are the project's own)
 SOURCES: dict[str, str] = {

@@ -114,3 +114,20 @@ def test_version_and_python_m_maxslope():
     assert maxslope.__version__ == version("maxslope")  # one version number: pyproject's
     r = subprocess.run([sys.executable, "-m", "maxslope", "verify", "--only", "C6"], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and "1/1 claims hold" in r.stdout
+
+
+def test_evidence_from_check_result() -> None:
+    import numpy as np
+
+    import maxslope as ms
+    from maxslope.checks import check_speed
+
+    tr = ms.Trajectory(np.array([0.0, 1.0]), np.array([[0.0], [2.0]]))
+    r = check_speed(tr, ms.Lp(np.inf))
+    ev = Evidence.from_check(r, test_case="speed 2")
+    assert (ev.passed, ev.measured, ev.tolerance, ev.test_case) == (False, r.measured, r.tolerance, "speed 2")
+    assert ev.details == str(r)
+    with pytest.raises(TypeError, match="result"):
+        Evidence.from_check(3.0, test_case="x")
+    with pytest.raises(ValueError, match="test_case"):
+        Evidence.from_check(r, test_case="")

@@ -57,16 +57,20 @@ def measure(profile: str, speed: float) -> Evidence:
     t = traj.times
     pts = np.sign(x0) * np.maximum(np.abs(x0) - speed * t[:, None], 0.0)
     r = check_energy_dissipation(ms.Trajectory(t, pts), E, space)
-    return Evidence(r.passed, r.measured, r.tolerance, "E = ¼Σx⁴ in ℓ∞, x₀ = (0.7, −0.4)", str(r))
+    return Evidence.from_check(r, test_case="E = ¼Σx⁴ in ℓ∞, x₀ = (0.7, −0.4)")
 
 
 if "U-quartic" not in REGISTRY:
     register(
-        "U-quartic", "quartic ∞-flow dissipates exactly",
-        "E(u(0)) − E(u(t)) = ∫‖∇E(u)‖₁ for the unit-speed ∞-flow of ¼Σx⁴",
-        "E ∈ C¹", "tutorial",
-        lambda pr: measure(pr, 1.0), lambda pr: measure(pr, 0.5),
-        "the same path at half speed", source="docs tutorial",
+        id="U-quartic",
+        title="quartic ∞-flow dissipates exactly",
+        statement="E(u(0)) − E(u(t)) = ∫‖∇E(u)‖₁ for the unit-speed ∞-flow of ¼Σx⁴",
+        hypotheses="E ∈ C¹",
+        section="tutorial",
+        check=lambda pr: measure(pr, 1.0),
+        negative=lambda pr: measure(pr, 0.5),
+        negative_description="the same path at half speed",
+        source="docs tutorial",
     )
 
 outcome = run_claim(REGISTRY["U-quartic"])
