@@ -98,7 +98,7 @@ def solve_cut(f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, grid: G
     return _min_cut(f, m0, m1, eps, grid, exterior_inside=False)
 
 
-def _cut_inputs(f: Any, m0: Any, m1: Any, eps: Any, grid: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+def _cut_inputs(f: Any, m0: Any, m1: Any, eps: Any, grid: Any, signed_masses: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     check_grid(grid)
     eps = check_positive_scalar(eps, "eps")
     out = []
@@ -106,7 +106,7 @@ def _cut_inputs(f: Any, m0: Any, m1: Any, eps: Any, grid: Any) -> tuple[np.ndarr
         arr = np.array(to_numpy(as_float_array(a, name, namespace(**{name: a}))), dtype=np.float64)
         if arr.shape != tuple(grid.shape):
             raise ValueError(f"argument {name!r} must have the grid's shape {tuple(grid.shape)}, got {arr.shape}")
-        if name != "f" and np.any(arr < 0):
+        if name != "f" and not signed_masses and np.any(arr < 0):
             raise ValueError(f"argument {name!r} must be non-negative (a class mass), min is {arr.min():g}")
         out.append(arr)
     return out[0], out[1], out[2], eps
@@ -146,9 +146,9 @@ def lp_relaxation(f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, gri
     Minimizes :math:`\sum (m^0/\varepsilon)(z - u) + (m^1/\varepsilon)(u - v) + f m u` subject to
     :math:`z_i \ge u_j \ge v_i` for :math:`j \in N(i)` (and :math:`v_i = 0` where the ball leaves the box).
     The value omits the constant of the fidelity. For non-negative class masses the constraint matrix is totally
-    unimodular and the relaxation is exact (claim M6).
+    unimodular and the relaxation is exact (claim M6); negative masses are accepted, to show where that fails.
     """
-    f, m0, m1, eps = _cut_inputs(f, m0, m1, eps, grid)
+    f, m0, m1, eps = _cut_inputs(f, m0, m1, eps, grid, signed_masses=True)
     n = grid.size
     i, j = grid.pairs(eps)
     a0, a1 = m0.ravel() / eps, m1.ravel() / eps
