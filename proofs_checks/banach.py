@@ -391,6 +391,7 @@ register(
     "Several distinct curves satisfy C2–C4 from the same x₀ (zero gradient coordinates in ℓ∞, or critical points).",
     "critical points or zero gradient coordinates", "§2 C13, §4.1, §4.4",
     lambda pr: _c13_measure(_c13_curves(1.0), "⟨a,x⟩ with a₂ = 0: x₂ at rest and x₂ = sin t; −x²/2 from 0: ±(t − 0.3)⁺"),
-    lambda pr: _c13_measure(_c13_curves(1.5), "the same with x₂ = 1.5 sin t (speed 1.5 > 1)"),
-    "a second coordinate moving at speed 1.5 must not be accepted",
+    lambda pr: all_rejected([_c13_measure(_c13_curves(1.5), "the same with x₂ = 1.5 sin t (speed 1.5 > 1)"),
+                             _c13_measure(_c13_curves(1 + 1e-5), "x₂ = (1 + 1e-5) sin t (too fast only in the first two of 400 steps)")]),
+    "a second coordinate moving at speed 1.5 must not be accepted; nor one at speed 1 + 1e-5 near t = 0 only",
 )
