@@ -118,9 +118,12 @@ def _generate(w: Path) -> dict[str, str]:
 UNREACHED = "not reached before the deadline"
 
 
-def _run(w: Path, names: list[str], children: int, stop_at: float = math.inf) -> dict[str, str]:
-    """Test ``names`` in batches; once ``stop_at`` (a ``time.perf_counter`` value) has passed, start no new batch."""
-    batch = max(4 * children, 8) if stop_at < math.inf else 200  # small batches only when a deadline is set
+def _run(w: Path, names: list[str], children: int, stop_at: float = math.inf, batch: int = 200) -> dict[str, str]:
+    """Test ``names`` in batches; once ``stop_at`` (a ``time.perf_counter`` value) has passed, start no new batch.
+
+    Each batch is one ``mutmut run`` (a pytest collection and warm-up of its own), so phase 1, whose mutants are
+    cheap, runs in large batches; phase 2, where a survivor runs every test that covers it, in small ones.
+    """
     done = 0
     for k in range(0, len(names), batch):
         if time.perf_counter() >= stop_at:
@@ -190,11 +193,14 @@ def main(argv: list[str] | None = None) -> int:
     if a.report_only:
         st2 = _statuses(w2) if (w2 / "mutants").is_dir() else {}
         phase2.update({n: (st2.get(n, UNREACHED) if st2.get(n) != "not checked" else UNREACHED) for n in rest})
-    elif rest:
+    elif rest and time.perf_counter() < stop_at:
         suite = ["tests", *[f"--ignore={t}" for t in HEAVY_TESTS], *claims]
         w2 = _workdir(base, "suite", a.paths, suite)
         _generate(w2)
-        phase2.update(_run(w2, rest, a.children, stop_at))
+        phase2.update(_run(w2, rest, a.children, stop_at, batch=2 * a.children))
+    elif rest:
+        phase2.update(dict.fromkeys(rest, UNREACHED))
+        w2 = w1
     else:
         w2 = w1
     t2 = time.perf_counter()
@@ -206,20 +212,21 @@ def main(argv: list[str] | None = None) -> int:
         counts["verify"] = sum(phase1[n] == "killed" for n in names)
         counts["both"] = sum(phase2[n] == "killed" for n in names)
         counts["unreached"] = sum(phase2[n] == UNREACHED for n in names)
+        counts["uncovered"] = sum(phase1[n] == "no tests" for n in names)
         rows.append((g, counts))
-    total = {k: sum(c[k] for _, c in rows) for k in ("mutants", "tested", "verify", "both", "unreached")}
+    total = {k: sum(c[k] for _, c in rows) for k in ("mutants", "tested", "verify", "both", "unreached", "uncovered")}
     lines = [
         f"mutmut kill rates ({'all mutants' if not a.sample else f'{a.sample} sampled per module, seed {a.seed}'}; "
         f"{t2 - t0:.0f} s)",
         "",
-        "| module | mutants | tested | killed by verify | killed by verify + tests | survivors of verify not reached |",
-        "|---|---|---|---|---|---|",
+        "| module | mutants | tested | killed by verify | not run by any claim | killed by verify + tests | not reached |",
+        "|---|---|---|---|---|---|---|",
     ]
     for g, c in [*rows, ("**total**", total)]:
         den = max(c["tested"], 1)
         reach = max(c["tested"] - c["unreached"], 1)
         lines.append(
-            f"| {g} | {c['mutants']} | {c['tested']} | {c['verify']} ({100 * c['verify'] / den:.1f} %) "
+            f"| {g} | {c['mutants']} | {c['tested']} | {c['verify']} ({100 * c['verify'] / den:.1f} %) | {c['uncovered']} "
             f"| {c['both']} ({100 * c['both'] / reach:.1f} % of {reach} reached) | {c['unreached']} |"
         )
     table = "\n".join(lines)
