@@ -81,10 +81,12 @@ def steepest_descent(
             x = x - tau * v
             if C is not None:
                 x = C.project(x)
-            report(k, tau, x)
-            if (k + 1) % record_every == 0 or k + 1 == K:
+            recorded = (k + 1) % record_every == 0 or k + 1 == K
+            e = E.value(x) if recorded else None  # a recorded node's energy is handed on, not evaluated twice
+            report(k, tau, x, e)
+            if recorded:
                 pts.append(x)
-                ens.append(E.value(x))
+                ens.append(e)
                 times.append((k + 1) * tau)
     meta = {
         "scheme": "steepest_descent",
