@@ -150,6 +150,15 @@ def check_positive_scalar(v: Any, name: str, *, allow_zero: bool = False, allow_
     return f
 
 
+def check_int(v: Any, name: str, minimum: int = 0) -> int:
+    """Return ``int(v)`` after checking it is an integer (not a bool) with ``v >= minimum``."""
+    if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+        raise TypeError(f"argument {name!r} must be an integer >= {minimum}, got {type(v).__name__}")
+    if v < minimum:
+        raise ValueError(f"argument {name!r} must be an integer >= {minimum}, got {v!r}")
+    return int(v)
+
+
 def check_p(p: Any, name: str = "p", *, minimum: float = 1.0, strict: bool = False) -> float:
     """Validate an exponent ``p ∈ [minimum, ∞]`` (``(minimum, ∞]`` when ``strict``)."""
     if isinstance(p, bool):

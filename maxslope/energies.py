@@ -36,6 +36,10 @@ __all__ = [
 ]
 
 
+class _NonFiniteEnergy(ValueError):
+    """An energy returned NaN or inf; a scheme that caused it by its step size re-raises it naming that argument."""
+
+
 class Energy:
     r"""Base class of energies. Subclasses implement ``_value(x, xp)`` and ``_grad(x, xp)``.
 
@@ -100,7 +104,7 @@ class Energy:
         try:
             check_finite(v, what, xp)
         except ValueError:
-            raise ValueError(
+            raise _NonFiniteEnergy(
                 f"energy {type(self).__name__} returned a non-finite {what}; argument 'x' is outside its domain "
                 "or the energy is broken (maxslope never propagates NaN)"
             ) from None
@@ -145,12 +149,12 @@ def _vector(a: Any, name: str) -> Any:
     return a
 
 
-def _scalar_or_vector(c: Any, name: str, d: int) -> Any:
+def _scalar_or_vector(c: Any, name: str, d: int, against: str) -> Any:
     if isinstance(c, (int, float)) and not isinstance(c, bool):
         return check_real_scalar(c, name)
     c = _vector(c, name)
     if c.shape[0] != d:
-        raise ValueError(f"argument {name!r} has length {c.shape[0]}, expected {d}")
+        raise ValueError(f"argument {name!r} has length {c.shape[0]}, expected {d} (from argument {against!r})")
     return c
 
 
@@ -254,7 +258,7 @@ class SeparableQuadratic(Energy):
         if not bool(xp.all(self.lam > 0)):
             raise ValueError("argument 'lam' must be strictly positive (the closed-form flows need lambda_i > 0)")
         self.dim = int(self.lam.shape[0])
-        self.center = _scalar_or_vector(center, "center", self.dim)
+        self.center = _scalar_or_vector(center, "center", self.dim, "lam")
 
     def _shift(self, x: Any, xp: Any) -> Any:
         return x - self._param(self.center, "center", xp, x.dtype)
@@ -292,8 +296,8 @@ class L1Norm(Energy):
         if isinstance(dim, bool) or not isinstance(dim, int) or dim < 1:
             raise ValueError(f"argument 'dim' must be a positive integer, got {dim!r}")
         self.dim = dim
-        self.center = _scalar_or_vector(center, "center", dim)
-        self.weight = _scalar_or_vector(weight, "weight", dim)
+        self.center = _scalar_or_vector(center, "center", dim, "dim")
+        self.weight = _scalar_or_vector(weight, "weight", dim, "dim")
         w = self.weight
         if (isinstance(w, float) and w <= 0) or (not isinstance(w, float) and not bool(namespace(w=w).all(w > 0))):
             raise ValueError("argument 'weight' must be strictly positive")

@@ -13,6 +13,8 @@ import numpy as np
 from scipy.integrate import quad
 from scipy.optimize import minimize_scalar
 
+from .._backend import as_float_array, check_finite, check_int, check_positive_scalar, check_real_scalar
+
 __all__ = [
     "disc_perimeter",
     "ball_perimeter",
@@ -31,34 +33,74 @@ __all__ = [
 ]
 
 
+_VARIANTS = ("S", "O", "F", "inner")
+
+
+def _variant(variant: Any, allowed: tuple[str, ...] = _VARIANTS) -> str:
+    if not isinstance(variant, str) or variant not in allowed:
+        raise ValueError(f"argument 'variant' must be one of {', '.join(map(repr, allowed))}, got {variant!r}")
+    return variant
+
+
+def _finite_out(value: Any, names: str) -> Any:
+    """Refuse a result that overflowed (the inputs were finite), naming the arguments that made it overflow."""
+    if not bool(np.all(np.isfinite(value))):
+        raise ValueError(f"arguments {names} are too large: the result overflows")
+    return value
+
+
+def _times(t: Any, name: str = "t") -> np.ndarray:
+    a = as_float_array(t, name, np, allow_int=True)
+    if bool(np.any(a < 0)):
+        raise ValueError(f"argument {name!r} must be >= 0 (times of the flow)")
+    return a  # type: ignore[no-any-return]
+
+
+def _by_variant(outer: float, inner: float, variant: str, names: str) -> float:
+    out = {"S": (outer + inner) / 2, "O": outer, "F": outer + inner, "inner": inner}[variant]
+    return float(_finite_out(out, names))
+
+
 def disc_perimeter(R: float, eps: float, variant: str = "S") -> float:
-    r"""M3: :math:`\mathrm{Per}_\varepsilon(B_R)` in 2-D, ρ ≡ 1: outer 2πR + πε, inner 2πR − πε, S exactly 2πR, F = outer + inner."""
+    r"""M3: :math:`\mathrm{Per}_\varepsilon(B_R)` in 2-D, ρ ≡ 1: outer 2πR + πε, inner 2πR − πε, S exactly 2πR, F = outer + inner.
+
+    ``variant`` is ``"S"``, ``"O"``, ``"F"`` or ``"inner"``; the inner formula needs ε ≤ R.
+    """
+    R, eps, variant = check_positive_scalar(R, "R"), check_positive_scalar(eps, "eps"), _variant(variant)
     outer, inner = 2 * math.pi * R + math.pi * eps, 2 * math.pi * R - math.pi * eps
-    return {"S": (outer + inner) / 2, "O": outer, "F": outer + inner, "inner": inner}[variant]
+    return _by_variant(outer, inner, variant, "'R', 'eps'")
 
 
 def ball_perimeter(R: float, eps: float, variant: str = "S") -> float:
     r"""M3: 3-D ball, ρ ≡ 1: outer 4πR² + 4πRε + 4πε²/3, inner 4πR² − 4πRε + 4πε²/3."""
-    outer = 4 * math.pi * R**2 + 4 * math.pi * R * eps + 4 * math.pi * eps**2 / 3
-    inner = 4 * math.pi * R**2 - 4 * math.pi * R * eps + 4 * math.pi * eps**2 / 3
-    return {"S": (outer + inner) / 2, "O": outer, "F": outer + inner, "inner": inner}[variant]
+    R, eps, variant = check_positive_scalar(R, "R"), check_positive_scalar(eps, "eps"), _variant(variant)
+    with np.errstate(over="ignore"):
+        R2, e2 = np.float64(R) ** 2, np.float64(eps) ** 2
+        outer = 4 * math.pi * R2 + 4 * math.pi * R * eps + 4 * math.pi * e2 / 3
+        inner = 4 * math.pi * R2 - 4 * math.pi * R * eps + 4 * math.pi * e2 / 3
+        return _by_variant(outer, inner, variant, "'R', 'eps'")
 
 
 def square_perimeter(L: float, eps: float, variant: str = "S") -> float:
     r"""M3: square of side L, ρ ≡ 1, ε < L/2: outer 4L + πε, inner 4L − 4ε."""
+    L, eps, variant = check_positive_scalar(L, "L"), check_positive_scalar(eps, "eps"), _variant(variant)
     outer, inner = 4 * L + math.pi * eps, 4 * L - 4 * eps
-    return {"S": (outer + inner) / 2, "O": outer, "F": outer + inner, "inner": inner}[variant]
+    return _by_variant(outer, inner, variant, "'L', 'eps'")
 
 
 def disc_extinction_radius(tau: float, c_per: float = 1.0) -> float:
     r"""M10 (2-D, ρ ≡ 1, local or variant S): :math:`B_R \mapsto \emptyset` iff :math:`R < (4/\sqrt3)\sqrt{c_{per}\tau}`."""
-    return 4 / math.sqrt(3) * math.sqrt(c_per * tau)
+    tau, c_per = check_positive_scalar(tau, "tau"), check_positive_scalar(c_per, "c_per")
+    return float(_finite_out(4 / math.sqrt(3) * math.sqrt(c_per) * math.sqrt(tau), "'tau', 'c_per'"))
 
 
 def disc_step_radius(R: float, tau: float, c_per: float = 1.0, d: int = 2) -> float:
     r"""M9/M10: one step from :math:`B_R` among concentric balls, :math:`R'(R - R') = c_{per}(d-1)\tau`, larger root;
     0 when the disc is extinguished (2-D: below :func:`disc_extinction_radius`; otherwise when no real root)."""
-    disc = R * R - 4 * c_per * (d - 1) * tau
+    R, tau, c_per = check_positive_scalar(R, "R", allow_zero=True), check_positive_scalar(tau, "tau"), check_positive_scalar(c_per, "c_per")
+    d = check_int(d, "d", 2)
+    with np.errstate(over="ignore"):
+        disc = float(_finite_out(np.float64(R) * R - 4 * c_per * (d - 1) * np.float64(tau), "'R', 'tau', 'c_per', 'd'"))
     if disc < 0 or (d == 2 and R < disc_extinction_radius(tau, c_per)):
         return 0.0
     return (R + math.sqrt(disc)) / 2
@@ -66,6 +108,12 @@ def disc_step_radius(R: float, tau: float, c_per: float = 1.0, d: int = 2) -> fl
 
 def disc_scheme_radii(R0: float, tau: float, steps: int, c_per: float = 1.0, d: int = 2) -> np.ndarray:
     """M11: the radii R_k of the exact scheme on balls (iterating :func:`disc_step_radius`)."""
+    R0 = check_positive_scalar(R0, "R0", allow_zero=True)
+    steps = check_int(steps, "steps", 0)
+    try:
+        disc_step_radius(R0, tau, c_per, d)  # validates tau, c_per, d
+    except ValueError as exc:
+        raise ValueError(str(exc).replace("'R'", "'R0'")) from None
     out = [R0]
     for _ in range(steps):
         out.append(disc_step_radius(out[-1], tau, c_per, d) if out[-1] > 0 else 0.0)
@@ -74,20 +122,37 @@ def disc_scheme_radii(R0: float, tau: float, steps: int, c_per: float = 1.0, d: 
 
 def disc_radius(t: np.ndarray | float, R0: float, c_per: float = 1.0, d: int = 2) -> np.ndarray:
     r"""M11: the exact flow :math:`R(t)^2 = R_0^2 - 2c_{per}(d-1)t` (0 after extinction)."""
-    return np.sqrt(np.maximum(R0**2 - 2 * c_per * (d - 1) * np.asarray(t, dtype=np.float64), 0.0))  # type: ignore[no-any-return]
+    t = _times(t)
+    R0, c_per = check_positive_scalar(R0, "R0", allow_zero=True), check_positive_scalar(c_per, "c_per")
+    d = check_int(d, "d", 2)
+    with np.errstate(over="ignore", invalid="ignore"):
+        S = _finite_out(np.float64(R0) ** 2 - 2 * c_per * (d - 1) * t, "'t', 'R0', 'c_per', 'd'")
+    return np.sqrt(np.maximum(S, 0.0))  # type: ignore[no-any-return]
 
 
 def gaussian_disc_area(t: np.ndarray | float, R0: float, sigma: float, c_per: float = 1.0, d: int = 2) -> np.ndarray:
     r"""M13: ρ = exp(−|x|²/2σ²), centred disc, :math:`S = R^2`: :math:`S(t) = S^* + (S_0 - S^*) e^{2c_{per}t/\sigma^2}`,
     :math:`S^* = (d-1)\sigma^2` (unstable: smaller discs vanish, larger ones grow). Clipped at 0."""
-    Ss = (d - 1) * sigma**2
-    return np.maximum(Ss + (R0**2 - Ss) * np.exp(2 * c_per * np.asarray(t, dtype=np.float64) / sigma**2), 0.0)  # type: ignore[no-any-return]
+    t = _times(t)
+    R0, sigma = check_positive_scalar(R0, "R0", allow_zero=True), check_positive_scalar(sigma, "sigma")
+    c_per, d = check_positive_scalar(c_per, "c_per"), check_int(d, "d", 2)
+    with np.errstate(over="ignore", invalid="ignore"):
+        s2 = np.float64(sigma) ** 2
+        Ss = (d - 1) * s2
+        S = Ss + (np.float64(R0) ** 2 - Ss) * np.exp(2 * c_per * t / s2)
+        return np.maximum(_finite_out(S, "'t', 'R0', 'sigma', 'c_per', 'd'"), 0.0)  # type: ignore[no-any-return]
 
 
 def exponential_drift_center(t: np.ndarray | float, c0: np.ndarray, a: np.ndarray, c_per: float = 1.0) -> np.ndarray:
     r"""M12: ρ = exp(a·x): a disc translates rigidly, :math:`c(t) = c_0 - c_{per}\,a\,t` (toward lower density)."""
-    t = np.asarray(t, dtype=np.float64)
-    return np.asarray(c0, dtype=np.float64) - c_per * np.multiply.outer(t, np.asarray(a, dtype=np.float64))  # type: ignore[no-any-return]
+    t = _times(t)
+    c0 = as_float_array(c0, "c0", np, min_ndim=1)
+    a = as_float_array(a, "a", np, min_ndim=1)
+    if c0.ndim != 1 or a.shape != c0.shape or c0.shape[0] == 0:
+        raise ValueError(f"arguments 'c0' and 'a' must be vectors of one length, got shapes {c0.shape} and {a.shape}")
+    c_per = check_positive_scalar(c_per, "c_per")
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _finite_out(c0 - c_per * np.multiply.outer(t, a), "'t', 'a', 'c_per'")  # type: ignore[no-any-return]
 
 
 def front_step_1d(b: float, tau: float, eps: float, rho: Callable[[float], float], variant: str = "S", window: float | None = None,
@@ -102,8 +167,22 @@ def front_step_1d(b: float, tau: float, eps: float, rho: Callable[[float], float
       T_{\tau/\varepsilon}(x - b)\rho\,dx + \frac1\varepsilon[\int_{b'}^{b'+\varepsilon}(1-\eta)\rho +
       \int_{b'-\varepsilon}^{b'}\eta\rho]`, :math:`\eta = \mathrm{clip}(\tfrac12 - \tfrac{\varepsilon}{2\tau}(x - b), 0, 1)`.
     """
-    if fidelity not in ("idealized", "relabeled"):
+    if not isinstance(fidelity, str) or fidelity not in ("idealized", "relabeled"):
         raise ValueError(f"argument 'fidelity' must be 'idealized' or 'relabeled', got {fidelity!r}")
+    b, tau, eps = check_real_scalar(b, "b"), check_positive_scalar(tau, "tau"), check_positive_scalar(eps, "eps")
+    variant = _variant(variant, ("S", "O", "F"))
+    if not callable(rho):
+        raise TypeError(f"argument 'rho' must be a callable density x -> rho(x), got {type(rho).__name__}")
+    if window is not None:
+        window = check_positive_scalar(window, "window")
+    try:
+        r0 = float(rho(b))
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"argument 'rho' must map a float to a float: rho({b!r}) raised {exc}") from exc
+    if not (math.isfinite(r0) and r0 >= 0):
+        raise ValueError(f"argument 'rho' must be a finite non-negative density, rho({b!r}) = {r0!r}")
+    if not (math.isfinite(tau / eps) and math.isfinite(10 * tau / eps + eps + abs(b))):
+        raise ValueError(f"arguments 'tau' and 'eps' are out of range: tau/eps = {tau / eps!r} does not give a finite window")
     lo_w, hi_w = {"S": (-1.0, 1.0), "O": (0.0, 1.0), "F": (-1.0, 1.0)}[variant]
     scale = {"S": 1 / (2 * eps), "O": 1 / eps, "F": 1 / eps}[variant]
     m = tau / eps
@@ -124,6 +203,8 @@ def front_step_1d(b: float, tau: float, eps: float, rho: Callable[[float], float
         return per + fid
 
     w = window if window is not None else 10 * tau / eps + eps
+    if not math.isfinite(abs(b) + w + eps) or w < 64 * math.ulp(abs(b) + eps):
+        raise ValueError(f"argument 'window' ({w!r}) is out of range for b = {b!r}, eps = {eps!r}")
     xs = np.linspace(b - w, b + w, 401)
     vals = [F(float(x)) for x in xs]
     k = int(np.argmin(vals))
@@ -134,9 +215,15 @@ def front_step_1d(b: float, tau: float, eps: float, rho: Callable[[float], float
 
 def ellipse_curve(a: float, b: float, n: int = 400, center: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
     """n points of the ellipse x²/a² + y²/b² = 1, counter-clockwise, equally spaced in arc length (closed polygon)."""
+    a, b, n = check_positive_scalar(a, "a"), check_positive_scalar(b, "b"), check_int(n, "n", 8)
+    c = as_float_array(center, "center", np, min_ndim=1)
+    if c.shape != (2,):
+        raise ValueError(f"argument 'center' must be a point of the plane (2 numbers), got shape {c.shape}")
+    if not (1e-150 < a < 1e150 and 1e-150 < b < 1e150 and max(a, b) / min(a, b) < 1e12):
+        raise ValueError(f"arguments 'a' and 'b' must lie in (1e-150, 1e150) with a ratio below 1e12, got {a!r}, {b!r}")
     th = np.linspace(0, 2 * np.pi, 20 * n, endpoint=False)
     P = np.stack([a * np.cos(th), b * np.sin(th)], axis=1)
-    return resample_curve(P, n) + np.asarray(center, dtype=np.float64)
+    return _finite_out(resample_curve(P, n) + c, "'a', 'b', 'center'")  # type: ignore[no-any-return]
 
 
 def resample_curve(P: np.ndarray, n: int) -> np.ndarray:
@@ -146,6 +233,8 @@ def resample_curve(P: np.ndarray, n: int) -> np.ndarray:
     """
     from scipy.interpolate import CubicSpline
 
+    P = _polygon(P, "P")
+    n = check_int(n, "n", 3)
     seg = np.linalg.norm(np.diff(np.vstack([P, P[:1]]), axis=0), axis=1)
     s = np.concatenate([[0.0], np.cumsum(seg)])
     spline = CubicSpline(s, np.vstack([P, P[:1]]), bc_type="periodic")
@@ -154,8 +243,20 @@ def resample_curve(P: np.ndarray, n: int) -> np.ndarray:
 
 def polygon_area(P: np.ndarray) -> float:
     """Signed area (shoelace; positive for counter-clockwise)."""
+    P = _polygon(P, "P")
     x, y = P[:, 0], P[:, 1]
-    return 0.5 * float(np.dot(x, np.roll(y, -1)) - np.dot(np.roll(x, -1), y))
+    with np.errstate(over="ignore", invalid="ignore"):
+        return float(_finite_out(0.5 * (np.dot(x, np.roll(y, -1)) - np.dot(np.roll(x, -1), y)), "'P'"))
+
+
+def _polygon(P: Any, name: str) -> np.ndarray:
+    P = as_float_array(P, name, np, min_ndim=2)
+    if P.ndim != 2 or P.shape[1] != 2 or P.shape[0] < 3:
+        raise ValueError(f"argument {name!r} must be a closed polygon, an (n, 2) array with n >= 3, got shape {P.shape}")
+    check_finite(P, name, np)
+    if not np.all(np.linalg.norm(np.diff(np.vstack([P, P[:1]]), axis=0), axis=1) > 0):
+        raise ValueError(f"argument {name!r} has repeated consecutive vertices (a zero-length edge)")
+    return P  # type: ignore[no-any-return]
 
 
 def front_tracking(P0: np.ndarray, T: float, c_per: float = 1.0, grad_log_rho: Callable[[np.ndarray], np.ndarray] | None = None,
@@ -173,16 +274,32 @@ def front_tracking(P0: np.ndarray, T: float, c_per: float = 1.0, grad_log_rho: C
     Hand-written because no maintained Python package tracks a weighted curve-shortening flow; on a circle it
     reproduces :math:`R(t)^2 = R_0^2 - 2c_{per}t` to about 5e-5 in the radius with 200 nodes (see the tests).
     """
-    P = np.asarray(P0, dtype=np.float64)
-    if P.ndim != 2 or P.shape[1] != 2 or len(P) < 8 or not np.all(np.isfinite(P)):
-        raise ValueError("argument 'P0' must be a finite (n, 2) array with n >= 8 (a closed polygon)")
+    P = _polygon(P0, "P0")
+    if len(P) < 8:
+        raise ValueError(f"argument 'P0' must have at least 8 vertices, got {len(P)}")
     if polygon_area(P) <= 0:
         raise ValueError("argument 'P0' must be counter-clockwise (positive area)")
-    T = float(T)
-    if not (math.isfinite(T) and T >= 0):
-        raise ValueError(f"argument 'T' must be finite and >= 0, got {T!r}")
-    n = len(P) if n is None else int(n)
-    stops = sorted(float(t) for t in (times if times is not None else [T]))
+    T = check_positive_scalar(T, "T", allow_zero=True)
+    c_per = check_positive_scalar(c_per, "c_per")
+    cfl = check_positive_scalar(cfl, "cfl")
+    if cfl > 0.5:
+        raise ValueError(f"argument 'cfl' must be <= 0.5 (explicit curvature steps are unstable above), got {cfl!r}")
+    if grad_log_rho is not None and not callable(grad_log_rho):
+        raise TypeError(f"argument 'grad_log_rho' must be a callable or None, got {type(grad_log_rho).__name__}")
+    n = len(P) if n is None else check_int(n, "n", 16)
+    if n > 100_000:
+        raise ValueError(f"argument 'n' must be at most 100000 nodes, got {n}")
+    if min_length is not None:
+        min_length = check_positive_scalar(min_length, "min_length")
+    tt = _times(times if times is not None else [T], "times").reshape(-1)
+    if times is not None and (tt.size == 0 or float(tt.max()) > T):
+        raise ValueError(f"argument 'times' must be a non-empty list of times in [0, T = {T!r}]")
+    stops = sorted(float(t) for t in tt)
+    length0 = float(np.linalg.norm(np.roll(P, -1, axis=0) - P, axis=1).sum())
+    ds_est = length0 / n
+    if not (math.isfinite(length0) and ds_est > 0) or T * c_per / (cfl * ds_est * ds_est) > 5e7:
+        raise ValueError(f"arguments 'T', 'c_per', 'cfl' and 'n' ask for more than 5e7 explicit steps "
+                         f"(T c_per / (cfl ds^2) = {T * c_per / (cfl * ds_est * ds_est):.3g}); shorten T or use fewer nodes")
     P = resample_curve(P, n)
     length0 = float(np.linalg.norm(np.roll(P, -1, axis=0) - P, axis=1).sum())
     ds0 = length0 / n

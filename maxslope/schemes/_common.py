@@ -52,13 +52,16 @@ def resolve_steps(tau: Any, steps: Any, T: Any) -> tuple[float, int]:
     return tau, int(k)
 
 
-def check_constraint(constraint: Any, x0: Any) -> Box | None:
+def check_constraint(constraint: Any, x0: Any, name: str = "x0") -> Box | None:
     if constraint is None:
         return None
     if not isinstance(constraint, Box):
         raise TypeError(f"argument 'constraint' must be a maxslope.spaces.Box or None, got {type(constraint).__name__}")
+    d_box = int(constraint.center.shape[-1])
+    if x0.ndim == 0 or int(x0.shape[-1]) != d_box:
+        raise ValueError(f"argument {name!r} has dimension {int(x0.shape[-1]) if x0.ndim else 0}, the constraint box has {d_box}")
     if not bool(constraint.xp.all(constraint.contains(x0, tol=1e-12))):
-        raise ValueError("argument 'x0' lies outside the constraint box")
+        raise ValueError(f"argument {name!r} lies outside the constraint box")
     return constraint
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from .._backend import as_float_array, check_positive_scalar, from_numpy, namespace, to_numpy
+from .._backend import as_float_array, check_finite, check_int, check_positive_scalar, from_numpy, namespace, to_numpy
 from ..energies import (
     Energy,
     L1Norm,
@@ -31,9 +31,12 @@ from ..energies import (
     Negated,
     Quadratic,
     SeparableQuadratic,
+    as_energy,
+    check_points_for,
 )
 from ..spaces.box import Box
 from ..spaces.lp import Lp, _pnorm
+from ._common import check_constraint
 
 __all__ = ["ExactInner", "GridInner", "MultistartInner", "QuasiNewtonInner", "CBOInner", "get_inner", "NoExactSolver", "feasible_box", "closed_form", "ClosedForm", "CLOSED_FORMS"]
 
@@ -42,8 +45,74 @@ class NoExactSolver(ValueError):
     """Raised when no closed form exists for an energy / geometry / constraint combination."""
 
 
+_NO_ENERGY = object()
+
+
+def _check_step(E: Any, space: Any, xk: Any, radius: Any, constraint: Any) -> tuple[Any, Any, Any]:
+    """Validate the arguments of a ball step ``solver(E, space, xk, radius, constraint)``, naming the bad one.
+
+    ``radius`` is a number >= 0 or an array of them that broadcasts against the batch of ``xk`` (one radius per
+    start point, shape ``batch`` or ``batch + (1,)``). ``E`` is ``_NO_ENERGY`` for :func:`feasible_box`.
+    """
+    E = None if E is _NO_ENERGY else as_energy(E, "E")
+    if not isinstance(space, Lp):
+        raise TypeError(f"argument 'space' must be an Lp space, got {type(space).__name__}")
+    xp = namespace(xk=xk)
+    xk = as_float_array(xk, "xk", xp, min_ndim=1)
+    check_finite(xk, "xk", xp)
+    check_points_for(E, xk, "xk")
+    if isinstance(radius, (int, float, np.floating, np.integer)) and not isinstance(radius, bool):
+        radius = check_positive_scalar(radius, "radius", allow_zero=True)
+    else:
+        r = as_float_array(radius, "radius", namespace(xk=xk, radius=radius))
+        check_finite(r, "radius", xp)
+        if bool(xp.any(r < 0)):
+            raise ValueError("argument 'radius' must be >= 0")
+        batch = tuple(xk.shape[:-1])
+        if tuple(r.shape) not in (batch, batch + (1,)):
+            raise ValueError(f"argument 'radius' must be a number or have shape {batch} or {batch + (1,)} (one radius per "
+                             f"point of 'xk'), got {tuple(r.shape)}")
+    check_constraint(constraint, xk, "xk")
+    return E, xk, radius
+
+
 def feasible_box(space: Lp, xk: Any, radius: float, constraint: Box | None) -> tuple[Any, Any]:
-    """Lower and upper corners of the bounding box of the feasible set (exact feasible set for ℓ∞)."""
+    """Lower and upper corners of the bounding box of the feasible set :math:`\bar B_r(x^k) \cap C`.
+
+    For ℓ∞ the box is the feasible set itself; for :math:`p < \infty` it contains it.
+
+    Parameters
+    ----------
+    space : Lp
+        The space of the ball.
+    xk : array, shape (..., d)
+        Centres of the balls (a batch of points), inside ``constraint``.
+    radius : float or array
+        Radius ``r >= 0``, or one radius per point of the batch.
+    constraint : Box or None
+        The box :math:`C`, or ``None`` for no constraint.
+
+    Returns
+    -------
+    lower, upper : array, shape (..., d)
+        :math:`\max(x^k - r, \ell)` and :math:`\min(x^k + r, u)`.
+
+    Examples
+    --------
+    >>> import math
+    >>> import numpy as np
+    >>> from maxslope import Box, Lp
+    >>> from maxslope.schemes.inner import feasible_box
+    >>> feasible_box(Lp(math.inf), np.array([0.5, 0.0]), 0.2, Box(np.zeros(2), 0.6))
+    (array([ 0.3, -0.2]), array([0.6, 0.2]))
+    """
+    _, xk, radius = _check_step(_NO_ENERGY, space, xk, radius, constraint)
+    if not isinstance(radius, float):
+        radius = radius if radius.ndim == xk.ndim else radius[..., None]
+    return _feasible_box(space, xk, radius, constraint)
+
+
+def _feasible_box(space: Lp, xk: Any, radius: float, constraint: Box | None) -> tuple[Any, Any]:
     xp = namespace(xk=xk)
     lo, hi = xk - radius, xk + radius
     if constraint is not None:
@@ -128,17 +197,8 @@ class ExactInner:
         return f"closed form '{cf.name}'" + (" (maximization)" if sign < 0 else "")
 
     def __call__(self, E: Energy, space: Lp, xk: Any, radius: float, constraint: Box | None) -> Any:
+        E, xk, radius = _check_step(E, space, xk, radius, constraint)
         cf, base, sign = self._plan(E, space, constraint)
-        xp = namespace(xk=xk)
-        xk = as_float_array(xk, "xk", xp, min_ndim=1)
-        if isinstance(radius, (int, float)) and not isinstance(radius, bool):
-            check_positive_scalar(radius, "radius", allow_zero=True)
-        else:
-            r = as_float_array(radius, "radius", namespace(radius=radius))
-            if bool(namespace(radius=r).any(r < 0)):
-                raise ValueError("argument 'radius' must be >= 0")
-        if constraint is not None and not isinstance(constraint, Box):
-            raise TypeError(f"argument 'constraint' must be a maxslope.spaces.Box or None, got {type(constraint).__name__}")
         return cf.solve(base, sign, space, xk, radius, constraint)
 
 
@@ -185,7 +245,7 @@ def _linear_step(base: Linear, sign: float, space: Lp, xk: Any, radius: Any, con
     xp = namespace(xk=xk)
     a = base._param(base.a, "a", xp) * sign
     if space.p == math.inf:
-        lo, hi = feasible_box(space, xk, radius, constraint)
+        lo, hi = _feasible_box(space, xk, radius, constraint)
         return xp.where(a > 0, lo, xp.where(a < 0, hi, xk))
     if space.p == 2.0:
         na = float(to_numpy(_pnorm(a, 2.0, xp)))
@@ -200,7 +260,7 @@ def _linear_step(base: Linear, sign: float, space: Lp, xk: Any, radius: Any, con
 def _clip_step(base: Any, sign: float, space: Lp, xk: Any, radius: Any, constraint: Box | None) -> Any:
     """clip(c, l, u) on the feasible box (separable convex energies minimized at their centre)."""
     xp = namespace(xk=xk)
-    lo, hi = feasible_box(space, xk, radius, constraint)
+    lo, hi = _feasible_box(space, xk, radius, constraint)
     c = xp.zeros_like(xk) + base._param(base.center, "center", xp)
     return xp.minimum(xp.maximum(c, lo), hi)
 
@@ -209,7 +269,7 @@ def _clip_step(base: Any, sign: float, space: Lp, xk: Any, radius: Any, constrai
 def _sepquad_max_step(base: SeparableQuadratic, sign: float, space: Lp, xk: Any, radius: Any, constraint: Box | None) -> Any:
     """The endpoint of [l_i, u_i] farther from c_i (upper on ties)."""
     xp = namespace(xk=xk)
-    lo, hi = feasible_box(space, xk, radius, constraint)
+    lo, hi = _feasible_box(space, xk, radius, constraint)
     c = xp.zeros_like(xk) + base._param(base.center, "center", xp)
     return xp.where(xp.abs(lo - c) > xp.abs(hi - c), lo, hi)
 
@@ -227,7 +287,7 @@ def _quad_l2_step(base: Quadratic, sign: float, space: Lp, xk: Any, radius: Any,
 @closed_form(Quadratic, Lp, "quad_box",
              lambda b, s, sp, C: sp.p == math.inf and s > 0 and (_psd(b.A, True) or (_psd(b.A, False) and (b.dim or 0) <= MAX_FACE_DIM)))
 def _quad_box_step(base: Quadratic, sign: float, space: Lp, xk: Any, radius: Any, constraint: Box | None) -> Any:
-    lo, hi = feasible_box(space, xk, radius, constraint)
+    lo, hi = _feasible_box(space, xk, radius, constraint)
     return _box_qp(base, xk, lo, hi)
 
 
@@ -374,7 +434,7 @@ def _project_feasible(space: Lp, xk: Any, radius: float, constraint: Box | None,
         raise ValueError(f"argument 'inner': this solver projects onto the {space!r} ball, which is implemented for p in "
                          "{1, 2, inf} only; use inner='quasi-newton' (SLSQP on the exact ball) or 'grid'")
     if space.p == math.inf:
-        lo, hi = feasible_box(space, xk, radius, constraint)
+        lo, hi = _feasible_box(space, xk, radius, constraint)
         xp = namespace(y=y)
         return xp.minimum(xp.maximum(y, lo), hi)
     if constraint is None:
@@ -406,11 +466,7 @@ class GridInner:
     name = "grid"
 
     def __init__(self, n: int = 41, zoom: int = 3, chunk: int = 2_000_000) -> None:
-        if not isinstance(n, int) or n < 3:
-            raise ValueError(f"argument 'n' must be an integer >= 3, got {n!r}")
-        if not isinstance(zoom, int) or zoom < 0:
-            raise ValueError(f"argument 'zoom' must be a non-negative integer, got {zoom!r}")
-        self.n, self.zoom, self.chunk = n, zoom, chunk
+        self.n, self.zoom, self.chunk = check_int(n, "n", 3), check_int(zoom, "zoom", 0), check_int(chunk, "chunk", 1)
         self.last_spacing = math.nan
 
     @property
@@ -418,11 +474,12 @@ class GridInner:
         return f"global on a {self.n}-point-per-axis grid with {self.zoom} zoom refinements (final spacing reported as inner_spacing)"
 
     def __call__(self, E: Energy, space: Lp, xk: Any, radius: float, constraint: Box | None) -> Any:
+        E, xk, radius = _check_step(E, space, xk, radius, constraint)
         xp = namespace(xk=xk)
         d = int(xk.shape[-1])
         if d > 3:
             raise ValueError(f"inner='grid' is for dimension d <= 3 (n^d points), got d = {d}")
-        lo, hi = feasible_box(space, xk, radius, constraint)
+        lo, hi = _feasible_box(space, xk, radius, constraint)
         flat = xp.reshape(xk, (-1, d))
         lo, hi = xp.reshape(xp.zeros_like(xk) + lo, (-1, d)), xp.reshape(xp.zeros_like(xk) + hi, (-1, d))
         best_x = flat
@@ -472,17 +529,19 @@ class MultistartInner:
     name = "multistart"
 
     def __init__(self, n_random: int = 8, iters: int = 200, seed: int = 0) -> None:
-        self.n_random, self.iters, self.seed = n_random, iters, seed
-        self.rng = np.random.default_rng(seed)
+        self.n_random, self.iters = check_int(n_random, "n_random", 0), check_int(iters, "iters", 1)
+        self.seed = check_int(seed, "seed", 0)
+        self.rng = np.random.default_rng(self.seed)
 
     @property
     def guarantee(self) -> str:
         return f"local (projected gradient from 1 + corners + {self.n_random} random starts, {self.iters} iterations)"
 
     def __call__(self, E: Energy, space: Lp, xk: Any, radius: float, constraint: Box | None) -> Any:
+        E, xk, radius = _check_step(E, space, xk, radius, constraint)
         xp = namespace(xk=xk)
         d = int(xk.shape[-1])
-        lo, hi = feasible_box(space, xk, radius, constraint)
+        lo, hi = _feasible_box(space, xk, radius, constraint)
         lo, hi = xp.zeros_like(xk) + lo, xp.zeros_like(xk) + hi
         starts = [xk]
         if space.p == math.inf and d <= 4:
@@ -560,12 +619,8 @@ class QuasiNewtonInner:
     name = "quasi-newton"
 
     def __init__(self, n_random: int = 1, maxiter: int = 200, seed: int = 0) -> None:
-        for nm, v, lo in (("n_random", n_random, 0), ("maxiter", maxiter, 1)):
-            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < lo:
-                raise ValueError(f"argument {nm!r} must be an integer >= {lo}, got {v!r}")
-        if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
-            raise TypeError(f"argument 'seed' must be an integer, got {type(seed).__name__}")
-        self.n_random, self.maxiter, self.seed = int(n_random), int(maxiter), int(seed)
+        self.n_random, self.maxiter = check_int(n_random, "n_random", 0), check_int(maxiter, "maxiter", 1)
+        self.seed = check_int(seed, "seed", 0)
         self.rng = np.random.default_rng(self.seed)
 
     @property
@@ -573,8 +628,9 @@ class QuasiNewtonInner:
         return f"local (L-BFGS-B / SLSQP from 1 + {self.n_random} random starts, {self.maxiter} iterations)"
 
     def __call__(self, E: Energy, space: Lp, xk: Any, radius: float, constraint: Box | None) -> Any:
+        E, xk, radius = _check_step(E, space, xk, radius, constraint)
         xp = namespace(xk=xk)
-        lo, hi = feasible_box(space, xk, radius, constraint)
+        lo, hi = _feasible_box(space, xk, radius, constraint)
         lo_n = np.broadcast_to(to_numpy(xp.zeros_like(xk) + lo), tuple(xk.shape)).astype(np.float64)
         hi_n = np.broadcast_to(to_numpy(xp.zeros_like(xk) + hi), tuple(xk.shape)).astype(np.float64)
         x0 = to_numpy(xk).astype(np.float64)
@@ -697,11 +753,11 @@ class CBOInner:
     ) -> None:
         if initial_best not in ("current", "inf"):
             raise ValueError(f"argument 'initial_best' must be 'current' or 'inf', got {initial_best!r}")
-        self.N, self.max_it, self.dt, self.lam, self.sigma, self.alpha = N, max_it, dt, lam, sigma, alpha
-        check_positive_scalar(dt, "dt")
-        check_positive_scalar(alpha, "alpha")
-        self.seed = seed
-        self.rng = np.random.default_rng(seed)
+        self.N, self.max_it = check_int(N, "N", 1), check_int(max_it, "max_it", 1)
+        self.dt, self.alpha = check_positive_scalar(dt, "dt"), check_positive_scalar(alpha, "alpha")
+        self.lam, self.sigma = check_positive_scalar(lam, "lam"), check_positive_scalar(sigma, "sigma", allow_zero=True)
+        self.seed = check_int(seed, "seed", 0)
+        self.rng = np.random.default_rng(self.seed)
         self.initial_best = initial_best
         self._first = True
 
@@ -710,6 +766,7 @@ class CBOInner:
         return f"stochastic (CBO, N={self.N}, max_it={self.max_it}, alpha={self.alpha:g}, best particle, seed={self.seed})"
 
     def __call__(self, E: Energy, space: Lp, xk: Any, radius: float, constraint: Box | None) -> Any:
+        E, xk, radius = _check_step(E, space, xk, radius, constraint)
         xp = namespace(xk=xk)
         d = int(xk.shape[-1])
         batch = tuple(xk.shape[:-1])
@@ -755,6 +812,11 @@ class CBOInner:
 
 def get_inner(inner: Any, E: Energy, space: Lp, constraint: Box | None) -> tuple[Any, str]:
     """Resolve ``inner`` to a solver; return it and a sentence for the metadata saying how exact it is."""
+    E = as_energy(E, "E")
+    if not isinstance(space, Lp):
+        raise TypeError(f"argument 'space' must be an Lp space, got {type(space).__name__}")
+    if constraint is not None and not isinstance(constraint, Box):
+        raise TypeError(f"argument 'constraint' must be a maxslope.spaces.Box or None, got {type(constraint).__name__}")
     if isinstance(inner, str):
         if inner == "auto":
             ex = ExactInner()

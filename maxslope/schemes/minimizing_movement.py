@@ -193,7 +193,7 @@ def p_step(E: Any, space: Lp, xk: Any, tau: float, p: float, constraint: Any = N
         raise ValueError("argument 'p' must be finite for p_step (the ball-constrained step is the p = inf scheme)")
     if isinstance(iters, bool) or not isinstance(iters, int) or iters < 1:
         raise ValueError(f"argument 'iters' must be a positive integer, got {iters!r}")
-    check_constraint(constraint, xk)
+    check_constraint(constraint, xk, "xk")
     if solver is None:
         solver, _ = get_inner("auto", E, space, constraint)
     if isinstance(solver, ExactInner):

@@ -35,7 +35,7 @@ from scipy.optimize import linprog
 
 from .._backend import check_positive_scalar
 from ..curves import Trajectory
-from ..energies import as_energy
+from ..energies import _NonFiniteEnergy, as_energy
 from ..schemes import minimizing_movement
 from ..spaces.lp import Lp
 from .distance import distance_matrix
@@ -130,9 +130,13 @@ def distributional_adversary(loss: Any, mu: Empirical, eps: float, space: Lp | N
             continue
         part = Empirical._trusted(np.ascontiguousarray(mu.points[idx]), np.full(len(idx), 1.0 / len(idx)))
         with np.errstate(over="ignore", invalid="ignore"):
-            xs = minimizing_movement(Negated(f), W, part, eps, steps=1, inner=inner).final
+            try:
+                xs = minimizing_movement(Negated(f), W, part, eps, steps=1, inner=inner).final
+                vals[idx] = np.asarray(f.value(xs))
+            except _NonFiniteEnergy as exc:
+                raise ValueError(f"argument 'eps' ({eps!r}) is too large: the loss is not finite at the adversarial "
+                                 f"atoms ({exc})") from exc
             out[idx] = np.asarray(xs)
-            vals[idx] = np.asarray(f.value(xs))
     if not (np.all(np.isfinite(out)) and np.all(np.isfinite(vals))):
         raise ValueError(f"argument 'eps' ({eps!r}) is too large: the loss overflows at the adversarial atoms")
     return math.fsum((mu.weights * vals).tolist()), Empirical(out, mu.weights.copy())

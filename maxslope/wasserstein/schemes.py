@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from .._backend import check_int, check_p, check_positive_scalar
 from ..curves import Trajectory
 from ..schemes.inner import NoExactSolver
 from ..schemes.progress import _Reporter, no_callback_for_chunks
@@ -38,7 +39,7 @@ class ParticleInner:
     name = "particle"
 
     def __init__(self, gtol: float = 1e-12, maxiter: int = 2000) -> None:
-        self.gtol, self.maxiter = float(gtol), int(maxiter)
+        self.gtol, self.maxiter = check_positive_scalar(gtol, "gtol"), check_int(maxiter, "maxiter", 1)
 
     @property
     def guarantee(self) -> str:
@@ -59,7 +60,22 @@ class ParticleInner:
     def __call__(self, E: MeasureEnergy, space: Any, mu: Empirical, tau: float, p: float) -> Empirical:
         from scipy.optimize import minimize
 
+        from .space import Wasserstein
+
+        if not isinstance(E, MeasureEnergy):
+            raise TypeError(f"argument 'E' must be an energy on measures (a MeasureEnergy), got {type(E).__name__}")
+        if not isinstance(space, Wasserstein):
+            raise TypeError(f"argument 'space' must be a Wasserstein space, got {type(space).__name__}")
+        if not isinstance(mu, Empirical):
+            raise TypeError(f"argument 'mu' must be an Empirical measure, got {type(mu).__name__}")
+        tau, p = check_positive_scalar(tau, "tau"), check_p(p, "p")
         self._require(space, p)
+        if p != math.inf:
+            with np.errstate(over="ignore", divide="ignore"):
+                c_pen = 1.0 / (p * np.float64(tau) ** (p - 1.0))
+            if not (math.isfinite(c_pen) and c_pen > 0):
+                raise ValueError(f"argument 'p' ({p!r}) is too large for tau = {tau!r}: the penalty 1/(p tau^(p-1)) is not "
+                                 "a finite positive float")
         X, w = mu.points, mu.weights
         shape = X.shape
 
@@ -81,8 +97,13 @@ class ParticleInner:
         bounds = None
         if p == math.inf:
             bounds = list(zip((X - tau).ravel(), (X + tau).ravel(), strict=True))
-        res = minimize(fun, X.ravel().copy(), jac=True, method="L-BFGS-B", bounds=bounds,
-                       options={"gtol": self.gtol, "ftol": 1e-15, "maxiter": self.maxiter})
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):
+                res = minimize(fun, X.ravel().copy(), jac=True, method="L-BFGS-B", bounds=bounds,
+                               options={"gtol": self.gtol, "ftol": 1e-15, "maxiter": self.maxiter})
+        except ValueError as exc:
+            raise ValueError(f"the energy refused a trial step of L-BFGS-B (argument 'tau' = {tau!r}; a smaller tau keeps the "
+                             f"trial steps in its domain): {exc}") from exc
         Y = res.x.reshape(shape)
         if p == math.inf:
             Y = np.clip(Y, X - tau, X + tau)

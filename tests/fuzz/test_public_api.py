@@ -1,7 +1,7 @@
 """Fuzz the public API: every registered callable, one spoiled argument at a time (issue 20).
 
-Each call must raise a ``ValueError``/``TypeError`` or return finite values; never another exception, never hang,
-never touch the caller's arrays (values and ``writeable`` flags).
+Each call must raise a ``ValueError``/``TypeError`` whose message names the spoiled argument, or return finite
+values; never another exception, never hang, never touch the caller's arrays (values and ``writeable`` flags).
 """
 
 from __future__ import annotations
@@ -136,6 +136,8 @@ def test_one_spoiled_argument(name: str, data: st.DataObject) -> None:
     assert kind != "foreign", f"{name}({arg}={kwargs[arg]!r}) raised {type(out).__name__}: {out}"
     if kind == "ok":
         assert _finite(out), f"{name}({arg}={kwargs[arg]!r}) returned non-finite values instead of refusing"
+    else:
+        assert arg in str(out), f"{name}({arg}={kwargs[arg]!r}) was refused without naming {arg!r}: {out}"
     for a, (b, w) in zip(inputs, before, strict=True):
         assert a.flags.writeable == w, f"{name} changed the writeable flag of the caller's {arg!r}"
         if a.dtype.kind != "O":
@@ -157,6 +159,7 @@ def test_every_spoiled_argument_exhaustively() -> None:
                 kind, out = _call(fn, copy.copy(kwargs))
                 changed = any(a.flags.writeable != w or (a.dtype.kind != "O" and not np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
                               for a, (b, w) in zip(inputs, before, strict=True))
-                if kind in ("hang", "foreign") or (kind == "ok" and not _finite(out)) or changed:
+                unnamed = kind == "refused" and arg not in str(out)
+                if kind in ("hang", "foreign") or (kind == "ok" and not _finite(out)) or changed or unnamed:
                     defects.append(f"{name}({arg}={kwargs[arg]!r:.40}): {kind} {out!r:.100}")
     assert not defects, "\n".join(defects)

@@ -64,6 +64,26 @@ def test_p_mms_converges_to_ball_step():
     assert float(ball[0]) == pytest.approx(0.7, abs=1e-15)
 
 
+@pytest.mark.parametrize("tau", [0.3, 0.05])
+def test_p_step_both_searches_match_the_closed_form(tau):
+    """1-D E = x^2/2, x^k = 1, p = 3: the step is 1 - d with d^2 + tau^2 d - tau^2 = 0.
+
+    Without a constraint the radius is found by bisection on phi' (machine precision); with a box that does not
+    bind, by golden section on phi (about sqrt(eps) in r, so 1e-9 here). Both must reach the closed form.
+    """
+    E = ms.SeparableQuadratic(np.array([1.0]))
+    exact = 1.0 - (-(tau**2) + math.sqrt(tau**4 + 4 * tau**2)) / 2
+    free = float(p_step(E, LINF, np.array([1.0]), tau, 3.0)[0])
+    boxed = float(p_step(E, LINF, np.array([1.0]), tau, 3.0, constraint=Box(np.array([0.0]), 5.0))[0])
+    assert free == pytest.approx(exact, abs=1e-14)
+    assert boxed == pytest.approx(exact, abs=2e-9)
+    # negative control: a golden section cut short (8 steps) misses the same tolerance
+    short = float(p_step(E, LINF, np.array([1.0]), tau, 3.0, constraint=Box(np.array([0.0]), 5.0), iters=8)[0])
+    assert abs(short - exact) > 2e-9
+    with pytest.raises(ValueError, match="'xk'"):
+        p_step(E, LINF, np.array([6.0]), tau, 3.0, constraint=Box(np.array([0.0]), 5.0))
+
+
 def test_p_step_matches_brute_force_in_2d():
     E = ms.SeparableQuadratic(np.array([1.0, 4.0]), np.array([0.2, -0.1]))
     x = np.array([1.0, 0.5])
