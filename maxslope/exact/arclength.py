@@ -8,6 +8,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from .._backend import as_float_array, check_finite
 from ..energies import Quadratic
 from ..spaces.lp import Lp
 
@@ -30,7 +31,10 @@ class ArcLengthQuadraticFlow:
     """
 
     def __init__(self, A: Any, x0: Any) -> None:
-        A = np.asarray(A, dtype=np.float64)
+        A = as_float_array(A, "A", np, min_ndim=2)
+        check_finite(A, "A", np)
+        if A.ndim != 2 or A.shape[0] != A.shape[1] or A.shape[0] == 0:
+            raise ValueError(f"argument 'A' must be a square (d, d) matrix, got shape {A.shape}")
         self.energy = Quadratic(A)
         if not self.energy.is_convex():
             raise ValueError("argument 'A' must be positive definite")
@@ -38,7 +42,8 @@ class ArcLengthQuadraticFlow:
         self.w, self.V = np.linalg.eigh(A)
         if self.w[0] <= 0:
             raise ValueError("argument 'A' must be positive definite")
-        self.x0 = np.asarray(x0, dtype=np.float64)
+        self.x0 = as_float_array(x0, "x0", np, min_ndim=1)
+        check_finite(self.x0, "x0", np)
         if self.x0.shape != (A.shape[0],):
             raise ValueError("argument 'x0' must have the dimension of 'A'")
         self.y0 = self.V.T @ self.x0
@@ -59,7 +64,8 @@ class ArcLengthQuadraticFlow:
         return np.sum(self._speed(r) * weights[None, :], axis=-1) * (s / 2.0)  # type: ignore[no-any-return]
 
     def __call__(self, t: Any) -> np.ndarray:
-        tt = np.atleast_1d(np.asarray(t, dtype=np.float64))
+        tt = np.atleast_1d(as_float_array(t, "t", np))
+        check_finite(tt, "t", np)
         if np.any(tt < 0) or np.any(tt >= self.sigma_inf):
             raise ValueError(f"argument 't' must lie in [0, {self.sigma_inf}) (the flow reaches the minimizer at sigma(inf))")
         s = tt / max(self._speed(np.zeros(1))[0], 1e-300)

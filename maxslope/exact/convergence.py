@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .._backend import to_numpy
+from .._backend import as_float_array, check_finite, check_int, to_numpy
 from ..curves import Trajectory
 
 __all__ = ["ConvergenceStudy", "convergence_study"]
@@ -68,9 +68,15 @@ def convergence_study(
     :class:`~maxslope.exact.ClosedFormFlow`. Batched trajectories are compared with a batched reference only if
     the reference returns matching shapes.
     """
-    taus_a = np.asarray(taus, dtype=np.float64)
+    if not callable(scheme):
+        raise TypeError(f"argument 'scheme' must be a callable tau -> Trajectory, got {type(scheme).__name__}")
+    if not callable(reference):
+        raise TypeError(f"argument 'reference' must be a callable t -> points, got {type(reference).__name__}")
+    taus_a = as_float_array(taus, "taus", np, min_ndim=1)
+    check_finite(taus_a, "taus", np)
     if taus_a.ndim != 1 or taus_a.size < 2 or np.any(taus_a <= 0):
         raise ValueError("argument 'taus' must hold at least two positive step sizes")
+    samples_per_step = check_int(samples_per_step, "samples_per_step", 1)
     node, interp = [], []
     for tau in taus_a:
         traj = scheme(float(tau))

@@ -33,7 +33,7 @@ import numpy as np
 from scipy.integrate import quad
 from scipy.spatial import cKDTree
 
-from .._backend import check_positive_scalar
+from .._backend import as_float_array, check_p, check_positive_scalar
 from .functional import _FACTORS, VARIANTS
 from .grid import as_set
 
@@ -43,7 +43,7 @@ __all__ = ["cloud_perimeter", "cloud_masses", "cloud_risk", "cloud_adversarial_r
 def _points(points: Any) -> np.ndarray:
     if not isinstance(points, np.ndarray) and hasattr(points, "__array_namespace__"):
         raise TypeError("argument 'points' must be a NumPy array (the point-cloud perimeter runs on the host)")
-    X = np.asarray(points, dtype=np.float64)
+    X = as_float_array(points, "points", np)
     if X.ndim != 2 or X.shape[0] == 0 or X.shape[1] == 0:
         raise ValueError(f"argument 'points' must have shape (n, d) with n, d >= 1, got {X.shape}")
     if not np.all(np.isfinite(X)):
@@ -58,7 +58,7 @@ def _membership(A: Any, n: int, name: str = "A") -> np.ndarray:
 def _weights(weights: Any, n: int, atol: float = 1e-12) -> np.ndarray:
     if weights is None:
         return np.full(n, 1.0 / n)
-    w = np.asarray(weights, dtype=np.float64)
+    w = as_float_array(weights, "weights", np)
     if w.shape != (n,):
         raise ValueError(f"argument 'weights' must have shape ({n},), got {w.shape}")
     if not np.all(np.isfinite(w)) or np.any(w < 0):
@@ -69,10 +69,7 @@ def _weights(weights: Any, n: int, atol: float = 1e-12) -> np.ndarray:
 
 
 def _p(p: float) -> float:
-    p = float(p)
-    if not (p >= 1):
-        raise ValueError(f"argument 'p' must be >= 1 (the ground metric is the lp norm), got {p!r}")
-    return p
+    return check_p(p, "p")
 
 
 def cloud_masses(n: int, variant: Any = "S", weights: Any = None, labels: Any = None) -> tuple[np.ndarray, np.ndarray]:
@@ -145,10 +142,12 @@ def cloud_perimeter(points: Any, A: Any, eps: float, variant: Any = "S", weights
 def cloud_risk(A: Any, labels: Any, weights: Any = None) -> float:
     r"""The empirical 0-1 risk :math:`J^n_0(A) = \sum_i w_i |1_A(x_i) - y_i|`."""
     a = np.asarray(A)
-    if a.ndim != 1:
-        raise ValueError(f"argument 'A' must be one-dimensional, one entry per point, got shape {a.shape}")
+    if a.ndim != 1 or a.shape[0] == 0:
+        raise ValueError(f"argument 'A' must be a non-empty one-dimensional array, one entry per point, got shape {a.shape}")
     n = a.shape[0]
     a = _membership(a, n)
+    if np.shape(labels) != (n,):
+        raise ValueError(f"arguments 'A' and 'labels' must have one entry per point each, got shapes {(n,)} and {np.shape(labels)}")
     y = _membership(labels, n, "labels")
     return math.fsum(_weights(weights, n)[a != y])
 

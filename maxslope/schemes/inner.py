@@ -77,9 +77,9 @@ def _check_step(E: Any, space: Any, xk: Any, radius: Any, constraint: Any) -> tu
 
 
 def feasible_box(space: Lp, xk: Any, radius: float, constraint: Box | None) -> tuple[Any, Any]:
-    """Lower and upper corners of the bounding box of the feasible set :math:`\bar B_r(x^k) \cap C`.
+    """Lower and upper corners of the bounding box of the feasible set :math:`\bar B_r(x^k) \\cap C`.
 
-    For ℓ∞ the box is the feasible set itself; for :math:`p < \infty` it contains it.
+    For ℓ∞ the box is the feasible set itself; for :math:`p < \\infty` it contains it.
 
     Parameters
     ----------
@@ -95,7 +95,7 @@ def feasible_box(space: Lp, xk: Any, radius: float, constraint: Box | None) -> t
     Returns
     -------
     lower, upper : array, shape (..., d)
-        :math:`\max(x^k - r, \ell)` and :math:`\min(x^k + r, u)`.
+        :math:`\\max(x^k - r, \\ell)` and :math:`\\min(x^k + r, u)`.
 
     Examples
     --------

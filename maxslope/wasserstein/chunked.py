@@ -75,18 +75,20 @@ class ChunkedEmpirical(_Atoms):
             w = np.asarray(weights)
             if w.dtype.kind not in "fiu":
                 raise TypeError(f"argument 'weights' must be a real array, got dtype {w.dtype}")
+            if w.shape != (n,):
+                raise ValueError(f"argument 'weights' must have shape ({n},), got {w.shape}")
             weights = da.from_array(w.astype(np.float64), chunks=(points.chunks[0],))
         if tuple(weights.shape) != (n,):
             raise ValueError(f"argument 'weights' must have shape ({n},), got {tuple(weights.shape)}")
         if np.dtype(weights.dtype).kind not in "fiu":
             raise TypeError(f"argument 'weights' must be a real array, got dtype {weights.dtype}")
         weights = weights.astype(np.float64).rechunk((points.chunks[0],))
-        finite, low, parts = da.compute(da.isfinite(weights).all(), weights.min(), _parts_per_chunk(weights))
+        finite, low = da.compute(da.isfinite(weights).all(), weights.min())
         if not finite:
             raise ValueError("argument 'weights' contains non-finite values")
         if low < 0:
             raise ValueError(f"argument 'weights' must be non-negative, got a mass {float(low)}")
-        total = round_parts(list(parts))
+        total = round_parts(list(da.compute(_parts_per_chunk(weights))[0]))
         if not abs(total - 1.0) <= atol:
             raise ValueError(f"argument 'weights' must sum to 1 within {atol:g}, got {total!r}")
         self._weights = weights
@@ -111,7 +113,16 @@ class ChunkedEmpirical(_Atoms):
         r""":math:`\sum_i w_i f(x_i)`, correctly rounded (the value :meth:`Empirical.integrate` gives); computes."""
         import dask.array as da
 
-        vals = self.points.map_blocks(lambda x: _values(f, x), drop_axis=1, dtype=np.float64)
+        if not callable(f):
+            raise TypeError(f"argument 'f' must be a callable on atoms (n, d) -> (n,), got {type(f).__name__}")
+
+        def block(x: np.ndarray) -> np.ndarray:
+            if not np.all(np.isfinite(x)):
+                raise ValueError("argument 'points' contains non-finite atoms (in one of its chunks); maxslope never "
+                                 "propagates NaN")
+            return _values(f, x)
+
+        vals = self.points.map_blocks(block, drop_axis=1, dtype=np.float64)
         return round_parts(list(da.compute(_parts_per_chunk(vals * self.weights))[0]))
 
     def compute(self) -> Empirical:

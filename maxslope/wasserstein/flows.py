@@ -33,7 +33,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import linprog
 
-from .._backend import check_positive_scalar
+from .._backend import as_float_array, check_finite, check_positive_scalar
 from ..curves import Trajectory
 from ..energies import _NonFiniteEnergy, as_energy
 from ..schemes import minimizing_movement
@@ -151,16 +151,23 @@ def ball_transport_lp(values: np.ndarray, mu: Empirical, grid: np.ndarray, radiu
     by SciPy's HiGHS; no decoupling is assumed, which is what the claims check.
     """
     mu = _as_measure(mu)
-    grid = np.asarray(grid, dtype=np.float64)
-    v = np.asarray(values, dtype=np.float64)
+    grid = as_float_array(grid, "grid", np, min_ndim=1)
+    grid = grid[:, None] if grid.ndim == 1 and mu.dim == 1 else grid
+    if grid.ndim != 2 or grid.shape[0] == 0 or grid.shape[1] != mu.dim:
+        raise ValueError(f"argument 'grid' must be an (m, {mu.dim}) array of points with m >= 1, got shape {grid.shape}")
+    check_finite(grid, "grid", np)
+    v = as_float_array(values, "values", np)
     if v.shape != (mu.n, grid.shape[0]):
         raise ValueError(f"argument 'values' must have shape ({mu.n}, {grid.shape[0]}), got {v.shape}")
-    if sense not in ("min", "max"):
+    check_finite(v, "values", np)
+    radius = check_positive_scalar(radius, "radius", allow_zero=True)
+    if not isinstance(sense, str) or sense not in ("min", "max"):
         raise ValueError(f"argument 'sense' must be 'min' or 'max', got {sense!r}")
     D = distance_matrix(mu.points, grid, space)
     ii, kk = np.nonzero(D <= radius * (1 + 1e-12))
     if np.any(np.bincount(ii, minlength=mu.n) == 0):
-        raise ValueError("some atom has no grid point within the radius; refine or extend the grid")
+        raise ValueError(f"some atom has no point of argument 'grid' within argument 'radius' = {radius!r}; refine or "
+                         "extend the grid")
     c = v[ii, kk] * (1.0 if sense == "min" else -1.0)
     A = sp.csr_array((np.ones(len(ii)), (ii, np.arange(len(ii)))), shape=(mu.n, len(ii)))
     res = linprog(c, A_eq=A, b_eq=mu.weights, bounds=(0, None), method="highs")

@@ -77,7 +77,7 @@ def test_never_raises_the_energy_and_does_not_touch_the_input() -> None:
 
 
 @pytest.mark.parametrize(("kw", "exc"), [({"n_random": -1}, ValueError), ({"maxiter": 0}, ValueError),
-                                         ({"n_random": 1.5}, ValueError), ({"seed": "a"}, TypeError)])
+                                         ({"n_random": 1.5}, TypeError), ({"seed": "a"}, TypeError)])
 def test_refuses_bad_settings(kw: dict, exc: type) -> None:
     with pytest.raises(exc, match=next(iter(kw))):
         QuasiNewtonInner(**kw)

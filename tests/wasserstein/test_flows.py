@@ -163,7 +163,7 @@ def test_validation() -> None:
         distributional_adversary(ms.Linear(np.ones(1)), mu, 0.0)
     with pytest.raises(ValueError, match="labels"):
         distributional_adversary([ms.Linear(np.ones(1))], mu, 0.1, labels=np.array([0, 1]))
-    with pytest.raises(ValueError, match="grid point"):
+    with pytest.raises(ValueError, match="point of argument .grid."):
         ball_transport_lp(np.zeros((2, 1)), mu, np.array([[5.0]]), 0.1, LINF)
     with pytest.raises(ValueError, match="sense"):
         ball_transport_lp(np.zeros((2, 1)), mu, np.array([[0.0]]), 0.1, LINF, "sup")
