@@ -15,7 +15,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 __all__ = ["main"]
 
@@ -65,6 +65,35 @@ def _table(outcomes: list[Any]) -> str:
     return "\n".join(lines)
 
 
+def _usage(msg: str, prog: str = "maxslope verify") -> NoReturn:
+    """A usage error: the message on stderr, exit status 2 (as argparse does for its own errors)."""
+    print(f"{prog}: error: {msg}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Refuse unusable output paths and addresses before any claim runs, naming the option."""
+    if args.only is not None and not [s for s in args.only.split(",") if s.strip()]:
+        _usage(f"argument --only: expected comma-separated claim ids, e.g. C1,C4,C23, got {args.only!r}")
+    if args.json is not None:
+        js = Path(args.json)
+        if js.is_dir():
+            _usage(f"argument --json: {args.json!r} is a directory; give a file name")
+        if not js.parent.is_dir():
+            _usage(f"argument --json: the directory of {args.json!r} does not exist")
+    if args.report is not None:
+        rp = Path(args.report)
+        if rp.exists() and not rp.is_dir():
+            _usage(f"argument --report: {args.report!r} exists and is not a directory")
+        if not rp.exists() and not rp.parent.is_dir():
+            _usage(f"argument --report: the parent directory of {args.report!r} does not exist")
+    if args.scheduler is not None:
+        import re
+
+        if not re.fullmatch(r"([a-z][a-z0-9+.-]*://)?[^\s:/]+:\d{1,5}", args.scheduler):
+            _usage(f"argument --scheduler: expected an address such as tcp://10.0.0.1:8786, got {args.scheduler!r}")
+
+
 def _load(targets: list[str]) -> None:
     """Import user claim modules: a module name (``pkg.claims``) or a path to a ``.py`` file."""
     import importlib
@@ -77,7 +106,7 @@ def _load(targets: list[str]) -> None:
             else:
                 importlib.import_module(t)
         except (ImportError, OSError) as exc:
-            raise SystemExit(f"maxslope verify: cannot load {t!r}: {exc}") from None
+            _usage(f"argument --load: cannot load {t!r}: {exc}")
 
 
 def _select(only: str | None) -> list[Any]:
@@ -91,16 +120,18 @@ def _select(only: str | None) -> list[Any]:
     ids = [i if is_user_id(i) else i.upper() for i in ids]
     unknown = [i for i in ids if i not in SPEC_IDS and i not in user]
     if unknown:
-        raise SystemExit(f"maxslope verify: unknown claim id(s) {', '.join(unknown)}; ids are C1..C24, M1..M20 and user claims U… loaded with --load")
+        _usage(f"argument --only: unknown claim id(s) {', '.join(unknown)}; ids are C1..C24, M1..M20, W1..W8 and user "
+               "claims U… loaded with --load")
     missing = [i for i in ids if i not in REGISTRY]
     if missing:
-        raise SystemExit(f"maxslope verify: claim(s) {', '.join(missing)} are not registered yet")
+        _usage(f"argument --only: claim(s) {', '.join(missing)} are not registered yet")
     return [REGISTRY[i] for i in ids]
 
 
 def _verify(args: argparse.Namespace) -> int:
     from proofs_checks import PENDING_ISSUE, REGISTRY, SPEC_IDS, run_claim
 
+    _check_outputs(args)
     _load(args.load)
     claims = _select(args.only)
     t0 = time.perf_counter()
@@ -118,11 +149,16 @@ def _verify(args: argparse.Namespace) -> int:
         from proofs_checks.distributed import dask_available, run_claims_on_dask
 
         if not dask_available():
-            raise SystemExit("maxslope verify: --workers/--scheduler need Dask: pip install 'maxslope[dask]'")
+            _usage("arguments --workers/--scheduler need Dask: pip install 'maxslope[dask]'")
         where = f"{args.workers} local worker processes" if args.workers else f"the scheduler at {args.scheduler}"
         print(f"running {len(claims)} claims on {where}", file=sys.stderr, flush=True)
-        outcomes = run_claims_on_dask(claims, args.profile, args.load, args.workers, args.scheduler,
-                                      on_done=lambda i, o: progress(claims[i], o))
+        try:
+            outcomes = run_claims_on_dask(claims, args.profile, args.load, args.workers, args.scheduler,
+                                          on_done=lambda i, o: progress(claims[i], o))
+        except OSError as exc:
+            if args.scheduler is None:
+                raise
+            _usage(f"argument --scheduler: cannot reach {args.scheduler!r}: {exc}")
     else:
         outcomes = []
         for c in claims:
@@ -158,7 +194,7 @@ def _verify(args: argparse.Namespace) -> int:
         Path(args.json).write_text(json.dumps(doc, indent=2, ensure_ascii=False))
         print(f"\nJSON written to {args.json}")
     if args.report:
-        from .report import write_report
+        from ._report import write_report
 
         path = write_report(outcomes, Path(args.report), args.profile, elapsed, pending if not args.only else [])
         print(f"Report written to {path}")
@@ -173,6 +209,26 @@ def _positive_int(s: str) -> int:
     if n < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {n}")
     return n
+
+
+def _seed(s: str) -> int:
+    try:
+        n = int(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {s!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {n}")
+    return n
+
+
+def _positive_float(s: str) -> float:
+    try:
+        f = float(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {s!r}") from None
+    if not (math.isfinite(f) and f > 0):
+        raise argparse.ArgumentTypeError(f"expected a finite positive number, got {s!r}")
+    return f
 
 
 def _ranges(ids: list[str]) -> str:
@@ -212,20 +268,20 @@ def main(argv: list[str] | None = None) -> int:
     e = sub.add_parser("experiment", help="reproduce a numerical experiment of the papers")
     esub = e.add_subparsers(dest="experiment")
     tm = esub.add_parser("two-moons", help="IFGSM against the minimizing movement on the two-moons classifiers")
-    tm.add_argument("--taus", type=int, default=5, help="number of step sizes τ = 0.2·2^-i (default 5)")
-    tm.add_argument("--samples", type=int, default=20, help="start points uniform in [-1, 1]² (default 20)")
+    tm.add_argument("--taus", type=_positive_int, default=5, help="number of step sizes τ = 0.2·2^-i (default 5)")
+    tm.add_argument("--samples", type=_positive_int, default=20, help="start points uniform in [-1, 1]² (default 20)")
     tm.add_argument("--inner", choices=["exact", "grid", "cbo"], default="grid", help="MMS inner solver (default grid)")
     tm.add_argument("--out", default="two_moons_out", help="folder for the figures (default ./two_moons_out)")
     tm.add_argument("--weights", action="append", default=[], metavar="ACT=PATH",
                     help="a torch state dict to use instead of training, e.g. relu=two_moons_ReLU.pt (repeatable)")
-    tm.add_argument("--seed", type=int, default=1, help="seed of the start points (default 1)")
+    tm.add_argument("--seed", type=_seed, default=1, help="seed of the start points (default 1)")
     tm.add_argument("--paths", choices=["notebook", "reduced"], default="notebook",
                     help="path figures with the notebook's counts and third start point (default), or K = 1, 3, 50, 100")
     dg = esub.add_parser("digits", help="IFGSM against the exact minimizing movement on scikit-learn's digits (64-D)")
-    dg.add_argument("--taus", type=int, default=7, help="number of step sizes τ = eps·2^-i (default 7)")
-    dg.add_argument("--samples", type=int, default=50, help="test images in the τ study (default 50)")
-    dg.add_argument("--eps", type=float, default=0.1, help="ℓ∞ budget on pixels in [0, 1] (default 0.1)")
-    dg.add_argument("--seed", type=int, default=0, help="seed of the train/test split (default 0)")
+    dg.add_argument("--taus", type=_positive_int, default=7, help="number of step sizes τ = eps·2^-i (default 7)")
+    dg.add_argument("--samples", type=_positive_int, default=50, help="test images in the τ study (default 50)")
+    dg.add_argument("--eps", type=_positive_float, default=0.1, help="ℓ∞ budget on pixels in [0, 1] (default 0.1)")
+    dg.add_argument("--seed", type=_seed, default=0, help="seed of the train/test split (default 0)")
     args = parser.parse_args(argv)
     if args.command == "verify":
         return _verify(args)
@@ -244,8 +300,7 @@ def _two_moons(args: argparse.Namespace) -> int:
     for w in args.weights:
         act, sep, path = w.partition("=")
         if not sep or act.lower() not in ("relu", "gelu"):
-            print(f"--weights expects relu=PATH or gelu=PATH, got {w!r}", file=sys.stderr)
-            return 2
+            _usage(f"argument --weights: expected relu=PATH or gelu=PATH, got {w!r}", "maxslope experiment two-moons")
         weights[act.lower()] = path
     try:
         run_experiment(args.taus, args.samples, args.inner, args.out, weights, args.seed, paths=args.paths)

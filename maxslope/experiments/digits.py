@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from .._backend import as_float_array, check_positive_scalar, check_real_scalar, namespace
+from .._backend import as_float_array, check_finite, check_int, check_positive_scalar, check_real_scalar, namespace
 from ..attacks import ifgsm, pgd
 from ..energies import Energy, Negated
 from ..schemes import minimizing_movement
@@ -58,6 +58,7 @@ def load_digits_split(test_fraction: float = 0.3, seed: int = 0) -> tuple[np.nda
         raise ImportError("the digits example needs scikit-learn: pip install 'maxslope[digits]'") from exc
     if not 0.0 < check_real_scalar(test_fraction, "test_fraction") < 1.0:
         raise ValueError(f"argument 'test_fraction' must lie in (0, 1), got {test_fraction!r}")
+    seed = check_int(seed, "seed", 0)
     data = load_digits()
     X, y = data.data / 16.0, data.target.astype(np.int64)
     perm = np.random.default_rng(seed).permutation(len(y))
@@ -73,8 +74,24 @@ class LinearClassifier:
     W: np.ndarray
     b: np.ndarray
 
+    def __post_init__(self) -> None:
+        W = np.array(as_float_array(self.W, "W", np, min_ndim=2), dtype=np.float64)
+        if W.ndim != 2 or W.shape[0] < 2 or W.shape[1] < 1:
+            raise ValueError(f"argument 'W' must be a (classes, d) matrix with classes >= 2, got shape {W.shape}")
+        check_finite(W, "W", np)
+        b = np.array(as_float_array(self.b, "b", np, min_ndim=1), dtype=np.float64)
+        if b.shape != (W.shape[0],):
+            raise ValueError(f"argument 'b' must have one offset per class, shape ({W.shape[0]},), got {b.shape}")
+        check_finite(b, "b", np)
+        self.W, self.b = W, b
+
     def logits(self, x: Any) -> Any:
         xp = namespace(x=x)
+        x = as_float_array(x, "x", xp, min_ndim=1)
+        if x.shape[-1] != self.W.shape[1]:
+            raise ValueError(f"argument 'x' has dimension {x.shape[-1]}, the classifier takes {self.W.shape[1]} (the columns "
+                             "of argument 'W')")
+        check_finite(x, "x", xp)
         W, b = xp.asarray(self.W, dtype=x.dtype), xp.asarray(self.b, dtype=x.dtype)
         return x @ W.T + b
 
@@ -150,17 +167,21 @@ class MaxAffineInner:
 
     def __call__(self, E: Energy, space: Lp, xk: Any, radius: float, constraint: Box | None) -> Any:
         if not isinstance(E, Negated) or not isinstance(E.inner, MarginLoss):
-            raise TypeError("MaxAffineInner solves the step of Negated(MarginLoss(...)) only")
+            raise TypeError(f"argument 'E' must be Negated(MarginLoss(...)) for MaxAffineInner, got {type(E).__name__}")
         if not isinstance(space, Lp) or space.p != math.inf:
-            raise ValueError("MaxAffineInner is for the l-inf geometry only")
+            raise ValueError(f"argument 'space' must be Lp(inf) for MaxAffineInner, got {space!r}")
+        if np.shape(xk)[-1:] != (E.inner.dim,):
+            raise ValueError(f"argument 'xk' must have shape (..., {E.inner.dim}), got {np.shape(xk)}")
         loss = E.inner
         lo, hi = feasible_box(space, xk, radius, constraint)
-        lo, hi = np.broadcast_to(np.asarray(lo), xk.shape), np.broadcast_to(np.asarray(hi), xk.shape)
+        shape = np.shape(xk)
+        xk = np.reshape(np.asarray(xk), (-1, shape[-1]))
+        lo, hi = (np.reshape(np.broadcast_to(np.asarray(b), shape), xk.shape) for b in (lo, hi))
         A = loss.A  # (J, d)
         V = np.where(A[None] > 0, hi[:, None, :], np.where(A[None] < 0, lo[:, None, :], np.asarray(xk)[:, None, :]))
         vals = np.einsum("njd,jd->nj", V, A) + loss.c  # piece j at its own vertex
         best = np.argmax(vals, axis=1)
-        return V[np.arange(V.shape[0]), best]
+        return V[np.arange(V.shape[0]), best].reshape(shape)
 
 
 @dataclass
@@ -189,6 +210,9 @@ class DigitsStudy:
 def _labelled(X: Any, y: Any, classes: int) -> tuple[np.ndarray, np.ndarray]:
     """``X`` as finite float rows of images and ``y`` as integer labels in 0..classes-1, one per row."""
     X = np.asarray(as_float_array(X, "X", min_ndim=2), dtype=np.float64)
+    if X.ndim != 2 or X.shape[1] == 0:
+        raise ValueError(f"argument 'X' must have shape (n, d) with d >= 1, got {X.shape}")
+    check_finite(X, "X", np)
     y = np.asarray(y)
     if y.shape != (X.shape[0],) or not np.issubdtype(y.dtype, np.integer):
         raise ValueError(f"argument 'y' must be integer labels of shape ({X.shape[0]},), got {y.dtype} {y.shape}")
@@ -197,6 +221,12 @@ def _labelled(X: Any, y: Any, classes: int) -> tuple[np.ndarray, np.ndarray]:
     if y.min() < 0 or y.max() >= classes:
         raise ValueError(f"argument 'y' must lie in 0..{classes - 1}")
     return X, y
+
+
+def _check_clf(clf: Any) -> LinearClassifier:
+    if not isinstance(clf, LinearClassifier):
+        raise TypeError(f"argument 'clf' must be a LinearClassifier, got {type(clf).__name__}")
+    return clf
 
 
 def _margins(clf: LinearClassifier, X: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -225,11 +255,14 @@ def digits_study(clf: LinearClassifier, X: np.ndarray, y: np.ndarray, n_taus: in
     r"""IFGSM (step τ) against the exact ℓ∞ minimizing movement (:class:`MaxAffineInner`) on the budget box
     :math:`\bar B_\varepsilon(x_0)`, for :math:`\tau_i = \varepsilon 2^{-i}` and :math:`K = T/\tau` (default
     :math:`T = 2\varepsilon`: the free phase and the phase on the budget's faces), from every row of ``X``."""
-    X, y = _labelled(X, y, clf.W.shape[0])
+    X, y = _labelled(X, y, _check_clf(clf).W.shape[0])
+    if X.shape[1] != clf.W.shape[1]:
+        raise ValueError(f"argument 'X' has {X.shape[1]} columns, the classifier takes {clf.W.shape[1]}")
     eps = check_positive_scalar(eps, "eps")
     T = 2 * eps if T is None else check_positive_scalar(T, "T")
-    if not isinstance(n_taus, int) or n_taus < 1:
-        raise ValueError(f"argument 'n_taus' must be a positive integer, got {n_taus!r}")
+    n_taus = check_int(n_taus, "n_taus", 1)
+    if n_taus > 30 or T / (eps * 2.0 ** -(n_taus - 1)) > 1e6:
+        raise ValueError("arguments 'n_taus', 'eps' and 'T' ask for more than 10^6 steps of the finest tau")
     inner = MaxAffineInner()
     taus, steps, sup, gap = [], [], [], []
     for i in range(n_taus):
@@ -255,7 +288,9 @@ def distributional_comparison(clf: LinearClassifier, X: np.ndarray, y: np.ndarra
     and the clean mean margin."""
     from ..wasserstein import Empirical, distributional_adversary
 
-    X, y = _labelled(X, y, clf.W.shape[0])
+    X, y = _labelled(X, y, _check_clf(clf).W.shape[0])
+    if X.shape[1] != clf.W.shape[1]:
+        raise ValueError(f"argument 'X' has {X.shape[1]} columns, the classifier takes {clf.W.shape[1]}")
     eps = check_positive_scalar(eps, "eps")
     if isinstance(ifgsm_steps, bool) or not isinstance(ifgsm_steps, int) or ifgsm_steps < 1:
         raise ValueError(f"argument 'ifgsm_steps' must be a positive integer, got {ifgsm_steps!r}")
@@ -281,7 +316,7 @@ def torchattacks_comparison(clf: LinearClassifier, X: np.ndarray, y: np.ndarray,
         import torchattacks
     except ImportError:
         return None
-    X, y = _labelled(X, y, clf.W.shape[0])
+    X, y = _labelled(X, y, _check_clf(clf).W.shape[0])
     net = torch.nn.Linear(clf.W.shape[1], clf.W.shape[0])
     with torch.no_grad():
         net.weight.copy_(torch.from_numpy(clf.W.astype(np.float32)))
@@ -313,6 +348,8 @@ def torchattacks_comparison(clf: LinearClassifier, X: np.ndarray, y: np.ndarray,
 
 def format_digits_table(study: DigitsStudy) -> str:
     """The difference table with observed orders."""
+    if not isinstance(study, DigitsStudy):
+        raise TypeError(f"argument 'study' must be a DigitsStudy, got {type(study).__name__}")
     lines = ["| τ | K | mean sup ℓ∞ difference | order | mean ℓ(MMS) − ℓ(IFGSM) at T |", "|---|---|---|---|---|"]
     o = study.orders()
     for i, tau in enumerate(study.taus):

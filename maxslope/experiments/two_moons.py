@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 from scipy.special import erf
 
-from .._backend import check_positive_scalar
+from .._backend import as_float_array, check_finite, check_int, check_positive_scalar
 from ..attacks import ifgsm
 from ..energies import Energy, Negated
 from ..schemes import CBOInner, GridInner, minimizing_movement
@@ -63,12 +63,42 @@ _LINEAR = ("0", "3", "6", "9")
 _BN = ("2", "5", "8")
 
 
+def _check_model(model: Any) -> MoonsClassifier:
+    if not isinstance(model, MoonsClassifier):
+        raise TypeError(f"argument 'model' must be a MoonsClassifier, got {type(model).__name__}")
+    return model
+
+
+def _check_studies(studies: Any) -> list[DifferenceStudy]:
+    if not isinstance(studies, (list, tuple)) or not studies or not all(isinstance(s, DifferenceStudy) for s in studies):
+        raise TypeError(f"argument 'studies' must be a non-empty list of DifferenceStudy, got {type(studies).__name__}")
+    if len({tuple(s.taus) for s in studies}) != 1:
+        raise ValueError("argument 'studies' must share one list of step sizes")
+    return list(studies)
+
+
+def _check_out(out: Any) -> Path:
+    if not isinstance(out, (str, Path)) or not str(out):
+        raise TypeError(f"argument 'out' must be a folder path (str or Path), got {type(out).__name__}")
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"argument 'out' ({str(path)!r}) exists and is not a folder")
+    return path
+
+
+def _check_start(x0: Any) -> np.ndarray:
+    a = as_float_array(x0, "x0", np, min_ndim=1)
+    if a.shape != (2,):
+        raise ValueError(f"argument 'x0' must be a point of the plane (2 numbers), got shape {a.shape}")
+    check_finite(a, "x0", np)
+    return a  # type: ignore[no-any-return]
+
+
 def make_moons(n: int = 1000, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaving half circles (scikit-learn's recipe): ``n`` points (n//2 outer, label 0), Gaussian noise."""
-    if not isinstance(n, int) or n < 2:
-        raise ValueError(f"argument 'n' must be an integer >= 2, got {n!r}")
-    if not (isinstance(noise, (int, float)) and math.isfinite(noise) and noise >= 0):
-        raise ValueError(f"argument 'noise' must be a finite number >= 0, got {noise!r}")
+    n = check_int(n, "n", 2)
+    noise = check_positive_scalar(noise, "noise", allow_zero=True)
+    seed = check_int(seed, "seed", 0)
     rng = np.random.default_rng(seed)
     n_out = n // 2
     n_in = n - n_out
@@ -109,7 +139,9 @@ class MoonsClassifier:
         if activation not in ACTIVATIONS:
             raise ValueError(f"argument 'activation' must be one of {ACTIVATIONS}, got {activation!r}")
         self.activation = activation
-        self.bn_eps = float(bn_eps)
+        self.bn_eps = check_positive_scalar(bn_eps, "bn_eps")
+        if not isinstance(state, dict):
+            raise TypeError(f"argument 'state' must be a dict of parameter arrays, got {type(state).__name__}")
         shapes = {"0.weight": (WIDTH, 2), "3.weight": (WIDTH, WIDTH), "6.weight": (WIDTH, WIDTH), "9.weight": (1, WIDTH), "9.bias": (1,)}
         for k in ("0", "3", "6"):
             shapes[f"{k}.bias"] = (WIDTH,)
@@ -120,14 +152,14 @@ class MoonsClassifier:
         for key, shape in shapes.items():
             if key not in state:
                 raise ValueError(f"argument 'state' lacks parameter {key!r} (expected the Sequential layout of the paper's notebook: Linear, activation, ..., Linear)")
-            v = np.asarray(state[key], dtype=np.float64)
+            v = as_float_array(np.asarray(state[key]), f"state[{key!r}]", np)
             if v.shape != shape:
-                raise ValueError(f"parameter {key!r} has shape {v.shape}, expected {shape}")
+                raise ValueError(f"argument 'state': parameter {key!r} has shape {v.shape}, expected {shape}")
             if not np.all(np.isfinite(v)):
-                raise ValueError(f"parameter {key!r} contains non-finite values")
+                raise ValueError(f"argument 'state': parameter {key!r} contains non-finite values")
             p[key] = v
         if np.any(np.concatenate([p[f"{k}.running_var"] for k in _BN]) < 0):
-            raise ValueError("BatchNorm running_var must be non-negative")
+            raise ValueError("argument 'state': BatchNorm running_var must be non-negative")
         self.params = p
 
     @classmethod
@@ -168,7 +200,7 @@ class MoonsClassifier:
 
 
 def _points(x: Any) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float64)
+    x = as_float_array(x, "x", np, min_ndim=1)
     if x.ndim < 1 or x.shape[-1] != 2:
         raise ValueError(f"argument 'x' must have shape (..., 2), got {x.shape}")
     if not np.all(np.isfinite(x)):
@@ -182,9 +214,9 @@ class AttackLoss(Energy):
     dim = 2
 
     def __init__(self, model: MoonsClassifier, y: int) -> None:
-        if y not in (0, 1):
+        if isinstance(y, bool) or y not in (0, 1):
             raise ValueError(f"argument 'y' must be 0 or 1, got {y!r}")
-        self.model, self.y = model, float(y)
+        self.model, self.y = _check_model(model), float(y)
 
     def _value(self, x, xp):  # noqa: ANN001, ANN202
         return (self.model(np.asarray(x)) - self.y) ** 2
@@ -204,9 +236,22 @@ def train_classifier(activation: str, X: np.ndarray | None = None, y: np.ndarray
     """
     if activation not in ACTIVATIONS:
         raise ValueError(f"argument 'activation' must be one of {ACTIVATIONS}, got {activation!r}")
+    epochs, batch, seed = check_int(epochs, "epochs", 1), check_int(batch, "batch", 1), check_int(seed, "seed", 0)
+    lr = check_positive_scalar(lr, "lr")
+    if lr > 1.0:
+        raise ValueError(f"argument 'lr' must be at most 1 (Adam's step), got {lr!r}")
+    if (X is None) != (y is None):
+        raise ValueError("arguments 'X' and 'y' must be given together (or neither, for make_moons)")
     if X is None or y is None:
         X, y = make_moons(seed=seed)
-    X, t = np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    X = as_float_array(X, "X", np, min_ndim=2)
+    if X.ndim != 2 or X.shape[1] != 2 or X.shape[0] < 2:
+        raise ValueError(f"argument 'X' must have shape (n, 2) with n >= 2, got {X.shape}")
+    check_finite(X, "X", np)
+    t = np.asarray(y)
+    if t.shape != (X.shape[0],) or t.dtype.kind not in "biuf" or not np.all(np.isin(t, (0, 1))):
+        raise ValueError(f"argument 'y' must hold one 0/1 label per row of 'X', shape ({X.shape[0]},)")
+    t = t.astype(np.float64)
     rng = np.random.default_rng(seed + 1)
     p: dict[str, np.ndarray] = {}
     for lin, (fo, fi) in zip(_LINEAR, [(WIDTH, 2), (WIDTH, WIDTH), (WIDTH, WIDTH), (1, WIDTH)], strict=True):
@@ -302,16 +347,18 @@ def _rebuild_tensor(storage: np.ndarray, offset: int, size: tuple[int, ...], str
 
 def load_state_dict(path: str | Path) -> dict[str, np.ndarray]:
     """The tensors of a ``torch.save`` zip file as NumPy arrays, read without torch (no code is executed)."""
+    if not isinstance(path, (str, Path)):
+        raise TypeError(f"argument 'path' must be a file path (str or Path), got {type(path).__name__}")
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"argument 'path': no such file {str(path)!r}")
     if not zipfile.is_zipfile(path):
-        raise ValueError(f"{str(path)!r} is not a torch zip state dict (not a zip archive)")
+        raise ValueError(f"argument 'path': {str(path)!r} is not a torch zip state dict (not a zip archive)")
     with zipfile.ZipFile(path) as zf:
         names = zf.namelist()
         pkl = [n for n in names if n.endswith("/data.pkl")]
         if len(pkl) != 1:
-            raise ValueError(f"{str(path)!r} is not a torch zip state dict (no single data.pkl)")
+            raise ValueError(f"argument 'path': {str(path)!r} is not a torch zip state dict (no single data.pkl)")
         prefix = pkl[0][: -len("/data.pkl")]
         little = True
         if f"{prefix}/byteorder" in names:
@@ -319,7 +366,7 @@ def load_state_dict(path: str | Path) -> dict[str, np.ndarray]:
         with zf.open(pkl[0]) as fh:
             state = _StateUnpickler(fh, zf, prefix, little).load()
     if not isinstance(state, dict):
-        raise ValueError(f"{str(path)!r} does not hold a state dict")
+        raise ValueError(f"argument 'path': {str(path)!r} does not hold a state dict")
     return {str(k): np.asarray(v) for k, v in state.items()}
 
 
@@ -332,7 +379,7 @@ def get_inner(name: str) -> tuple[Any, str]:
         return GridInner(n=41, zoom=3), "grid 41×41 + 3 zoom refinements (global to spacing ≈ 1e-5 of the box)"
     if name == "cbo":
         return CBOInner(), "CBO (the paper's stochastic solver: best particle, 30 particles × 30 iterations)"
-    raise ValueError(f"argument 'inner' must be 'exact', 'grid' or 'cbo', got {name!r}")
+    raise ValueError(f"argument 'name' must be 'exact', 'grid' or 'cbo', got {name!r}")
 
 
 @dataclass
@@ -378,11 +425,25 @@ def difference_study(model: MoonsClassifier, n_taus: int = 5, samples: int = 20,
     Start points uniform in :math:`[-1, 1]^2` (seeded). ``time_scale`` ≠ 1 runs the MMS with step
     ``time_scale·τ`` against IFGSM with step τ (a time-misaligned comparison, the negative control of C24).
     """
-    if not isinstance(n_taus, int) or n_taus < 1:
-        raise ValueError(f"argument 'n_taus' must be a positive integer, got {n_taus!r}")
-    if not isinstance(samples, int) or samples < 1:
-        raise ValueError(f"argument 'samples' must be a positive integer, got {samples!r}")
-    solver, desc = get_inner(inner) if isinstance(inner, str) else (inner, getattr(inner, "name", repr(inner)))
+    model = _check_model(model)
+    n_taus, samples, seed = check_int(n_taus, "n_taus", 1), check_int(samples, "samples", 1), check_int(seed, "seed", 0)
+    if samples > 10**6:
+        raise ValueError(f"argument 'samples' must be at most 10^6, got {samples}")
+    eps, T = check_positive_scalar(eps, "eps"), check_positive_scalar(T, "T")
+    time_scale = check_positive_scalar(time_scale, "time_scale")
+    if not (1e-3 <= time_scale <= 1e3):
+        raise ValueError(f"argument 'time_scale' must lie in [1e-3, 1e3], got {time_scale!r}")
+    if n_taus > 30 or T / (eps * 2.0 ** -(n_taus - 1)) > 1e6:
+        raise ValueError("arguments 'n_taus', 'eps' and 'T' ask for more than 10^6 steps of the finest tau")
+    if isinstance(inner, str):
+        try:
+            solver, desc = get_inner(inner)
+        except ValueError:
+            raise ValueError(f"argument 'inner' must be 'exact', 'grid', 'cbo' or a solver, got {inner!r}") from None
+    elif callable(inner):
+        solver, desc = inner, getattr(inner, "name", repr(inner))
+    else:
+        raise TypeError(f"argument 'inner' must be 'exact', 'grid', 'cbo' or a solver, got {type(inner).__name__}")
     x0 = np.random.default_rng(seed).uniform(-1, 1, size=(samples, 2))
     taus, steps, code, sup = [], [], [], []
     for i in range(n_taus):
@@ -401,6 +462,7 @@ def difference_study(model: MoonsClassifier, n_taus: int = 5, samples: int = 20,
 # ------------------------------------------------------------------------------------------ the command
 def format_table(studies: list[DifferenceStudy]) -> str:
     """The table of mean differences against τ for each network, both metrics, with observed orders."""
+    studies = _check_studies(studies)
     lines = []
     head = "| τ | K | " + " | ".join(f"{s.activation.upper()}: max_k ℓ1 (code) | order | {s.activation.upper()}: sup ℓ∞ | order" for s in studies) + " |"
     lines.append(head)
@@ -471,15 +533,24 @@ def plot_paths(model: MoonsClassifier, inner: Any, x0: tuple[float, float] | Non
     """
     import matplotlib.pyplot as plt
 
+    model = _check_model(model)
+    if not callable(inner):
+        raise TypeError(f"argument 'inner' must be an inner solver (a callable), got {type(inner).__name__}")
     x0d, epsd = SPEC_START_POINTS[model.activation]
-    x0a = np.asarray(x0 if x0 is not None else x0d, dtype=np.float64)[None, :]
+    x0a = _check_start(x0 if x0 is not None else x0d)[None, :]
     eps = check_positive_scalar(eps if eps is not None else epsd, "eps")
-    if cases == "notebook":
+    if eps > 10:
+        raise ValueError(f"argument 'eps' must be at most 10 (the data lie in [-1.5, 2.5]^2), got {eps!r}")
+    if isinstance(cases, str) and cases == "notebook":
         cases = notebook_cases(eps)
-    elif cases == "reduced":
+    elif isinstance(cases, str) and cases == "reduced":
         cases = [(eps, 1), (eps / 2, 3), (eps / 10, 50), (1e-3, 100)]
-    elif isinstance(cases, str) or not cases:
+    elif isinstance(cases, str) or not isinstance(cases, (list, tuple)) or not cases or not all(
+            isinstance(c, (list, tuple)) and len(c) == 2 for c in cases):
         raise ValueError(f"argument 'cases' must be 'notebook', 'reduced' or a non-empty list of (tau, K), got {cases!r}")
+    for tau, K in cases:
+        if check_positive_scalar(tau, "cases") > eps or isinstance(K, bool) or not isinstance(K, int) or not 1 <= K <= 10**5:
+            raise ValueError(f"argument 'cases': each (tau, K) needs 0 < tau <= eps and an integer 1 <= K <= 10^5, got {(tau, K)!r}")
     y = int(model(x0a)[0] > 0.5)
     loss = AttackLoss(model, y)
     ncol = min(2, len(cases))
@@ -491,9 +562,6 @@ def plot_paths(model: MoonsClassifier, inner: Any, x0: tuple[float, float] | Non
     G = np.stack(np.meshgrid(g1, g2, indexing="xy"), -1)
     L = np.asarray(loss.value(G.reshape(-1, 2))).reshape(G.shape[:2])
     for ax, (tau, K) in zip(axes, cases, strict=False):
-        tau = check_positive_scalar(tau, "cases: tau")
-        if isinstance(K, bool) or not isinstance(K, int) or K < 1:
-            raise ValueError(f"argument 'cases': K must be a positive integer, got {K!r}")
         ax.contourf(g1, g2, np.log10(L + 1e-12), levels=30, cmap="viridis")
         ax.add_patch(plt.Rectangle((x0a[0, 0] - eps, x0a[0, 1] - eps), 2 * eps, 2 * eps, fill=False, ec="white", lw=1.5, ls="--"))
         F = np.asarray(ifgsm(loss, x0a, eps, tau, K).points)[:, 0]
@@ -523,14 +591,18 @@ def _save(fig: Any, path: Path) -> Path:
 def path_figure(model: MoonsClassifier, out: Path, inner: Any, x0: tuple[float, float] | None = None, eps: float | None = None,
                 cases: str | list[tuple[float, int]] = "notebook", name: str | None = None) -> Path:
     """Save `plot_paths` as ``out/<name>.png`` (default ``two_moons_paths_<activation>``) and return the path."""
+    model, out = _check_model(model), _check_out(out)
+    if name is not None and (not isinstance(name, str) or not name or "/" in name or "\\" in name):
+        raise ValueError(f"argument 'name' must be a non-empty file name without a folder, got {name!r}")
     name = name or f"two_moons_paths_{model.activation}"
-    return _save(plot_paths(model, inner, x0, eps, cases), Path(out) / f"{name}.png")
+    return _save(plot_paths(model, inner, x0, eps, cases), out / f"{name}.png")
 
 
 def plot_differences(studies: list[DifferenceStudy]) -> Any:
     """Log–log plot of the mean differences against τ (both metrics, both networks) with a slope-1 guide."""
     import matplotlib.pyplot as plt
 
+    studies = _check_studies(studies)
     fig, ax = plt.subplots(figsize=(6, 4.5))
     for s, c in zip(studies, ("tab:blue", "tab:orange"), strict=False):
         ax.loglog(s.taus, s.code_metric, "o-", color=c, label=f"{s.activation.upper()}: mean max_k ℓ1")
@@ -549,7 +621,8 @@ def plot_differences(studies: list[DifferenceStudy]) -> Any:
 
 def difference_figure(studies: list[DifferenceStudy], out: Path) -> Path:
     """Save `plot_differences` as ``out/two_moons_differences.png`` and return the path."""
-    return _save(plot_differences(studies), Path(out) / "two_moons_differences.png")
+    out = _check_out(out)
+    return _save(plot_differences(studies), out / "two_moons_differences.png")
 
 
 def run_experiment(n_taus: int = 5, samples: int = 20, inner: str = "grid", out: str | Path | None = "two_moons_out",

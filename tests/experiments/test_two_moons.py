@@ -188,7 +188,9 @@ def test_command(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     assert "MMS inner solver: grid" in out and "| 0.1 | 10 |" in out
     for name in ("two_moons_differences.png", "two_moons_paths_relu.png", "two_moons_paths_gelu.png"):
         assert (tmp_path / name).stat().st_size > 10_000
-    assert main(["experiment", "two-moons", "--weights", "tanh=x.pt"]) == 2
+    with pytest.raises(SystemExit) as exc:  # a usage error: exit status 2, as argparse's own
+        main(["experiment", "two-moons", "--weights", "tanh=x.pt"])
+    assert exc.value.code == 2
     assert main(["experiment", "two-moons", "--weights", f"relu={tmp_path / 'none.pt'}", "--taus", "1"]) == 2
 
 
