@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ._backend import as_float_array, check_finite, check_real_scalar, library_name, namespace, to_numpy
+from ._backend import as_float_array, check_finite, check_int, check_real_scalar, library_name, namespace, to_numpy
 from .spaces.lp import Lp, _pnorm
 
 __all__ = [
@@ -413,7 +413,7 @@ class FromCallables(Energy):
             raise TypeError("arguments 'value' and 'grad' must be callables")
         self._v, self._g, self._lip = value, grad, lipschitz
         self.smooth = smooth
-        self.dim = dim
+        self.dim = None if dim is None else check_int(dim, "dim", 1)
 
     def _value(self, x: Any, xp: Any) -> Any:
         return self._v(x)
@@ -444,7 +444,7 @@ class TorchEnergy(Energy):
             raise TypeError("argument 'fn' must be callable")
         self._torch = torch
         self.fn = fn
-        self.dim = dim
+        self.dim = None if dim is None else check_int(dim, "dim", 1)
 
     def _to_torch(self, x: Any) -> tuple[Any, bool]:
         torch = self._torch

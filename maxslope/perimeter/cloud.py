@@ -33,7 +33,7 @@ import numpy as np
 from scipy.integrate import quad
 from scipy.spatial import cKDTree
 
-from .._backend import as_float_array, check_p, check_positive_scalar
+from .._backend import as_float_array, check_int, check_p, check_positive_scalar
 from .functional import _FACTORS, VARIANTS
 from .grid import as_set
 
@@ -78,6 +78,7 @@ def cloud_masses(n: int, variant: Any = "S", weights: Any = None, labels: Any = 
     ``variant`` is ``"S"``, ``"O"``, ``"F"`` (factors of the sample weights, as on a grid), ``"labels"`` (the
     empirical class measures :math:`m^y_i = w_i 1\{y_i = y\}`, which needs ``labels``), or a pair of arrays.
     """
+    n = check_int(n, "n", 1)
     w = _weights(weights, n)
     if isinstance(variant, str):
         if variant == "labels":
@@ -108,7 +109,10 @@ def _has_neighbour(X: np.ndarray, src: np.ndarray, dst: np.ndarray, eps: float, 
         return out
     tree = cKDTree(X[dst])
     # the bound is a strict inequality in SciPy; one ulp above ε makes the ball closed, the test below exact
-    d, _ = tree.query(X[src], k=1, p=p, distance_upper_bound=math.nextafter(eps, math.inf))
+    try:
+        d, _ = tree.query(X[src], k=1, p=p, distance_upper_bound=math.nextafter(eps, math.inf))
+    except ValueError as exc:  # SciPy's overflow of |x|^p for a huge finite p
+        raise ValueError(f"argument 'p' ({p!r}) is too large for these points ({exc}); use p = inf") from None
     return d <= eps
 
 
@@ -166,7 +170,10 @@ def cloud_adversarial_risk(points: Any, A: Any, labels: Any, eps: float, weights
     w = _weights(weights, n)
     eps = check_positive_scalar(eps, "eps")
     p = _p(p)
-    lists = cKDTree(X).query_ball_point(X, r=eps, p=p)
+    try:
+        lists = cKDTree(X).query_ball_point(X, r=eps, p=p)
+    except ValueError as exc:  # SciPy's overflow of |x|^p for a huge finite p
+        raise ValueError(f"argument 'p' ({p!r}) is too large for these points ({exc}); use p = inf") from None
     total = []
     for i, nb in enumerate(lists):
         nb = np.asarray(nb, dtype=np.intp)
@@ -211,7 +218,8 @@ def disc_cloud_expectation(n: int, R: float, eps: float, L: float) -> tuple[floa
         raise ValueError(f"argument 'n' must be an integer >= 2, got {n!r}")
     R, eps, L = (check_positive_scalar(v, k) for v, k in ((R, "R"), (eps, "eps"), (L, "L")))
     if R + 2 * eps > L or eps > R:
-        raise ValueError("need eps <= R and R + 2*eps <= L (every ball inside the box)")
+        raise ValueError(f"arguments 'R' = {R!r}, 'eps' = {eps!r} and 'L' = {L!r} need eps <= R and R + 2*eps <= L "
+                         "(every ball inside the box)")
     rho = 1.0 / (4 * L * L)
     ball = math.pi * eps**2
 

@@ -204,7 +204,8 @@ def front_step_1d(b: float, tau: float, eps: float, rho: Callable[[float], float
 
     w = window if window is not None else 10 * tau / eps + eps
     if not math.isfinite(abs(b) + w + eps) or w < 64 * math.ulp(abs(b) + eps):
-        raise ValueError(f"argument 'window' ({w!r}) is out of range for b = {b!r}, eps = {eps!r}")
+        raise ValueError(f"arguments 'b' = {b!r}, 'eps' = {eps!r} and 'window' = {w!r} are out of range: the scan "
+                         "window is not resolvable in floating point")
     xs = np.linspace(b - w, b + w, 401)
     vals = [F(float(x)) for x in xs]
     k = int(np.argmin(vals))

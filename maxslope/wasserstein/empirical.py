@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .._backend import as_float_array, check_positive_scalar, namespace, to_numpy
+from .._backend import as_float_array, check_int, check_positive_scalar, namespace, to_numpy
 from .._exactsum import exact_sum
 
 __all__ = ["Empirical", "integer_masses", "check_weights"]
@@ -141,6 +141,7 @@ class Empirical(_Atoms):
 def check_weights(weights: Any, n: int, name: str = "weights", atol: float = WEIGHT_SUM_ATOL, xp: Any = None) -> np.ndarray:
     """Validated probability weights: a finite, non-negative host float64 copy of shape (n,) summing to 1 within
     ``atol``; ``ValueError``/``TypeError`` naming ``name`` otherwise."""
+    n = check_int(n, "n", 1)
     xp = namespace(**{name: weights}) if xp is None else xp
     w = np.array(to_numpy(as_float_array(weights, name, xp, min_ndim=1)), dtype=np.float64)
     if w.shape != (n,):
@@ -162,6 +163,8 @@ def integer_masses(w: np.ndarray, max_denominator: int = MAX_DENOMINATOR) -> tup
     """
     if np.ndim(w) != 1:
         raise ValueError(f"argument 'w' must be a 1-D array of weights, got shape {np.shape(w)}")
+    if np.ndim(w) != 1 or np.shape(w)[0] == 0:
+        raise ValueError(f"argument 'w' must be a non-empty vector of weights, got shape {np.shape(w)}")
     w = check_weights(w, int(np.shape(w)[0]), "w", atol=math.inf)
     if isinstance(max_denominator, bool) or not isinstance(max_denominator, (int, np.integer)) or max_denominator < 1:
         raise ValueError(f"argument 'max_denominator' must be a positive integer, got {max_denominator!r}")

@@ -151,6 +151,8 @@ def ball_transport_lp(values: np.ndarray, mu: Empirical, grid: np.ndarray, radiu
     by SciPy's HiGHS; no decoupling is assumed, which is what the claims check.
     """
     mu = _as_measure(mu)
+    if not isinstance(space, Lp):
+        raise TypeError(f"argument 'space' must be the ground Lp space, got {type(space).__name__}")
     grid = as_float_array(grid, "grid", np, min_ndim=1)
     grid = grid[:, None] if grid.ndim == 1 and mu.dim == 1 else grid
     if grid.ndim != 2 or grid.shape[0] == 0 or grid.shape[1] != mu.dim:

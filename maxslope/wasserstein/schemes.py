@@ -54,7 +54,7 @@ class ParticleInner:
         if not self.supports(space, p):
             raise NoExactSolver(
                 f"ParticleInner covers W_p over ℓ2 with curve exponent p (finite) and W_inf over ℓ∞ (p = inf); got "
-                f"{space!r} with p={p:g}"
+                f"{space!r} with argument 'p' = {p:g}"
             )
 
     def __call__(self, E: MeasureEnergy, space: Any, mu: Empirical, tau: float, p: float) -> Empirical:

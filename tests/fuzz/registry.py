@@ -222,7 +222,7 @@ CALLS: dict[str, Callable[[], Call]] = {
     "maxslope.Quadratic": lambda: (ms.Quadratic, {"A": np.array([[2.0, 0.5], [0.5, 1.0]]), "b": np.array([1.0, 0.0]), "c": 0.0}),
     "maxslope.SeparableQuadratic": lambda: (ms.SeparableQuadratic, {"lam": np.array([1.0, 3.0]), "center": np.array([0.1, 0.2])}),
     "maxslope.L1Norm": lambda: (ms.L1Norm, {"dim": 2, "center": np.array([0.1, 0.2]), "weight": 1.0}),
-    "maxslope.energies.as_energy": lambda: (ms.energies.as_energy, {"e": _E(), "name": "E"}),
+    "maxslope.energies.as_energy": lambda: (ms.energies.as_energy, {"e": _E(), "name": "e"}),
     "maxslope.Trajectory": lambda: (ms.Trajectory, {"times": np.linspace(0, 1, 3), "points": _x(3, 2), "energies": np.zeros(3)}),
     "maxslope.slope": lambda: (ms.slope, {"E": _E(), "space": LINF, "x": _x()}),
     "maxslope.numerical_slope": lambda: (ms.numerical_slope, {"E": _E(), "space": L2, "x": _x(2), "h": 1e-3}),
