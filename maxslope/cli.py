@@ -201,24 +201,21 @@ def _verify(args: argparse.Namespace) -> int:
     return 0 if n_ok == len(outcomes) else 1
 
 
-def _positive_int(s: str) -> int:
-    try:
-        n = int(s)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {s!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {n}")
-    return n
+def _int_at_least(minimum: int, what: str) -> Any:
+    """An argparse type: an integer >= ``minimum``, else a usage error saying ``what`` was expected."""
+    def parse(s: str) -> int:
+        try:
+            n = int(s)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a {what} integer, got {s!r}") from None
+        if n < minimum:
+            raise argparse.ArgumentTypeError(f"expected a {what} integer, got {n}")
+        return n
+    return parse
 
 
-def _seed(s: str) -> int:
-    try:
-        n = int(s)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {s!r}") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {n}")
-    return n
+_positive_int = _int_at_least(1, "positive")
+_seed = _int_at_least(0, "non-negative")
 
 
 def _positive_float(s: str) -> float:
