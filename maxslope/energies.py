@@ -11,9 +11,10 @@ array of another library raises ``TypeError`` (build the energy with arrays of t
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -38,6 +39,19 @@ __all__ = [
 
 class _NonFiniteEnergy(ValueError):
     """An energy returned NaN or inf; a scheme that caused it by its step size re-raises it naming that argument."""
+
+
+@contextlib.contextmanager
+def _blame(name: str, value: Any, what: str) -> Iterator[None]:
+    """Re-raise an energy's non-finite value as the fault of the argument ``name`` that produced the point.
+
+    The callers check the start point themselves, so a non-finite energy met later was caused by the step size
+    (``tau``), the sphere radius (``h``) or the budget (``eps``): ``what`` says where it was met.
+    """
+    try:
+        yield
+    except _NonFiniteEnergy as exc:
+        raise ValueError(f"argument {name!r} ({value!r}) is too large: {what} ({exc})") from exc
 
 
 class Energy:

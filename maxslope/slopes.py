@@ -7,14 +7,12 @@ ground energy :math:`V` is then read as the potential energy :math:`\int V\,d\mu
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
 from ._backend import as_float_array, check_positive_scalar, namespace
-from .energies import _NonFiniteEnergy, as_energy
+from .energies import _blame, as_energy
 from .spaces.base import check_space
 from .spaces.lp import Lp
 
@@ -50,16 +48,6 @@ def slope(E: Any, space: Any, x: Any) -> Any:
     """
     space = check_space(space)
     return _energy_in(E, space).slope(space, x)
-
-
-@contextlib.contextmanager
-def _h_too_large(h: float) -> Iterator[None]:
-    """An energy that is not finite at x + h v (x itself was checked) is refused as the fault of ``h``."""
-    try:
-        yield
-    except _NonFiniteEnergy as exc:
-        raise ValueError(f"argument 'h' ({h!r}) is too large: the energy is not finite on the sphere of radius h "
-                         f"({exc})") from exc
 
 
 def numerical_slope(
@@ -100,7 +88,7 @@ def numerical_slope(
     if V is None:
         V = space.sample_sphere(xp.zeros((d,), dtype=x.dtype), 1.0, n, rng)
     e0 = E.value(x)
-    with np.errstate(over="ignore", invalid="ignore"), _h_too_large(h):  # overflow is refused, naming h
+    with np.errstate(over="ignore", invalid="ignore"), _blame('h', h, 'the energy is not finite on the sphere of radius h'):  # overflow is refused, naming h
         q = (e0[..., None] - E.value(x[..., None, :] + h * V)) / h
         best = xp.max(q, axis=-1)
         if method == "dual":

@@ -2,15 +2,13 @@ r"""The semi-implicit scheme = normalized steepest descent."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
 from .._dask import check_dask_constraint, is_dask_array, trajectory_by_chunks
 from ..curves import Trajectory
-from ..energies import _NonFiniteEnergy
+from ..energies import _blame
 from ._common import other_space, prepare
 from .progress import _Reporter, check_callback, no_callback_for_chunks
 
@@ -78,7 +76,7 @@ def steepest_descent(
     x = x0
     pts, ens, times = [x], [E.value(x)], [0.0]
     report = _Reporter(callback, K, E.value)
-    with np.errstate(over="ignore", invalid="ignore"), _step_too_large(tau):  # overflow is refused, naming tau
+    with np.errstate(over="ignore", invalid="ignore"), _blame('tau', tau, 'the energy of an iterate is not finite'):  # overflow is refused, naming tau
         for k in range(K):
             v = space.steepest_direction(E.grad(x), selection=selection)
             x = x - tau * v
@@ -105,12 +103,3 @@ def steepest_descent(
     if not bool(xp.all(xp.isfinite(energies))):
         raise ValueError(f"argument 'tau' ({tau!r}) is too large: the iterates or their energies overflow")
     return Trajectory(np.asarray(times), xp.stack(pts, axis=0), energies, meta)
-
-
-@contextlib.contextmanager
-def _step_too_large(tau: float) -> Iterator[None]:
-    """Re-raise an energy's non-finite value at an iterate as the fault of the step size that produced it."""
-    try:
-        yield
-    except _NonFiniteEnergy as exc:
-        raise ValueError(f"argument 'tau' ({tau!r}) is too large: the energy of an iterate is not finite ({exc})") from exc

@@ -35,7 +35,7 @@ from scipy.optimize import linprog
 
 from .._backend import as_float_array, check_finite, check_positive_scalar
 from ..curves import Trajectory
-from ..energies import _NonFiniteEnergy, as_energy
+from ..energies import _blame, as_energy
 from ..schemes import minimizing_movement
 from ..spaces.lp import Lp
 from .distance import distance_matrix
@@ -129,13 +129,9 @@ def distributional_adversary(loss: Any, mu: Empirical, eps: float, space: Lp | N
         if len(idx) == 0:
             continue
         part = Empirical._trusted(np.ascontiguousarray(mu.points[idx]), np.full(len(idx), 1.0 / len(idx)))
-        with np.errstate(over="ignore", invalid="ignore"):
-            try:
-                xs = minimizing_movement(Negated(f), W, part, eps, steps=1, inner=inner).final
-                vals[idx] = np.asarray(f.value(xs))
-            except _NonFiniteEnergy as exc:
-                raise ValueError(f"argument 'eps' ({eps!r}) is too large: the loss is not finite at the adversarial "
-                                 f"atoms ({exc})") from exc
+        with np.errstate(over="ignore", invalid="ignore"), _blame("eps", eps, "the loss is not finite at the adversarial atoms"):
+            xs = minimizing_movement(Negated(f), W, part, eps, steps=1, inner=inner).final
+            vals[idx] = np.asarray(f.value(xs))
             out[idx] = np.asarray(xs)
     if not (np.all(np.isfinite(out)) and np.all(np.isfinite(vals))):
         raise ValueError(f"argument 'eps' ({eps!r}) is too large: the loss overflows at the adversarial atoms")
