@@ -58,10 +58,14 @@ def _c1_negative(profile: str) -> Evidence:
 
 
 register(
-    "C1", "speed bound",
-    "Every ∞-curve is 1-Lipschitz: ‖u(t) − u(s)‖ ≤ |t − s|; MMS and semi-implicit steps have length ≤ τ.",
-    "none beyond the definitions", "§2 C1", _c1_check, _c1_negative,
-    "signed GD with steps 0.15 recorded at spacing τ = 0.1 (speed 1.5); an exact MMS with one of its eight steps "
+    id="C1",
+    title="speed bound",
+    statement="Every ∞-curve is 1-Lipschitz: ‖u(t) − u(s)‖ ≤ |t − s|; MMS and semi-implicit steps have length ≤ τ.",
+    hypotheses="none beyond the definitions",
+    section="§2 C1",
+    check=_c1_check,
+    negative=_c1_negative,
+    negative_description="signed GD with steps 0.15 recorded at spacing τ = 0.1 (speed 1.5); an exact MMS with one of its eight steps "
     "stretched by 1e-9",
 )
 
@@ -105,10 +109,14 @@ def _c2_negative(profile: str) -> Evidence:
 
 
 register(
-    "C2", "energy-dissipation equality",
-    "E(u(s)) − E(u(t)) = ∫_s^t ‖∇E(u(r))‖_* dr for every ∞-curve of maximal slope.",
-    "E ∈ C¹ (or convex with the minimal-norm slope)", "§1.3, §2 C2", _c2_check, _c2_negative,
-    "the unit-speed ℓ2-normalized direction under ℓ∞ for E = ⟨a, x⟩ (not the steepest one)",
+    id="C2",
+    title="energy-dissipation equality",
+    statement="E(u(s)) − E(u(t)) = ∫_s^t ‖∇E(u(r))‖_* dr for every ∞-curve of maximal slope.",
+    hypotheses="E ∈ C¹ (or convex with the minimal-norm slope)",
+    section="§1.3, §2 C2",
+    check=_c2_check,
+    negative=_c2_negative,
+    negative_description="the unit-speed ℓ2-normalized direction under ℓ∞ for E = ⟨a, x⟩ (not the steepest one)",
 )
 
 # ---------------------------------------------------------------------------------------------------- C3
@@ -150,10 +158,14 @@ def _c3_negative(profile: str) -> Evidence:
 
 
 register(
-    "C3", "upper-gradient inequality",
-    "For every 1-Lipschitz curve, E(u(s)) − E(u(t)) ≤ ∫ ‖∇E(u)‖_* |u'| dr ≤ ∫ ‖∇E(u)‖_* dr; strict inequality ⇒ not a flow.",
-    "E ∈ C¹", "§1.2, §2 C3", _c3_check, _c3_negative,
-    "half the slope, ½‖∇E‖₁, is not an upper gradient: the inequality must fail along a steepest curve",
+    id="C3",
+    title="upper-gradient inequality",
+    statement="For every 1-Lipschitz curve, E(u(s)) − E(u(t)) ≤ ∫ ‖∇E(u)‖_* |u'| dr ≤ ∫ ‖∇E(u)‖_* dr; strict inequality ⇒ not a flow.",
+    hypotheses="E ∈ C¹",
+    section="§1.2, §2 C3",
+    check=_c3_check,
+    negative=_c3_negative,
+    negative_description="half the slope, ½‖∇E‖₁, is not an upper gradient: the inequality must fail along a steepest curve",
 )
 
 # ---------------------------------------------------------------------------------------------------- C4
@@ -176,10 +188,14 @@ def _c4_negative(profile: str) -> Evidence:
 
 
 register(
-    "C4", "differential inclusion ⇔ EDE",
-    "u̇ ∈ −∂‖·‖_*(∇E(u)) a.e. ⇔ (‖u̇‖ ≤ 1 and ⟨∇E(u), u̇⟩ = −‖∇E(u)‖_*) ⇔ C2.",
-    "E ∈ C¹, u Lipschitz", "§1.5, §4.5, §2 C4", _c4_check, _c4_negative,
-    "the 'lazy' selection u̇₁ = 0 where ∂₁E = 0 on the sliding example",
+    id="C4",
+    title="differential inclusion ⇔ EDE",
+    statement="u̇ ∈ −∂‖·‖_*(∇E(u)) a.e. ⇔ (‖u̇‖ ≤ 1 and ⟨∇E(u), u̇⟩ = −‖∇E(u)‖_*) ⇔ C2.",
+    hypotheses="E ∈ C¹, u Lipschitz",
+    section="§1.5, §4.5, §2 C4",
+    check=_c4_check,
+    negative=_c4_negative,
+    negative_description="the 'lazy' selection u̇₁ = 0 where ∂₁E = 0 on the sliding example",
 )
 
 # ---------------------------------------------------------------------------------------------------- C5
@@ -208,11 +224,14 @@ def _c5_measure(profile: str, wrong: bool) -> Evidence:
 
 
 register(
-    "C5", "slope formula",
-    "|∂E|(x) = ‖∇E(x)‖_*; the difference quotient max_{‖v‖=1}(E(x) − E(x + hv))/h converges to it at rate O(h).",
-    "E ∈ C¹ (C² for the rate)", "§1.2, §2 C5",
-    lambda pr: _c5_measure(pr, False), lambda pr: _c5_measure(pr, True),
-    "the Euclidean |∇E|₂ offered as the slope in every geometry",
+    id="C5",
+    title="slope formula",
+    statement="|∂E|(x) = ‖∇E(x)‖_*; the difference quotient max_{‖v‖=1}(E(x) − E(x + hv))/h converges to it at rate O(h).",
+    hypotheses="E ∈ C¹ (C² for the rate)",
+    section="§1.2, §2 C5",
+    check=lambda pr: _c5_measure(pr, False),
+    negative=lambda pr: _c5_measure(pr, True),
+    negative_description="the Euclidean |∇E|₂ offered as the slope in every geometry",
 )
 
 # ---------------------------------------------------------------------------------------------------- C6
@@ -241,10 +260,14 @@ def _c6_measure(profile: str, perturb: bool) -> Evidence:
 
 
 register(
-    "C6", "dual-norm subdifferential",
-    "v ∈ ∂‖·‖_*(ξ) ⇔ ‖v‖ ≤ 1 and ⟨ξ, v⟩ = ‖ξ‖_*; sign(ξ), ξ/|ξ|₂, the ℓp formula and one-hot argmax belong to it.",
-    "any norm", "§1.5, §2 C6", lambda pr: _c6_measure(pr, False), lambda pr: _c6_measure(pr, True),
-    "directions moved off the face (0.9·v, or ℓ1 mass off the tie set) must be rejected by the membership test",
+    id="C6",
+    title="dual-norm subdifferential",
+    statement="v ∈ ∂‖·‖_*(ξ) ⇔ ‖v‖ ≤ 1 and ⟨ξ, v⟩ = ‖ξ‖_*; sign(ξ), ξ/|ξ|₂, the ℓp formula and one-hot argmax belong to it.",
+    hypotheses="any norm",
+    section="§1.5, §2 C6",
+    check=lambda pr: _c6_measure(pr, False),
+    negative=lambda pr: _c6_measure(pr, True),
+    negative_description="directions moved off the face (0.9·v, or ℓ1 mass off the tie set) must be rejected by the membership test",
 )
 
 # ---------------------------------------------------------------------------------------------------- C7
@@ -264,10 +287,14 @@ def _c7_measure(profile: str, limit: float) -> Evidence:
 
 
 register(
-    "C7", "MMS as the p → ∞ limit of p-MMS",
-    "argmin{E(x) + d(x, x^k)^p/(pτ^{p−1})} → argmin_{B̄_τ(x^k)} E as p → ∞.",
-    "E lsc, minimizers unique", "§1.4, §2 C7", lambda pr: _c7_measure(pr, 0.7), lambda pr: _c7_measure(pr, 0.8),
-    "the same p-steps compared with the ball step of the wrong radius 0.2 (limit 0.8)",
+    id="C7",
+    title="MMS as the p → ∞ limit of p-MMS",
+    statement="argmin{E(x) + d(x, x^k)^p/(pτ^{p−1})} → argmin_{B̄_τ(x^k)} E as p → ∞.",
+    hypotheses="E lsc, minimizers unique",
+    section="§1.4, §2 C7",
+    check=lambda pr: _c7_measure(pr, 0.7),
+    negative=lambda pr: _c7_measure(pr, 0.8),
+    negative_description="the same p-steps compared with the ball step of the wrong radius 0.2 (limit 0.8)",
 )
 
 # ---------------------------------------------------------------------------------------------------- C8
@@ -301,10 +328,14 @@ def _c8_measure(profile: str, inner: object) -> Evidence:
 
 
 register(
-    "C8", "MMS discrete energy inequality",
-    "E(x^k) − E(x^{k+1}) ≥ ∫_0^τ |∂E|(x_{k,r}) dr along the De Giorgi variational interpolant x_{k,r} ∈ argmin_{B̄_r(x^k)} E.",
-    "E lsc, exact global minimizers", "§1.4, §2 C8", lambda pr: _c8_measure(pr, "exact"), lambda pr: _c8_measure(pr, HalfStep()),
-    "an inner solver that returns the half-way point (not a minimizer)",
+    id="C8",
+    title="MMS discrete energy inequality",
+    statement="E(x^k) − E(x^{k+1}) ≥ ∫_0^τ |∂E|(x_{k,r}) dr along the De Giorgi variational interpolant x_{k,r} ∈ argmin_{B̄_r(x^k)} E.",
+    hypotheses="E lsc, exact global minimizers",
+    section="§1.4, §2 C8",
+    check=lambda pr: _c8_measure(pr, "exact"),
+    negative=lambda pr: _c8_measure(pr, HalfStep()),
+    negative_description="an inner solver that returns the half-way point (not a minimizer)",
 )
 
 # ---------------------------------------------------------------------------------------------------- C9
@@ -334,10 +365,14 @@ def _c9_measure(profile: str, factor: float) -> Evidence:
 
 
 register(
-    "C9", "semi-implicit one-step estimate",
-    "|E(x − τv) − E(x) + τ‖∇E(x)‖_*| ≤ (L/2)τ² for v ∈ ∂‖·‖_*(∇E(x)), L the Lipschitz constant of ∇E: (R^d, ‖·‖) → (R^d, ‖·‖_*).",
-    "∇E Lipschitz", "§1.6, §2 C9", lambda pr: _c9_measure(pr, 0.5), lambda pr: _c9_measure(pr, 0.25),
-    "the bound with L/4 instead of L/2 (violated by ½|x|², whose defect is exactly (τ²/2)·#{x_i ≠ 0})",
+    id="C9",
+    title="semi-implicit one-step estimate",
+    statement="|E(x − τv) − E(x) + τ‖∇E(x)‖_*| ≤ (L/2)τ² for v ∈ ∂‖·‖_*(∇E(x)), L the Lipschitz constant of ∇E: (R^d, ‖·‖) → (R^d, ‖·‖_*).",
+    hypotheses="∇E Lipschitz",
+    section="§1.6, §2 C9",
+    check=lambda pr: _c9_measure(pr, 0.5),
+    negative=lambda pr: _c9_measure(pr, 0.25),
+    negative_description="the bound with L/4 instead of L/2 (violated by ½|x|², whose defect is exactly (τ²/2)·#{x_i ≠ 0})",
 )
 
 # ---------------------------------------------------------------------------------------------------- C12
@@ -357,10 +392,14 @@ def _c12_measure(profile: str, lag: int) -> Evidence:
 
 
 register(
-    "C12", "interpolant independence",
-    "The piecewise-constant and piecewise-linear interpolants differ by ≤ τ in sup norm, so they have the same limits.",
-    "none", "§1.4, §2 C12", lambda pr: _c12_measure(pr, 0), lambda pr: _c12_measure(pr, 2),
-    "a piecewise-constant interpolant lagged by two steps",
+    id="C12",
+    title="interpolant independence",
+    statement="The piecewise-constant and piecewise-linear interpolants differ by ≤ τ in sup norm, so they have the same limits.",
+    hypotheses="none",
+    section="§1.4, §2 C12",
+    check=lambda pr: _c12_measure(pr, 0),
+    negative=lambda pr: _c12_measure(pr, 2),
+    negative_description="a piecewise-constant interpolant lagged by two steps",
 )
 
 # ---------------------------------------------------------------------------------------------------- C13
@@ -387,11 +426,13 @@ def _c13_curves(speed2: float) -> list[tuple[Trajectory, ms.Energy]]:
 
 
 register(
-    "C13", "non-uniqueness",
-    "Several distinct curves satisfy C2–C4 from the same x₀ (zero gradient coordinates in ℓ∞, or critical points).",
-    "critical points or zero gradient coordinates", "§2 C13, §4.1, §4.4",
-    lambda pr: _c13_measure(_c13_curves(1.0), "⟨a,x⟩ with a₂ = 0: x₂ at rest and x₂ = sin t; −x²/2 from 0: ±(t − 0.3)⁺"),
-    lambda pr: all_rejected([_c13_measure(_c13_curves(1.5), "the same with x₂ = 1.5 sin t (speed 1.5 > 1)"),
+    id="C13",
+    title="non-uniqueness",
+    statement="Several distinct curves satisfy C2–C4 from the same x₀ (zero gradient coordinates in ℓ∞, or critical points).",
+    hypotheses="critical points or zero gradient coordinates",
+    section="§2 C13, §4.1, §4.4",
+    check=lambda pr: _c13_measure(_c13_curves(1.0), "⟨a,x⟩ with a₂ = 0: x₂ at rest and x₂ = sin t; −x²/2 from 0: ±(t − 0.3)⁺"),
+    negative=lambda pr: all_rejected([_c13_measure(_c13_curves(1.5), "the same with x₂ = 1.5 sin t (speed 1.5 > 1)"),
                              _c13_measure(_c13_curves(1 + 1e-5), "x₂ = (1 + 1e-5) sin t (too fast only in the first two of 400 steps)")]),
-    "a second coordinate moving at speed 1.5 must not be accepted; nor one at speed 1 + 1e-5 near t = 0 only",
+    negative_description="a second coordinate moving at speed 1.5 must not be accepted; nor one at speed 1 + 1e-5 near t = 0 only",
 )

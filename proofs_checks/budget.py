@@ -75,12 +75,14 @@ def _c21_measure(profile: str, K_factor: float, inner: object) -> Evidence:
 
 
 register(
-    "C21", "budget and single-step facts",
-    "(i) ‖u(t) − x₀‖ ≤ t, IFGSM with Kτ ≤ ε never clips; (ii) clipped IFGSM = semi-implicit scheme on S = B̄_ε(x₀), clamp∘clamp = projection onto the intersection; (iii) one MMS step with τ = ε attains the max over the budget ball, so E(MMS₁) ≤ min(E(FGSM), E(u(ε))).",
-    "(ii) needs ∂_iE ≠ 0 on the compared coordinates", "§1.7, §2 C21",
-    lambda pr: _c21_measure(pr, 1.0, GridInner(n=41, zoom=4)),  # also on the two-moons GELU net
-    lambda pr: _c21_measure(pr, 2.0, GridInner(n=3, zoom=0)),
-    "K τ = 2ε (the clamp acts) and a 3×3-grid inner solver (not a global maximizer)",
+    id="C21",
+    title="budget and single-step facts",
+    statement="(i) ‖u(t) − x₀‖ ≤ t, IFGSM with Kτ ≤ ε never clips; (ii) clipped IFGSM = semi-implicit scheme on S = B̄_ε(x₀), clamp∘clamp = projection onto the intersection; (iii) one MMS step with τ = ε attains the max over the budget ball, so E(MMS₁) ≤ min(E(FGSM), E(u(ε))).",
+    hypotheses="(ii) needs ∂_iE ≠ 0 on the compared coordinates",
+    section="§1.7, §2 C21",
+    check=lambda pr: _c21_measure(pr, 1.0, GridInner(n=41, zoom=4)),
+    negative=lambda pr: _c21_measure(pr, 2.0, GridInner(n=3, zoom=0)),
+    negative_description="K τ = 2ε (the clamp acts) and a 3×3-grid inner solver (not a global maximizer)",
 )
 
 # ---------------------------------------------------------------------------------------------------- C22
@@ -122,10 +124,14 @@ def _c22_negative(profile: str) -> Evidence:
 
 
 register(
-    "C22", "monotonicity",
-    "E∘u is non-increasing for flows and for the MMS; IFGSM (signed GD) is not monotone in general (overshoot).",
-    "—", "§2 C22", _c22_check, _c22_negative,
-    "the signed-GD energy sequence of E = x²/2 with τ > |x₀| must be flagged as non-monotone; so must an MMS energy "
+    id="C22",
+    title="monotonicity",
+    statement="E∘u is non-increasing for flows and for the MMS; IFGSM (signed GD) is not monotone in general (overshoot).",
+    hypotheses="—",
+    section="§2 C22",
+    check=_c22_check,
+    negative=_c22_negative,
+    negative_description="the signed-GD energy sequence of E = x²/2 with τ > |x₀| must be flagged as non-monotone; so must an MMS energy "
     "sequence with one increase of 4 ulps",
 )
 
@@ -170,10 +176,13 @@ def _c23_face_points(box: ms.Box) -> float:
 
 
 register(
-    "C23", "box-constrained flow",
-    "On S = B̄_ε(x₀) the EDE holds with the slope Σ_{i unblocked} |∂_iE|; for E = ⟨a,x⟩ the flow is u_i = x₀,ᵢ − sign(a_i) min(t, ε_i) and clipped IFGSM is exact at the nodes.",
-    "E ∈ C¹ (a derivation of this project)", "§1.7, §2 C23",
-    lambda pr: _c23_measure(pr, True), lambda pr: _c23_measure(pr, False),
-    "the unconstrained slope ‖∇E‖₁ on the box flow (ignores blocked coordinates)",
+    id="C23",
+    title="box-constrained flow",
+    statement="On S = B̄_ε(x₀) the EDE holds with the slope Σ_{i unblocked} |∂_iE|; for E = ⟨a,x⟩ the flow is u_i = x₀,ᵢ − sign(a_i) min(t, ε_i) and clipped IFGSM is exact at the nodes.",
+    hypotheses="E ∈ C¹ (a derivation of this project)",
+    section="§1.7, §2 C23",
+    check=lambda pr: _c23_measure(pr, True),
+    negative=lambda pr: _c23_measure(pr, False),
+    negative_description="the unconstrained slope ‖∇E‖₁ on the box flow (ignores blocked coordinates)",
 )
 

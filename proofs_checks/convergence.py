@@ -49,11 +49,14 @@ def _c10_measure(profile: str, inner: object) -> Evidence:
 
 
 register(
-    "C10", "MMS convergence",
-    "For τ_n → 0 a subsequence of the MMS interpolants converges uniformly to an ∞-curve of maximal slope; in the unique closed-form cases MMS is exact at the nodes.",
-    "E lsc, bounded below, compact sublevels; exact global inner minimizers", "§1.4, §2 C10",
-    lambda pr: _c10_measure(pr, "exact"), lambda pr: _c10_measure(pr, HalfStep()),
-    "MMS whose inner solver returns only the half-way point",
+    id="C10",
+    title="MMS convergence",
+    statement="For τ_n → 0 a subsequence of the MMS interpolants converges uniformly to an ∞-curve of maximal slope; in the unique closed-form cases MMS is exact at the nodes.",
+    hypotheses="E lsc, bounded below, compact sublevels; exact global inner minimizers",
+    section="§1.4, §2 C10",
+    check=lambda pr: _c10_measure(pr, "exact"),
+    negative=lambda pr: _c10_measure(pr, HalfStep()),
+    negative_description="MMS whose inner solver returns only the half-way point",
 )
 
 # ---------------------------------------------------------------------------------------------------- C11
@@ -81,11 +84,14 @@ def _c11_measure(profile: str, slow: float) -> Evidence:
 
 
 register(
-    "C11", "semi-implicit (normalized GD) convergence",
-    "Piecewise-linear interpolants of x^{k+1} = x^k − τv^k, v^k ∈ ∂‖·‖_*(∇E(x^k)), converge (up to subsequences) to a curve satisfying C1–C4; observed rate 1 in the closed forms.",
-    "E ∈ C¹ with uniformly continuous gradient; any selection", "§1.6, §2 C11",
-    lambda pr: _c11_measure(pr, 1.0), lambda pr: _c11_measure(pr, 0.9),
-    "a scheme moving at speed 0.9 (steps 0.9τ): its error does not vanish",
+    id="C11",
+    title="semi-implicit (normalized GD) convergence",
+    statement="Piecewise-linear interpolants of x^{k+1} = x^k − τv^k, v^k ∈ ∂‖·‖_*(∇E(x^k)), converge (up to subsequences) to a curve satisfying C1–C4; observed rate 1 in the closed forms.",
+    hypotheses="E ∈ C¹ with uniformly continuous gradient; any selection",
+    section="§1.6, §2 C11",
+    check=lambda pr: _c11_measure(pr, 1.0),
+    negative=lambda pr: _c11_measure(pr, 0.9),
+    negative_description="a scheme moving at speed 0.9 (steps 0.9τ): its error does not vanish",
 )
 
 # ---------------------------------------------------------------------------------------------------- C14
@@ -107,11 +113,14 @@ def _c14_measure(profile: str, classical: bool) -> Evidence:
 
 
 register(
-    "C14", "reparametrization equivalence (ℓ2)",
-    "In ℓ2 the ∞-flow is the arc-length reparametrization of the classical gradient flow ẋ = −∇E; normalized GD converges to it at rate O(τ).",
-    "E ∈ C¹, ∇E ≠ 0 on the window", "§2 C14, §4.6",
-    lambda pr: _c14_measure(pr, False), lambda pr: _c14_measure(pr, True),
-    "the classical (not reparametrized) gradient flow used as reference",
+    id="C14",
+    title="reparametrization equivalence (ℓ2)",
+    statement="In ℓ2 the ∞-flow is the arc-length reparametrization of the classical gradient flow ẋ = −∇E; normalized GD converges to it at rate O(τ).",
+    hypotheses="E ∈ C¹, ∇E ≠ 0 on the window",
+    section="§2 C14, §4.6",
+    check=lambda pr: _c14_measure(pr, False),
+    negative=lambda pr: _c14_measure(pr, True),
+    negative_description="the classical (not reparametrized) gradient flow used as reference",
 )
 
 # ---------------------------------------------------------------------------------------------------- C15
@@ -133,10 +142,12 @@ def _c15_measure(profile: str, phi: Callable, dphi: Callable, desc: str) -> Evid
 
 
 register(
-    "C15", "invariance under monotone energy changes",
-    "For φ ∈ C¹ with φ' > 0, E and φ∘E have the same ∞-flows, the same MMS iterates and bitwise the same signed-GD iterates.",
-    "φ' > 0", "§2 C15, §4.8",
-    lambda pr: _c15_measure(pr, np.arctan, lambda s: 1 / (1 + s * s), "E vs arctan∘E (quadratic with negative values), 80 signed steps"),
-    lambda pr: _c15_measure(pr, lambda s: s * s, lambda s: 2 * s, "E vs E² (not monotone where E < 0)"),
-    "φ(s) = s², not increasing where E < 0: the iterates must differ",
+    id="C15",
+    title="invariance under monotone energy changes",
+    statement="For φ ∈ C¹ with φ' > 0, E and φ∘E have the same ∞-flows, the same MMS iterates and bitwise the same signed-GD iterates.",
+    hypotheses="φ' > 0",
+    section="§2 C15, §4.8",
+    check=lambda pr: _c15_measure(pr, np.arctan, lambda s: 1 / (1 + s * s), "E vs arctan∘E (quadratic with negative values), 80 signed steps"),
+    negative=lambda pr: _c15_measure(pr, lambda s: s * s, lambda s: 2 * s, "E vs E² (not monotone where E < 0)"),
+    negative_description="φ(s) = s², not increasing where E < 0: the iterates must differ",
 )

@@ -91,13 +91,17 @@ def _w1_one_step(profile: str) -> Evidence:
 
 
 register(
-    "W1", "metric derivative in W_p",
-    "|μ'|_{W_p} = ‖v‖ for μ_t = (id + tv)#μ, every p; small-step particle curves have W_p/h = (Σ w_i‖Δγ_i/h‖^p)^{1/p}; "
+    id="W1",
+    title="metric derivative in W_p",
+    statement="|μ'|_{W_p} = ‖v‖ for μ_t = (id + tv)#μ, every p; small-step particle curves have W_p/h = (Σ w_i‖Δγ_i/h‖^p)^{1/p}; "
     "the generic speed check accepts ∞-curves in W_∞.",
-    "identity coupling optimal for small steps", "W1",
-    lambda pr: _w1(pr, 1.0), lambda pr: all_rejected([_w1(pr, 2.0), _w1_one_step(pr)]),
-    "the same curves recorded at half their time spacing (speed 2); the W_∞-MMS with one step of one atom stretched "
-    "by 1e-9", SRC,
+    hypotheses="identity coupling optimal for small steps",
+    section="W1",
+    check=lambda pr: _w1(pr, 1.0),
+    negative=lambda pr: all_rejected([_w1(pr, 2.0), _w1_one_step(pr)]),
+    negative_description="the same curves recorded at half their time spacing (speed 2); the W_∞-MMS with one step of one atom stretched "
+    "by 1e-9",
+    source=SRC,
 )
 
 
@@ -134,11 +138,15 @@ def _w2(profile: str, wrong_norm: bool) -> Evidence:
 
 
 register(
-    "W2", "slope of potential and interaction energies in W_p",
-    "|∂ℰ|_{W_p}(μ) = (∫‖ξ‖_*^{p'} dμ)^{1/p'}, ξ = ∇V or ∇(W∗μ); in W_∞ the numerical slope of ∫V dμ is the per-atom ground quotient.",
-    "V, W ∈ C²; W even", "W2",
-    lambda pr: _w2(pr, False), lambda pr: _w2(pr, True),
-    "the L^p(μ) norm of the field in place of the L^{p'}(μ) norm (measures where they differ)", SRC,
+    id="W2",
+    title="slope of potential and interaction energies in W_p",
+    statement="|∂ℰ|_{W_p}(μ) = (∫‖ξ‖_*^{p'} dμ)^{1/p'}, ξ = ∇V or ∇(W∗μ); in W_∞ the numerical slope of ∫V dμ is the per-atom ground quotient.",
+    hypotheses="V, W ∈ C²; W even",
+    section="W2",
+    check=lambda pr: _w2(pr, False),
+    negative=lambda pr: _w2(pr, True),
+    negative_description="the L^p(μ) norm of the field in place of the L^{p'}(μ) norm (measures where they differ)",
+    source=SRC,
 )
 # the 'measured' of W2 is an order (larger is better): the Evidence passes when it is >= the tolerance
 
@@ -179,11 +187,15 @@ def _w3(profile: str, wrong_exponent: bool) -> Evidence:
 
 
 register(
-    "W3", "W_p minimizing movements of potential energies decouple",
-    "For p ∈ (1, ∞] the W_p-MMS step of ∫V dμ is Σ_i w_i δ_{y_i}, y_i the ground p-step of V from x_i.",
-    "V lsc, bounded below", "W3",
-    lambda pr: _w3(pr, False), lambda pr: _w3(pr, True),
-    "per-atom steps with exponent 2 used for p = 4", SRC,
+    id="W3",
+    title="W_p minimizing movements of potential energies decouple",
+    statement="For p ∈ (1, ∞] the W_p-MMS step of ∫V dμ is Σ_i w_i δ_{y_i}, y_i the ground p-step of V from x_i.",
+    hypotheses="V lsc, bounded below",
+    section="W3",
+    check=lambda pr: _w3(pr, False),
+    negative=lambda pr: _w3(pr, True),
+    negative_description="per-atom steps with exponent 2 used for p = 4",
+    source=SRC,
 )
 
 
@@ -228,11 +240,15 @@ def _w4(profile: str, negative: bool) -> Evidence:
 
 
 register(
-    "W4", "W_2 flow of a quadratic potential",
-    "V = λ|x|²/2: the W_2 flow is μ_t = (e^{−λt} id)#μ_0, EDE holds; the MMS is x ↦ x/(1 + λτ) per step and converges at order 1.",
-    "λ > 0, ground ℓ2", "W4",
-    lambda pr: _w4(pr, False), lambda pr: _w4(pr, True),
-    "μ_t = (e^{−2λt} id)#μ_0 (twice too fast)", SRC,
+    id="W4",
+    title="W_2 flow of a quadratic potential",
+    statement="V = λ|x|²/2: the W_2 flow is μ_t = (e^{−λt} id)#μ_0, EDE holds; the MMS is x ↦ x/(1 + λτ) per step and converges at order 1.",
+    hypotheses="λ > 0, ground ℓ2",
+    section="W4",
+    check=lambda pr: _w4(pr, False),
+    negative=lambda pr: _w4(pr, True),
+    negative_description="μ_t = (e^{−2λt} id)#μ_0 (twice too fast)",
+    source=SRC,
 )
 
 
@@ -270,11 +286,15 @@ def _w5(profile: str, negative: bool) -> Evidence:
 
 
 register(
-    "W5", "quadratic interaction: contraction to the mean",
-    "W(z) = |z|²/2: ∇(W∗μ) = x − m, the W_2 flow is m + e^{−t}(x − m), ℰ(μ_t) = e^{−2t}Var/2, |∂ℰ|² = Var; EDE holds; the particle MMS converges at order 1.",
-    "ground ℓ2", "W5",
-    lambda pr: _w5(pr, False), lambda pr: _w5(pr, True),
-    "contraction towards 0 instead of the mean m ≠ 0", SRC,
+    id="W5",
+    title="quadratic interaction: contraction to the mean",
+    statement="W(z) = |z|²/2: ∇(W∗μ) = x − m, the W_2 flow is m + e^{−t}(x − m), ℰ(μ_t) = e^{−2t}Var/2, |∂ℰ|² = Var; EDE holds; the particle MMS converges at order 1.",
+    hypotheses="ground ℓ2",
+    section="W5",
+    check=lambda pr: _w5(pr, False),
+    negative=lambda pr: _w5(pr, True),
+    negative_description="contraction towards 0 instead of the mean m ≠ 0",
+    source=SRC,
 )
 
 
@@ -316,11 +336,15 @@ def _w6(profile: str, negative: bool) -> Evidence:
 
 
 register(
-    "W6", "one energy-dissipation check for every space",
-    "The same check, called with the space object, accepts the ℓ∞ flows of C2, the W_∞ mass-splitting flow and the W_2 flows of W4/W5.",
-    "—", "W6",
-    lambda pr: _w6(pr, False), lambda pr: _w6(pr, True),
-    "Unif[−t, t] (C18) and the W4/W5 negative controls: accepted by the check if any passes", SRC,
+    id="W6",
+    title="one energy-dissipation check for every space",
+    statement="The same check, called with the space object, accepts the ℓ∞ flows of C2, the W_∞ mass-splitting flow and the W_2 flows of W4/W5.",
+    hypotheses="—",
+    section="W6",
+    check=lambda pr: _w6(pr, False),
+    negative=lambda pr: _w6(pr, True),
+    negative_description="Unif[−t, t] (C18) and the W4/W5 negative controls: accepted by the check if any passes",
+    source=SRC,
 )
 
 
@@ -360,11 +384,15 @@ def _w7(profile: str, mixture: bool) -> Evidence:
 
 
 register(
-    "W7", "geodesics: displacement interpolation",
-    "The displacement interpolation along an optimal coupling has W_p(μ, μ_s) = s W_p(μ, ν) and W_p(μ_s, ν) = (1 − s) W_p(μ, ν).",
-    "p ∈ {1, 2, ∞}; exact couplings", "W7",
-    lambda pr: _w7(pr, False), lambda pr: _w7(pr, True),
-    "the mixture (1 − s)μ + sν (W_∞(μ, mixture) = W_∞(μ, ν); W_p(δ_0, mixture) = s^{1/p})", SRC,
+    id="W7",
+    title="geodesics: displacement interpolation",
+    statement="The displacement interpolation along an optimal coupling has W_p(μ, μ_s) = s W_p(μ, ν) and W_p(μ_s, ν) = (1 − s) W_p(μ, ν).",
+    hypotheses="p ∈ {1, 2, ∞}; exact couplings",
+    section="W7",
+    check=lambda pr: _w7(pr, False),
+    negative=lambda pr: _w7(pr, True),
+    negative_description="the mixture (1 − s)μ + sν (W_∞(μ, mixture) = W_∞(μ, ν); W_p(δ_0, mixture) = s^{1/p})",
+    source=SRC,
 )
 
 
@@ -394,9 +422,13 @@ def _w8(profile: str, method: str) -> Evidence:
 
 
 register(
-    "W8", "the numerical slope converges in every ℓp",
-    "For C² energies on (ℝ^d, ‖·‖_p), p ∈ {1, 1.5, 2, 3, ∞}, d ∈ {2, 4, 8}, the gradient-free numerical slope converges to ‖∇E‖_* at order ≥ 0.9.",
-    "E ∈ C²", "W8",
-    lambda pr: _w8(pr, "dual"), lambda pr: _w8(pr, "sample"),
-    "the sample-only estimate (a finite sphere sample), which stalls", SRC,
+    id="W8",
+    title="the numerical slope converges in every ℓp",
+    statement="For C² energies on (ℝ^d, ‖·‖_p), p ∈ {1, 1.5, 2, 3, ∞}, d ∈ {2, 4, 8}, the gradient-free numerical slope converges to ‖∇E‖_* at order ≥ 0.9.",
+    hypotheses="E ∈ C²",
+    section="W8",
+    check=lambda pr: _w8(pr, "dual"),
+    negative=lambda pr: _w8(pr, "sample"),
+    negative_description="the sample-only estimate (a finite sphere sample), which stalls",
+    source=SRC,
 )

@@ -67,11 +67,15 @@ def _m1(profile: str, swap: bool) -> Evidence:
 
 
 register(
-    "M1", "adversarial-risk identity",
-    "J_ε(A) = J_0(A) + ε Per_ε(A; ρ_0, ρ_1): the sup (dilation) term carries the label-0 density, the inf (erosion) term the label-1 density.",
-    "any A and data law μ", "§1.3, §3 M1",
-    lambda pr: _m1(pr, False), lambda pr: _m1(pr, True),
-    "the weights swapped (dilation with ρ_1, erosion with ρ_0)", SRC,
+    id="M1",
+    title="adversarial-risk identity",
+    statement="J_ε(A) = J_0(A) + ε Per_ε(A; ρ_0, ρ_1): the sup (dilation) term carries the label-0 density, the inf (erosion) term the label-1 density.",
+    hypotheses="any A and data law μ",
+    section="§1.3, §3 M1",
+    check=lambda pr: _m1(pr, False),
+    negative=lambda pr: _m1(pr, True),
+    negative_description="the weights swapped (dilation with ρ_1, erosion with ρ_0)",
+    source=SRC,
 )
 
 
@@ -99,11 +103,15 @@ def _squared_osc(u: np.ndarray, eps: float, G: Grid) -> float:
 
 
 register(
-    "M2", "coarea formula",
-    "TV_ε(u) = ∫_0^1 Per_ε({u > t}) dt for u ∈ [0, 1].",
-    "u ∈ [0, 1]", "§1.3, §3 M2",
-    lambda pr: _m2(pr, False), lambda pr: _m2(pr, True),
-    "a squared oscillation functional (not 1-homogeneous) in place of TV_ε", SRC,
+    id="M2",
+    title="coarea formula",
+    statement="TV_ε(u) = ∫_0^1 Per_ε({u > t}) dt for u ∈ [0, 1].",
+    hypotheses="u ∈ [0, 1]",
+    section="§1.3, §3 M2",
+    check=lambda pr: _m2(pr, False),
+    negative=lambda pr: _m2(pr, True),
+    negative_description="a squared oscillation functional (not 1-homogeneous) in place of TV_ε",
+    source=SRC,
 )
 
 
@@ -123,11 +131,15 @@ def _m5(profile: str, negate: bool) -> Evidence:
 
 
 register(
-    "M5", "submodularity",
-    "Per_ε(E∪F) + Per_ε(E∩F) ≤ Per_ε(E) + Per_ε(F).",
-    "ρ_0, ρ_1 ≥ 0", "§1.3, §3 M5",
-    lambda pr: _m5(pr, False), lambda pr: _m5(pr, True),
-    "−Per_ε (supermodular) must be rejected", SRC,
+    id="M5",
+    title="submodularity",
+    statement="Per_ε(E∪F) + Per_ε(E∩F) ≤ Per_ε(E) + Per_ε(F).",
+    hypotheses="ρ_0, ρ_1 ≥ 0",
+    section="§1.3, §3 M5",
+    check=lambda pr: _m5(pr, False),
+    negative=lambda pr: _m5(pr, True),
+    negative_description="−Per_ε (supermodular) must be rejected",
+    source=SRC,
 )
 
 
@@ -152,11 +164,15 @@ def _m3(profile: str, wrong: bool) -> Evidence:
 
 
 register(
-    "M3", "closed-form perimeters",
-    "ρ ≡ 1: disc Per^S = 2πR exactly, outer 2πR + πε, inner 2πR − πε; square 4L − (4 − π)ε/2 (S), 4L + πε (outer).",
-    "ε < R, ε < L/2", "§3 M3",
-    lambda pr: _m3(pr, False), lambda pr: _m3(pr, True),
-    "variant S compared with the outer (O) formula (the normalizations must be told apart)", SRC,
+    id="M3",
+    title="closed-form perimeters",
+    statement="ρ ≡ 1: disc Per^S = 2πR exactly, outer 2πR + πε, inner 2πR − πε; square 4L − (4 − π)ε/2 (S), 4L + πε (outer).",
+    hypotheses="ε < R, ε < L/2",
+    section="§3 M3",
+    check=lambda pr: _m3(pr, False),
+    negative=lambda pr: _m3(pr, True),
+    negative_description="variant S compared with the outer (O) formula (the normalizations must be told apart)",
+    source=SRC,
 )
 
 
@@ -189,11 +205,15 @@ def _reversed_step(A: np.ndarray, tau: float, eps: float, G: Grid, sel: str) -> 
 
 
 register(
-    "M7", "comparison principle",
-    "A ⊂ B ⇒ T_min(A) ⊂ T_min(B) and T_max(A) ⊂ T_max(B).",
-    "ρ > 0; exact step solves", "§2.5, §3 M7",
-    lambda pr: _m7(pr, False), lambda pr: _m7(pr, True),
-    "the fidelity with the wrong sign (−sd/τ) must produce non-nested steps", SRC,
+    id="M7",
+    title="comparison principle",
+    statement="A ⊂ B ⇒ T_min(A) ⊂ T_min(B) and T_max(A) ⊂ T_max(B).",
+    hypotheses="ρ > 0; exact step solves",
+    section="§2.5, §3 M7",
+    check=lambda pr: _m7(pr, False),
+    negative=lambda pr: _m7(pr, True),
+    negative_description="the fidelity with the wrong sign (−sd/τ) must produce non-nested steps",
+    source=SRC,
 )
 
 
@@ -228,11 +248,15 @@ def _m8(profile: str, wrong_step: bool) -> Evidence:
 
 
 register(
-    "M8", "energy dissipation",
-    "Per_ε(A_{k+1}) + D_k ≤ Per_ε(A_k), D_k = (1/τ)∫_{A_{k+1}ΔA_k} |sd_{A_k}| ρ; hence Σ D_k ≤ Per_ε(A_0).",
-    "exact step solves", "§2.5, §3 M8",
-    lambda pr: _m8(pr, False), lambda pr: _m8(pr, True),
-    "a non-minimizing update (the step plus random cells) must violate the inequality", SRC,
+    id="M8",
+    title="energy dissipation",
+    statement="Per_ε(A_{k+1}) + D_k ≤ Per_ε(A_k), D_k = (1/τ)∫_{A_{k+1}ΔA_k} |sd_{A_k}| ρ; hence Σ D_k ≤ Per_ε(A_0).",
+    hypotheses="exact step solves",
+    section="§2.5, §3 M8",
+    check=lambda pr: _m8(pr, False),
+    negative=lambda pr: _m8(pr, True),
+    negative_description="a non-minimizing update (the step plus random cells) must violate the inequality",
+    source=SRC,
 )
 
 
@@ -256,11 +280,15 @@ def _m9(profile: str, variant: str) -> Evidence:
 
 
 register(
-    "M9", "one-step law for discs",
-    "ρ ≡ 1, variant S: one step maps B_R to B_{R'} with R'(R − R') = c_per(d − 1)τ.",
-    "ε < R', d ∈ {2, 3}", "§3 M9",
-    lambda pr: _m9(pr, "S"), lambda pr: _m9(pr, "F"),
-    "variant F (c_per = 2) against the c_per = 1 law", SRC,
+    id="M9",
+    title="one-step law for discs",
+    statement="ρ ≡ 1, variant S: one step maps B_R to B_{R'} with R'(R − R') = c_per(d − 1)τ.",
+    hypotheses="ε < R', d ∈ {2, 3}",
+    section="§3 M9",
+    check=lambda pr: _m9(pr, "S"),
+    negative=lambda pr: _m9(pr, "F"),
+    negative_description="variant F (c_per = 2) against the c_per = 1 law",
+    source=SRC,
 )
 
 
@@ -278,11 +306,15 @@ def _m10(profile: str, variant: str) -> Evidence:
 
 
 register(
-    "M10", "one-step extinction of discs",
-    "ρ ≡ 1, d = 2, variant S: B_R ↦ ∅ iff R < (4/√3)√(c_per τ).",
-    "ε ≪ √τ", "§3 M10",
-    lambda pr: _m10(pr, "S"), lambda pr: _m10(pr, "F"),
-    "variant F (c_per = 2, threshold √2 larger): the 1.15 R_c disc vanishes", SRC,
+    id="M10",
+    title="one-step extinction of discs",
+    statement="ρ ≡ 1, d = 2, variant S: B_R ↦ ∅ iff R < (4/√3)√(c_per τ).",
+    hypotheses="ε ≪ √τ",
+    section="§3 M10",
+    check=lambda pr: _m10(pr, "S"),
+    negative=lambda pr: _m10(pr, "F"),
+    negative_description="variant F (c_per = 2, threshold √2 larger): the 1.15 R_c disc vanishes",
+    source=SRC,
 )
 
 
@@ -299,11 +331,15 @@ def _m11(profile: str, half_cell: bool) -> Evidence:
 
 
 register(
-    "M11", "shrinking disc over many steps",
-    "ρ ≡ 1: R(t)² = R₀² − 2c_per(d − 1)t; the scheme follows it with error O(τ) + O(ε^p) + grid.",
-    "3h ≤ ε ≤ √τ; per-step displacement above h (no pinning)", "§3 M11, §4.2",
-    lambda pr: _m11(pr, True), lambda pr: _m11(pr, False),
-    "the signed distance without the half-cell correction (the disc shrinks too slowly)", SRC,
+    id="M11",
+    title="shrinking disc over many steps",
+    statement="ρ ≡ 1: R(t)² = R₀² − 2c_per(d − 1)t; the scheme follows it with error O(τ) + O(ε^p) + grid.",
+    hypotheses="3h ≤ ε ≤ √τ; per-step displacement above h (no pinning)",
+    section="§3 M11, §4.2",
+    check=lambda pr: _m11(pr, True),
+    negative=lambda pr: _m11(pr, False),
+    negative_description="the signed distance without the half-cell correction (the disc shrinks too slowly)",
+    source=SRC,
 )
 
 
@@ -326,11 +362,15 @@ def _m12(profile: str, sign: float) -> Evidence:
 
 
 register(
-    "M12", "drift in an exponential density",
-    "ρ = e^{a·x}: a disc translates rigidly with c(t) = c₀ − c_per a t while R(t) follows M11.",
-    "smooth evolution", "§2.4, §3 M12",
-    lambda pr: _m12(pr, 1.0), lambda pr: _m12(pr, -1.0),
-    "the density e^{−a·x} (wrong drift sign) against the law for e^{a·x}", SRC,
+    id="M12",
+    title="drift in an exponential density",
+    statement="ρ = e^{a·x}: a disc translates rigidly with c(t) = c₀ − c_per a t while R(t) follows M11.",
+    hypotheses="smooth evolution",
+    section="§2.4, §3 M12",
+    check=lambda pr: _m12(pr, 1.0),
+    negative=lambda pr: _m12(pr, -1.0),
+    negative_description="the density e^{−a·x} (wrong drift sign) against the law for e^{a·x}",
+    source=SRC,
 )
 
 
@@ -354,11 +394,15 @@ def _m13(profile: str, sign: float) -> Evidence:
 
 
 register(
-    "M13", "unstable circle in a Gaussian density",
-    "ρ = exp(−|x|²/2σ²): S = R² follows S(t) = S* + (S₀ − S*)e^{2c_per t/σ²}, S* = (d − 1)σ²; smaller discs vanish, larger grow.",
-    "smooth evolution", "§3 M13",
-    lambda pr: _m13(pr, -1.0), lambda pr: _m13(pr, 1.0),
-    "the drift sign reversed (ρ = exp(+|x|²/2σ²)) reverses the bifurcation", SRC,
+    id="M13",
+    title="unstable circle in a Gaussian density",
+    statement="ρ = exp(−|x|²/2σ²): S = R² follows S(t) = S* + (S₀ − S*)e^{2c_per t/σ²}, S* = (d − 1)σ²; smaller discs vanish, larger grow.",
+    hypotheses="smooth evolution",
+    section="§3 M13",
+    check=lambda pr: _m13(pr, -1.0),
+    negative=lambda pr: _m13(pr, 1.0),
+    negative_description="the drift sign reversed (ρ = exp(+|x|²/2σ²)) reverses the bifurcation",
+    source=SRC,
 )
 
 
@@ -379,11 +423,15 @@ def _m14(profile: str, variant: str) -> Evidence:
 
 
 register(
-    "M14", "1-D scheme consistency",
-    "A = (−∞, b): the nonlocal step differs from the local implicit step by O(ε²) for variant S (O(ε) for O).",
-    "ρ smooth and positive", "§3 M14",
-    lambda pr: _m14(pr, "S"), lambda pr: _m14(pr, "O"),
-    "variant O (first order in ε) must fail the order-2 test", SRC,
+    id="M14",
+    title="1-D scheme consistency",
+    statement="A = (−∞, b): the nonlocal step differs from the local implicit step by O(ε²) for variant S (O(ε) for O).",
+    hypotheses="ρ smooth and positive",
+    section="§3 M14",
+    check=lambda pr: _m14(pr, "S"),
+    negative=lambda pr: _m14(pr, "O"),
+    negative_description="variant O (first order in ε) must fail the order-2 test",
+    source=SRC,
 )
 
 
@@ -405,11 +453,15 @@ def _m15(profile: str, flip: bool) -> Evidence:
 
 
 register(
-    "M15", "Bayes classifier of the relabeled data",
-    "{η_k > 1/2} = int A_k; the clipping at |sd| = τ/ε is inactive on A_{k+1} Δ A_k iff the reported margin is ≥ 0.",
-    "the link η_k (a convention the paper leaves open)", "§2.1, §3 M15",
-    lambda pr: _m15(pr, False), lambda pr: _m15(pr, True),
-    "the link with the wrong sign, η = clip(½ + (ε/2τ) sd)", SRC,
+    id="M15",
+    title="Bayes classifier of the relabeled data",
+    statement="{η_k > 1/2} = int A_k; the clipping at |sd| = τ/ε is inactive on A_{k+1} Δ A_k iff the reported margin is ≥ 0.",
+    hypotheses="the link η_k (a convention the paper leaves open)",
+    section="§2.1, §3 M15",
+    check=lambda pr: _m15(pr, False),
+    negative=lambda pr: _m15(pr, True),
+    negative_description="the link with the wrong sign, η = clip(½ + (ε/2τ) sd)",
+    source=SRC,
 )
 
 
@@ -434,11 +486,15 @@ def _m4(profile: str, variant: str) -> Evidence:
 
 
 register(
-    "M4", "localization rate",
-    "Per^S_ε(A) = ∫_{∂A} ρ + O(ε²) (O(ε) for the outer/inner variants); Gaussian half-plane {x₁ < b}: Per^S_ε = (Φ(b+ε) − Φ(b−ε))/(2ε) → φ(b).",
-    "smooth A, ρ ∈ C²", "§3 M4",
-    lambda pr: _m4(pr, "S"), lambda pr: _m4(pr, "O"),
-    "variant O (first order) must fail the order-2 test", SRC,
+    id="M4",
+    title="localization rate",
+    statement="Per^S_ε(A) = ∫_{∂A} ρ + O(ε²) (O(ε) for the outer/inner variants); Gaussian half-plane {x₁ < b}: Per^S_ε = (Φ(b+ε) − Φ(b−ε))/(2ε) → φ(b).",
+    hypotheses="smooth A, ρ ∈ C²",
+    section="§3 M4",
+    check=lambda pr: _m4(pr, "S"),
+    negative=lambda pr: _m4(pr, "O"),
+    negative_description="variant O (first order) must fail the order-2 test",
+    source=SRC,
 )
 
 
@@ -469,11 +525,15 @@ def _m6(profile: str, negative_mass: bool) -> Evidence:
 
 
 register(
-    "M6", "exact relaxation / integrality",
-    "min over u ∈ [0, 1]ⁿ of TV_ε(u) + ⟨g, u⟩ equals the minimum over sets; the lifted LP is totally unimodular (0/1 vertices).",
-    "ρ_0, ρ_1 ≥ 0", "§1.3, §4.2, §3 M6",
-    lambda pr: _m6(pr, False), lambda pr: _m6(pr, True),
-    "a negative class mass (non-submodular erosion term): the relaxation drops below the set minimum", SRC,
+    id="M6",
+    title="exact relaxation / integrality",
+    statement="min over u ∈ [0, 1]ⁿ of TV_ε(u) + ⟨g, u⟩ equals the minimum over sets; the lifted LP is totally unimodular (0/1 vertices).",
+    hypotheses="ρ_0, ρ_1 ≥ 0",
+    section="§1.3, §4.2, §3 M6",
+    check=lambda pr: _m6(pr, False),
+    negative=lambda pr: _m6(pr, True),
+    negative_description="a negative class mass (non-submodular erosion term): the relaxation drops below the set minimum",
+    source=SRC,
 )
 
 
@@ -489,11 +549,15 @@ def _m16(profile: str, variant: str) -> Evidence:
 
 
 register(
-    "M16", "exact adversarial step vs idealized step",
-    "The relabeled adversarial-training step and the idealized ATW step (variant S) differ by O(ε²) in the normal displacement.",
-    "ε ≪ √τ", "§2.3, §3 M16",
-    lambda pr: _m16(pr, "S"), lambda pr: _m16(pr, "F"),
-    "the idealized step of variant F (c_per = 2: an O(1) difference in the displacement) must fail the order-2 test", SRC,
+    id="M16",
+    title="exact adversarial step vs idealized step",
+    statement="The relabeled adversarial-training step and the idealized ATW step (variant S) differ by O(ε²) in the normal displacement.",
+    hypotheses="ε ≪ √τ",
+    section="§2.3, §3 M16",
+    check=lambda pr: _m16(pr, "S"),
+    negative=lambda pr: _m16(pr, "F"),
+    negative_description="the idealized step of variant F (c_per = 2: an O(1) difference in the displacement) must fail the order-2 test",
+    source=SRC,
 )
 
 
@@ -515,11 +579,15 @@ def _m17(profile: str, drift_sign: float) -> Evidence:
 
 
 register(
-    "M17", "nonlocal curvature consistency",
-    "The first variation of Per_ε per unit ρ-mass tends to the weighted curvature H + ∂_ν log ρ (O(ε²) for variant S).",
-    "smooth E, ρ ∈ C²", "§2.5, §3 M17",
-    lambda pr: _m17(pr, -1.0), lambda pr: _m17(pr, 1.0),
-    "the drift with the wrong sign (1/R + R/σ²) must be missed", SRC,
+    id="M17",
+    title="nonlocal curvature consistency",
+    statement="The first variation of Per_ε per unit ρ-mass tends to the weighted curvature H + ∂_ν log ρ (O(ε²) for variant S).",
+    hypotheses="smooth E, ρ ∈ C²",
+    section="§2.5, §3 M17",
+    check=lambda pr: _m17(pr, -1.0),
+    negative=lambda pr: _m17(pr, 1.0),
+    negative_description="the drift with the wrong sign (1/R + R/σ²) must be missed",
+    source=SRC,
 )
 
 
@@ -547,11 +615,15 @@ def _m20(profile: str, tilted: bool) -> Evidence:
 
 
 register(
-    "M20", "translation invariance",
-    "ρ ≡ 1: T(A + v) = T(A) + v exactly for grid shifts v (sets away from the box edge).",
-    "ρ ≡ 1; grid shifts", "§3 M20",
-    lambda pr: _m20(pr, False), lambda pr: _m20(pr, True),
-    "a non-constant density ρ = 1 + 0.8 sin10x cos10y breaks the invariance (an exponential density would not: it only rescales)", SRC,
+    id="M20",
+    title="translation invariance",
+    statement="ρ ≡ 1: T(A + v) = T(A) + v exactly for grid shifts v (sets away from the box edge).",
+    hypotheses="ρ ≡ 1; grid shifts",
+    section="§3 M20",
+    check=lambda pr: _m20(pr, False),
+    negative=lambda pr: _m20(pr, True),
+    negative_description="a non-constant density ρ = 1 + 0.8 sin10x cos10y breaks the invariance (an exponential density would not: it only rescales)",
+    source=SRC,
 )
 
 
@@ -613,12 +685,16 @@ def _m19(profile: str, averaged: bool) -> Evidence:
 
 
 register(
-    "M19", "graph / point-cloud consistency",
-    "The supremal graph perimeter of n i.i.d. samples tends to Per_ε(A) at fixed ε (bias from the edge of the "
+    id="M19",
+    title="graph / point-cloud consistency",
+    statement="The supremal graph perimeter of n i.i.d. samples tends to Per_ε(A) at fixed ε (bias from the edge of the "
     "dilation, fluctuation ≈ n^(−1/2)); the adversarial-risk identity M1 holds exactly on the sample.",
-    "i.i.d. samples of ρ; fixed ε; ε-balls holding many samples", "§3 M19",
-    lambda pr: _m19(pr, False), lambda pr: _m19(pr, True),
-    "the averaged (integral-type) graph TV in place of the supremal one has another mean", SRC,
+    hypotheses="i.i.d. samples of ρ; fixed ε; ε-balls holding many samples",
+    section="§3 M19",
+    check=lambda pr: _m19(pr, False),
+    negative=lambda pr: _m19(pr, True),
+    negative_description="the averaged (integral-type) graph TV in place of the supremal one has another mean",
+    source=SRC,
 )
 
 
@@ -677,11 +753,15 @@ def _m18(profile: str, variant: str) -> Evidence:
 
 
 register(
-    "M18", "convergence on non-symmetric data",
-    "From an ellipse the scheme follows the weighted mean curvature flow: the area decreases by 2π c_per t "
+    id="M18",
+    title="convergence on non-symmetric data",
+    statement="From an ellipse the scheme follows the weighted mean curvature flow: the area decreases by 2π c_per t "
     "(Gauss–Bonnet), the shape follows a front-tracking solution, the set vanishes at A₀/(2π c_per), and the "
     "minimal scheme stays inside the maximal one.",
-    "ρ ≡ 1; ε, τ, h small with τκ ≳ h (otherwise the grid pins the front)", "§2.4, §3 M18",
-    lambda pr: _m18(pr, "S"), lambda pr: _m18(pr, "F"),
-    "variant F (c_per = 2) measured against the c_per = 1 law", SRC,
+    hypotheses="ρ ≡ 1; ε, τ, h small with τκ ≳ h (otherwise the grid pins the front)",
+    section="§2.4, §3 M18",
+    check=lambda pr: _m18(pr, "S"),
+    negative=lambda pr: _m18(pr, "F"),
+    negative_description="variant F (c_per = 2) measured against the c_per = 1 law",
+    source=SRC,
 )

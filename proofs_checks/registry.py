@@ -140,6 +140,7 @@ REGISTRY: dict[str, Claim] = {}
 
 
 def register(
+    *,
     id: str,
     title: str,
     statement: str,
@@ -150,7 +151,7 @@ def register(
     negative_description: str,
     source: str = "adversarial_flows.md",
 ) -> Claim:
-    """Add a claim to :data:`REGISTRY`.
+    """Add a claim to :data:`REGISTRY` (keyword arguments only, so that no field can land in another's place).
 
     Ids are unique: a spec id (``C1`` … ``C24``, ``M1`` … ``M20``, ``W1`` … ``W8``), or a user claim ``U<name>`` (letters, digits,
     ``-``/``_``), which ``maxslope verify --load MODULE`` runs after the spec claims.

@@ -36,11 +36,14 @@ def _c24(profile: str, time_scale: float) -> Evidence:
 
 
 register(
-    "C24", "experiment trend (two moons)",
-    "The mean difference between the IFGSM and MMS trajectories on the two-moons classifiers decreases as τ halves.",
-    "trend only; ReLU nets are not C¹", "§3, §2 C24",
-    lambda pr: _c24(pr, 1.0), lambda pr: _c24(pr, 0.5),
-    "a time-misaligned comparison (MMS with step τ/2 against IFGSM with step τ) must not show the trend",
+    id="C24",
+    title="experiment trend (two moons)",
+    statement="The mean difference between the IFGSM and MMS trajectories on the two-moons classifiers decreases as τ halves.",
+    hypotheses="trend only; ReLU nets are not C¹",
+    section="§3, §2 C24",
+    check=lambda pr: _c24(pr, 1.0),
+    negative=lambda pr: _c24(pr, 0.5),
+    negative_description="a time-misaligned comparison (MMS with step τ/2 against IFGSM with step τ) must not show the trend",
 )
 
 

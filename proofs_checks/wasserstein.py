@@ -66,11 +66,14 @@ def _c16(profile: str, candidate: str) -> Evidence:
 
 
 register(
-    "C16", "W_∞ facts",
-    "W_∞ ≥ W_p and W_p ↑ W_∞; for uniform empirical measures W_∞ is the bottleneck assignment; in 1-D W_∞ = max_i |x_(i) − y_(i)|.",
-    "bounded support; uniform measures with the same number of atoms", "§1.8, §2 C16",
-    lambda pr: _c16(pr, "exact"), lambda pr: _c16(pr, "w8"),
-    "W_8 computed exactly and reported as W_∞ (the large-p shortcut): must differ from the sorted formula",
+    id="C16",
+    title="W_∞ facts",
+    statement="W_∞ ≥ W_p and W_p ↑ W_∞; for uniform empirical measures W_∞ is the bottleneck assignment; in 1-D W_∞ = max_i |x_(i) − y_(i)|.",
+    hypotheses="bounded support; uniform measures with the same number of atoms",
+    section="§1.8, §2 C16",
+    check=lambda pr: _c16(pr, "exact"),
+    negative=lambda pr: _c16(pr, "w8"),
+    negative_description="W_8 computed exactly and reported as W_∞ (the large-p shortcut): must differ from the sorted formula",
 )
 
 
@@ -110,11 +113,14 @@ def _c17_one_atom(profile: str) -> Evidence:
 
 
 register(
-    "C17", "W_∞ speed of superposed flows",
-    "μ_t = (e_t)_#η with η concentrated on 1-Lipschitz curves ⇒ W_∞(μ_s, μ_t) ≤ |t − s|.",
-    "—", "§1.8, §2 C17",
-    lambda pr: _c17(pr, 1.0), lambda pr: all_rejected([_c17(pr, 1.5), _c17_one_atom(pr)]),
-    "the same particle curves moved 1.5× as far (speed 1.5); one atom of twenty moved 1e-9 too far in one step",
+    id="C17",
+    title="W_∞ speed of superposed flows",
+    statement="μ_t = (e_t)_#η with η concentrated on 1-Lipschitz curves ⇒ W_∞(μ_s, μ_t) ≤ |t − s|.",
+    hypotheses="—",
+    section="§1.8, §2 C17",
+    check=lambda pr: _c17(pr, 1.0),
+    negative=lambda pr: all_rejected([_c17(pr, 1.5), _c17_one_atom(pr)]),
+    negative_description="the same particle curves moved 1.5× as far (speed 1.5); one atom of twenty moved 1e-9 too far in one step",
 )
 
 
@@ -139,11 +145,14 @@ def _c18(profile: str, negative: bool) -> Evidence:
 
 
 register(
-    "C18", "W_∞ EDE for potential energies",
-    "ℰ(μ_s) − ℰ(μ_t) = ∫_s^t ∫‖∇E‖_* dμ_r dr for W_∞ flows of ℰ = ∫E dμ (mass may split); superpositions of too-slow curves fail it.",
-    "E ∈ C¹; η concentrated on ∞-flows of E", "§1.8, §4.7, §2 C18",
-    lambda pr: _c18(pr, False), lambda pr: _c18(pr, True),
-    "μ_t = Unif[−t, t] for E = −x²/2: W_∞-speed 1 but dℰ/dt = −t/3 ≠ −G = −t/2",
+    id="C18",
+    title="W_∞ EDE for potential energies",
+    statement="ℰ(μ_s) − ℰ(μ_t) = ∫_s^t ∫‖∇E‖_* dμ_r dr for W_∞ flows of ℰ = ∫E dμ (mass may split); superpositions of too-slow curves fail it.",
+    hypotheses="E ∈ C¹; η concentrated on ∞-flows of E",
+    section="§1.8, §4.7, §2 C18",
+    check=lambda pr: _c18(pr, False),
+    negative=lambda pr: _c18(pr, True),
+    negative_description="μ_t = Unif[−t, t] for E = −x²/2: W_∞-speed 1 but dℰ/dt = −t/3 ≠ −G = −t/2",
 )
 
 
@@ -180,11 +189,14 @@ def _c19(profile: str, negative: bool) -> Evidence:
 
 
 register(
-    "C19", "W_∞-MMS decoupling",
-    "min{∫E dν : W_∞(ν, μ) ≤ τ} = ∫ min_{B̄_τ(x)} E dμ(x), attained by a pushforward T#μ, T(x) ∈ argmin_{B̄_τ(x)} E.",
-    "E lsc; measurable selection", "§1.8, §4.7d, §2 C19",
-    lambda pr: _c19(pr, False), lambda pr: _c19(pr, True),
-    "the pushforward by a half step (feasible, not optimal) must miss the LP minimum",
+    id="C19",
+    title="W_∞-MMS decoupling",
+    statement="min{∫E dν : W_∞(ν, μ) ≤ τ} = ∫ min_{B̄_τ(x)} E dμ(x), attained by a pushforward T#μ, T(x) ∈ argmin_{B̄_τ(x)} E.",
+    hypotheses="E lsc; measurable selection",
+    section="§1.8, §4.7d, §2 C19",
+    check=lambda pr: _c19(pr, False),
+    negative=lambda pr: _c19(pr, True),
+    negative_description="the pushforward by a half step (feasible, not optimal) must miss the LP minimum",
 )
 
 
@@ -215,9 +227,12 @@ def _c20(profile: str, negative: bool) -> Evidence:
 
 
 register(
-    "C20", "distributional adversary identity",
-    "sup{∫ℓ dν : W_∞(ν, μ) ≤ ε, labels fixed} = ∫ max_{B̄_ε(x)} ℓ(·, y) dμ(x, y); batch IFGSM with Kτ = ε is feasible and ≤ the optimum.",
-    "ℓ usc in x", "§1.8, §2 C20",
-    lambda pr: _c20(pr, False), lambda pr: _c20(pr, True),
-    "the per-point maximum over the ℓ2 ball (wrong geometry) must miss the W_∞ LP value",
+    id="C20",
+    title="distributional adversary identity",
+    statement="sup{∫ℓ dν : W_∞(ν, μ) ≤ ε, labels fixed} = ∫ max_{B̄_ε(x)} ℓ(·, y) dμ(x, y); batch IFGSM with Kτ = ε is feasible and ≤ the optimum.",
+    hypotheses="ℓ usc in x",
+    section="§1.8, §2 C20",
+    check=lambda pr: _c20(pr, False),
+    negative=lambda pr: _c20(pr, True),
+    negative_description="the per-point maximum over the ℓ2 ball (wrong geometry) must miss the W_∞ LP value",
 )

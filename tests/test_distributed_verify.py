@@ -45,8 +45,10 @@ def test_a_dying_worker_fails_its_claim_and_does_not_hang(tmp_path: Path) -> Non
         "from proofs_checks import register, le\n"
         "def die(profile):\n"
         "    os._exit(3)\n"
-        "register('U-die', 'kills its worker', '-', '-', '-', die, lambda pr: le(2.0, 1.0, 'bad'), 'n', source='test')\n"
-        "register('U-ok', 'fine', '-', '-', '-', lambda pr: le(0.0, 1.0, 'ok'), lambda pr: le(2.0, 1.0, 'bad'), 'n', source='test')\n"
+        "register(id='U-die', title='kills its worker', statement='-', hypotheses='-', section='-', check=die,"
+        " negative=lambda pr: le(2.0, 1.0, 'bad'), negative_description='n', source='test')\n"
+        "register(id='U-ok', title='fine', statement='-', hypotheses='-', section='-', check=lambda pr: le(0.0, 1.0, 'ok'),"
+        " negative=lambda pr: le(2.0, 1.0, 'bad'), negative_description='n', source='test')\n"
     )
     out = tmp_path / "out.json"
     r = subprocess.run(

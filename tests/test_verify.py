@@ -43,9 +43,11 @@ def test_crashing_check_is_a_failure():
 
 def test_register_rejects_duplicates_and_unknown_ids():
     with pytest.raises(ValueError, match="twice"):
-        register("C1", "t", "s", "h", "§", lambda p: None, lambda p: None, "n")
+        register(id="C1", title="t", statement="s", hypotheses="h", section="§", check=lambda p: None, negative=lambda p: None, negative_description="n")
+    with pytest.raises(TypeError, match="positional"):  # keyword-only: a title cannot land in the statement's place
+        register("U-pos", "t", "s", "h", "§", lambda p: None, lambda p: None, "n")  # type: ignore[misc]
     with pytest.raises(ValueError, match="spec id"):
-        register("X1", "t", "s", "h", "§", lambda p: None, lambda p: None, "n")
+        register(id="X1", title="t", statement="s", hypotheses="h", section="§", check=lambda p: None, negative=lambda p: None, negative_description="n")
 
 
 def test_cli_json_and_report(tmp_path, capsys):
@@ -91,7 +93,8 @@ def test_user_claims_load_and_run(tmp_path, capsys):
     mod = tmp_path / "my_claims.py"
     mod.write_text(
         "from proofs_checks import register, le\n"
-        "register('U-demo', 'demo', 'a ≤ b', '-', '-', lambda pr: le(0.0, 1.0, 'ok'), lambda pr: le(2.0, 1.0, 'bad'), 'too large', source='test')\n"
+        "register(id='U-demo', title='demo', statement='a ≤ b', hypotheses='-', section='-', check=lambda pr: le(0.0, 1.0, 'ok'),"
+        " negative=lambda pr: le(2.0, 1.0, 'bad'), negative_description='too large', source='test')\n"
     )
     assert main(["verify", "--load", str(mod), "--only", "U-demo"]) == 0
     out = capsys.readouterr().out
@@ -103,7 +106,7 @@ def test_user_claims_load_and_run(tmp_path, capsys):
     from proofs_checks.registry import REGISTRY
 
     with pytest.raises(ValueError, match="user id"):
-        register("Q1", "x", "x", "x", "x", lambda pr: None, lambda pr: None, "x")
+        register(id="Q1", title="x", statement="x", hypotheses="x", section="x", check=lambda pr: None, negative=lambda pr: None, negative_description="x")
     REGISTRY.pop("U-demo", None)
 
 
