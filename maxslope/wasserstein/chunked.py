@@ -231,13 +231,12 @@ def chunked_adversary(loss: Any, mu: ChunkedEmpirical, eps: float, space: Any, l
 
     from ..energies import Negated, as_energy
     from ..schemes import minimizing_movement
-    from ..spaces.lp import Lp
+    from .distance import _ground
     from .flows import _losses
     from .space import Wasserstein
 
     eps = check_positive_scalar(eps, "eps")
-    space = Lp(math.inf) if space is None else space
-    W = Wasserstein(math.inf, space)
+    W = Wasserstein(math.inf, _ground(space))
     if labels is None:
         losses = [as_energy(loss)]
         lab = da.zeros((mu.n,), dtype=np.int64, chunks=(mu.points.chunks[0],))

@@ -61,9 +61,13 @@ _CHUNK = 1 << 20  # pairs per block when computing distances
 ASSIGNMENT_MAX_N = 200
 
 
+#: the ground norm of every function of :mod:`maxslope.wasserstein` that is not given one: the adversarial geometry
+DEFAULT_GROUND = Lp(math.inf)
+
+
 def _ground(ground: Any) -> Lp:
     if ground is None:
-        return Lp(2.0)
+        return DEFAULT_GROUND
     if not isinstance(ground, Lp):
         raise TypeError(f"argument 'ground' must be an Lp space (the ground norm), got {type(ground).__name__}")
     return ground
@@ -143,9 +147,8 @@ def wasserstein_distance(
     nu: Empirical,
     p: float = math.inf,
     ground: Lp | None = None,
-    return_coupling: bool = False,
     method: str = "auto",
-) -> Any:
+) -> float:
     r"""The exact Wasserstein distance :math:`W_p(\mu, \nu)` for :math:`p \in [1, \infty]`.
 
     Parameters
@@ -155,9 +158,9 @@ def wasserstein_distance(
     p : float
         Order, :math:`1 \le p \le \infty` (default :math:`\infty`).
     ground : Lp, optional
-        The ground norm :math:`\|\cdot\|` (default :math:`\ell^2`; use ``Lp(inf)`` for the adversarial geometry).
-    return_coupling : bool
-        Also return an optimal coupling as a sparse (n, m) matrix of masses.
+        The ground norm :math:`\|\cdot\|`. The default, :data:`DEFAULT_GROUND` = ``Lp(inf)``, is the adversarial
+        geometry and the same in every function of :mod:`maxslope.wasserstein`; pass ``Lp(2)`` for the classical
+        transport cost. (Before version 0.2 this function alone defaulted to ``Lp(2)``.)
     method : {"auto", "quantile", "assignment", "bottleneck", "flow", "pot", "lp"}
         ``"auto"`` picks the fastest exact method available, in order: quantile (d = 1); bottleneck (uniform,
         n = m, :math:`p = \infty`); for uniform measures with n = m and finite p, assignment below
@@ -172,8 +175,9 @@ def wasserstein_distance(
 
     Returns
     -------
-    float, or (float, scipy.sparse.coo_array)
-        Use :func:`wasserstein` for the full :class:`WassersteinResult` (method, exactness, statistics).
+    float
+        The distance, always a float. :func:`wasserstein` returns the full :class:`WassersteinResult`: an optimal
+        coupling as a sparse (n, m) matrix of masses, the method, exactness and statistics.
 
     Raises
     ------
@@ -182,10 +186,7 @@ def wasserstein_distance(
     ImportError
         For ``method="pot"`` without POT installed.
     """
-    res = wasserstein(mu, nu, p, ground, method)
-    if return_coupling:
-        return res.value, res.coupling
-    return res.value
+    return wasserstein(mu, nu, p, ground, method).value
 
 
 def wasserstein(mu: Empirical, nu: Empirical, p: float = math.inf, ground: Lp | None = None, method: str = "auto") -> WassersteinResult:
@@ -438,7 +439,7 @@ def bottleneck_assignment(
     X, Y : array_like, shape (n, d)
         The two point clouds (finite, the same shape).
     ground : Lp, optional
-        The ground norm (default :math:`\ell^2`).
+        The ground norm (default :data:`DEFAULT_GROUND` = ``Lp(inf)``).
     grow : float
         Factor > 1 by which the radius grows from the lower bound until a perfect matching exists.
     method : {"auto", "geometric", "sparse"}

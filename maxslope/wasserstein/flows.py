@@ -38,7 +38,7 @@ from ..curves import Trajectory
 from ..energies import _blame, as_energy
 from ..schemes import minimizing_movement
 from ..spaces.lp import Lp
-from .distance import distance_matrix
+from .distance import _ground, distance_matrix
 from .empirical import Empirical, _as_measure
 from .space import Wasserstein
 
@@ -99,7 +99,7 @@ def _losses(loss: Any, labels: Any, n: int) -> tuple[list[Any], np.ndarray]:
     return [as_energy(f, "loss") for f in loss], lab
 
 
-def distributional_adversary(loss: Any, mu: Empirical, eps: float, space: Lp | None = None, labels: Any = None, inner: Any = "auto") -> tuple[float, Empirical]:
+def distributional_adversary(loss: Any, mu: Empirical, eps: float, ground: Lp | None = None, labels: Any = None, inner: Any = "auto") -> tuple[float, Empirical]:
     r"""C20: :math:`\sup\{\int \ell\,d\nu : W_\infty(\nu, \mu) \le \varepsilon\} = \int \max_{\bar B_\varepsilon(x)} \ell\,d\mu`.
 
     Computed as one :math:`W_\infty` minimizing-movement step of size :math:`\varepsilon` for :math:`-\int\ell`
@@ -111,15 +111,48 @@ def distributional_adversary(loss: Any, mu: Empirical, eps: float, space: Lp | N
     chunk; the value is then a 0-d Dask array (the exact sum of the chunks' exact partial sums, equal to the
     in-memory value bit for bit) and :math:`\nu` a ``ChunkedEmpirical``; ``labels`` may be a Dask array chunked
     like the atoms.
+
+    Parameters
+    ----------
+    loss : Energy or sequence of Energy
+        The loss :math:`\ell` on :math:`\mathbb R^d`, or one loss per class when ``labels`` is given.
+    mu : Empirical or ChunkedEmpirical
+        The data distribution :math:`\mu`.
+    eps : float
+        The budget :math:`\varepsilon > 0`.
+    ground : Lp, optional
+        The ground norm of :math:`W_\infty` (default ``Lp(inf)``, as everywhere in :mod:`maxslope.wasserstein`).
+    labels : array_like of int, optional
+        The class of each atom, an index into ``loss``.
+    inner : str or inner solver
+        The solver of the per-atom ball problem; it must be global (default: the exact closed forms).
+
+    Returns
+    -------
+    value : float
+        :math:`\int \max_{\bar B_\varepsilon(x)} \ell\,d\mu`, the supremum over the :math:`W_\infty` ball.
+    nu : Empirical
+        An optimal adversarial distribution, with the weights of :math:`\mu`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from maxslope import SeparableQuadratic
+    >>> from maxslope.wasserstein import Empirical, distributional_adversary
+    >>> mu = Empirical(np.array([[0.0, 0.0], [1.0, -1.0]]))
+    >>> loss = SeparableQuadratic(np.ones(2))     # ½|x|², maximized at the far corner of each box
+    >>> value, nu = distributional_adversary(loss, mu, 0.5)
+    >>> float(value), nu.points.tolist()        # (½·0.5 + ½·4.5) / 2
+    (1.25, [[0.5, 0.5], [1.5, -1.5]])
     """
     from ..energies import Negated
     from .chunked import ChunkedEmpirical, chunked_adversary
 
     if isinstance(mu, ChunkedEmpirical):
-        return chunked_adversary(loss, mu, eps, space, labels, inner)
+        return chunked_adversary(loss, mu, eps, ground, labels, inner)
     mu = _as_measure(mu)
     eps = check_positive_scalar(eps, "eps")
-    space = Lp(math.inf) if space is None else space
+    space = _ground(ground)
     losses, lab = _losses(loss, labels, mu.n)
     out = np.empty_like(mu.points)
     vals = np.empty(mu.n)
@@ -138,17 +171,17 @@ def distributional_adversary(loss: Any, mu: Empirical, eps: float, space: Lp | N
     return math.fsum((mu.weights * vals).tolist()), Empirical(out, mu.weights.copy())
 
 
-def ball_transport_lp(values: np.ndarray, mu: Empirical, grid: np.ndarray, radius: float, space: Lp, sense: str = "min") -> tuple[float, Any]:
+def ball_transport_lp(values: np.ndarray, mu: Empirical, grid: np.ndarray, radius: float, ground: Lp | None = None, sense: str = "min") -> tuple[float, Any]:
     r"""The transport LP behind C19 / C20 on a grid: optimize :math:`\sum_{ik} \gamma_{ik} v_{ik}` over plans
     :math:`\gamma \ge 0` with first marginal :math:`\mu` and second marginal supported on ``grid``, using only
     pairs with :math:`\|x_i - z_k\| \le r` (i.e. :math:`W_\infty(\nu, \mu) \le r`).
 
     ``values[i, k]`` is the integrand at grid point ``k`` for atom ``i`` (so label-dependent losses fit). Solved
-    by SciPy's HiGHS; no decoupling is assumed, which is what the claims check.
+    by SciPy's HiGHS; no decoupling is assumed, which is what the claims check. The ground norm ``ground``
+    defaults to ``Lp(inf)``, as everywhere in :mod:`maxslope.wasserstein`.
     """
     mu = _as_measure(mu)
-    if not isinstance(space, Lp):
-        raise TypeError(f"argument 'space' must be the ground Lp space, got {type(space).__name__}")
+    space = _ground(ground)
     grid = as_float_array(grid, "grid", np, min_ndim=1)
     grid = grid[:, None] if grid.ndim == 1 and mu.dim == 1 else grid
     if grid.ndim != 2 or grid.shape[0] == 0 or grid.shape[1] != mu.dim:

@@ -18,7 +18,7 @@ import numpy as np
 
 from .._backend import check_p, check_real_scalar
 from ..spaces.lp import Lp, _pnorm
-from .distance import WassersteinResult, wasserstein
+from .distance import DEFAULT_GROUND, WassersteinResult, wasserstein
 from .empirical import Empirical, _as_measure
 
 __all__ = ["Wasserstein"]
@@ -39,9 +39,9 @@ class Wasserstein:
         The order of the space, :math:`p \in [1, \infty]`. It is *not* the exponent of a curve of maximal slope
         in the space (the ``p`` of the schemes and checks); the two coincide when a minimizing movement of a
         potential energy decouples into per-atom steps (claim W3).
-    ground : Lp
-        The ground norm :math:`\|\cdot\|` (required: the adversarial geometry is ``Lp(inf)``, the classical
-        one ``Lp(2)``).
+    ground : Lp, optional
+        The ground norm :math:`\|\cdot\|`: the default, ``Lp(inf)``, is the adversarial geometry and the default of
+        every function of :mod:`maxslope.wasserstein`; the classical one is ``Lp(2)``.
 
     Examples
     --------
@@ -60,8 +60,9 @@ class Wasserstein:
     #: the points of this space are measures (the checks read a trajectory's nodes as measures)
     measure_space = True
 
-    def __init__(self, p: float, ground: Lp) -> None:
+    def __init__(self, p: float, ground: Lp | None = None) -> None:
         self.p = check_p(p, "p")
+        ground = DEFAULT_GROUND if ground is None else ground
         if not isinstance(ground, Lp):
             raise TypeError(f"argument 'ground' must be a normed ground space Lp(q), got {type(ground).__name__}")
         self.ground = ground

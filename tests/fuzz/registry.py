@@ -284,13 +284,13 @@ CALLS: dict[str, Callable[[], Call]] = {
     "maxslope.wasserstein.pair_distances": lambda: (wasserstein.pair_distances, {"X": _x(3), "Y": _x(4), "i": np.array([0, 1]), "j": np.array([2, 3]), "ground": L2}),
     "maxslope.PotentialEnergy": lambda: (ms.PotentialEnergy, {"V": _E()}),
     "maxslope.InteractionEnergy": lambda: (ms.InteractionEnergy, {"W": _E()}),
-    "maxslope.wasserstein.distributional_adversary": lambda: (wasserstein.distributional_adversary, {"loss": _E(), "mu": _mu(), "eps": 0.1}),
+    "maxslope.wasserstein.distributional_adversary": lambda: (wasserstein.distributional_adversary, {"loss": _E(), "mu": _mu(), "eps": 0.1, "ground": LINF}),
     "maxslope.wasserstein.mass_splitting_flow": lambda: (wasserstein.mass_splitting_flow, {"T": 1.0, "nodes": 8}),
     "maxslope.wasserstein.uniform_spreading_curve": lambda: (wasserstein.uniform_spreading_curve, {"T": 1.0, "atoms": 10, "nodes": 8}),
     "maxslope.wasserstein.ChunkedEmpirical": lambda: (_chunked_integral, {"points": _x(6), "weights": np.full(6, 1 / 6), "atol": 1e-12}),
     "maxslope.wasserstein.ParticleInner": lambda: (_particle_inner, {"gtol": 1e-10, "maxiter": 200, "mu": _mu(), "tau": 0.1, "p": 2.0}),
     "maxslope.wasserstein.ball_transport_lp": lambda: (wasserstein.ball_transport_lp, {
-        "values": np.random.default_rng(0).uniform(size=(5, 9)), "mu": _mu(), "grid": _x(9, 2, 3), "radius": 0.5, "space": LINF,
+        "values": np.random.default_rng(0).uniform(size=(5, 9)), "mu": _mu(), "grid": _x(9, 2, 3), "radius": 0.5, "ground": LINF,
         "sense": "max"}),
     # ---------------------------------------------------------------- energies built from user functions
     "maxslope.FromCallables": lambda: (_from_callables, {"value": _half_sq, "grad": _identity, "smooth": True, "dim": 2, "x": _x()}),

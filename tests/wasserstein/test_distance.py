@@ -129,8 +129,32 @@ def test_irrational_weights_are_quantized_and_say_so() -> None:
     mu = Empirical(rng.normal(size=(4, 2)), w / w.sum())
     nu = Empirical(rng.normal(size=(3, 2)))
     assert integer_masses(mu.weights) is None
-    res = wasserstein(mu, nu, math.inf)
+    res = wasserstein(mu, nu, math.inf, Lp(2.0))
     assert not res.exact and res.value == _lp_w_inf(mu, nu, Lp(2.0))
+
+
+def test_one_ground_default_everywhere() -> None:
+    """Every function of maxslope.wasserstein that takes a ground norm defaults to Lp(inf), and says so."""
+    import inspect
+
+    from maxslope import wasserstein as W
+    from maxslope.wasserstein.distance import DEFAULT_GROUND
+
+    assert DEFAULT_GROUND == Lp(math.inf)
+    X = np.array([[0.0, 0.0], [1.0, 0.0]])
+    mu, nu = Empirical(X), Empirical(X + np.array([0.3, 0.4]))
+    for p in (1.0, 2.0, math.inf):
+        assert wasserstein_distance(mu, nu, p) == 0.4  # the l-inf length of (0.3, 0.4); l2 would give 0.5
+        assert wasserstein_distance(mu, nu, p, Lp(2.0)) == pytest.approx(0.5, rel=1e-15)
+    assert W.Wasserstein(2.0).ground == DEFAULT_GROUND
+    assert W.bottleneck_assignment(X, X + np.array([0.3, 0.4]))[0] == 0.4
+    for fn in (W.wasserstein_distance, W.wasserstein, W.bottleneck_assignment, W.distributional_adversary,
+               W.ball_transport_lp, W.Wasserstein):
+        params = inspect.signature(fn).parameters
+        assert "ground" in params and params["ground"].default is None, fn  # one name, one default
+        assert "space" not in params, fn
+    assert not isinstance(wasserstein_distance(mu, nu, 2.0), tuple)  # one return type: a float
+    assert isinstance(wasserstein_distance(mu, nu, 2.0), float)
 
 
 def test_bottleneck_against_flow_on_larger_clouds() -> None:
