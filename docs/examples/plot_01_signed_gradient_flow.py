@@ -6,7 +6,7 @@ Signed gradient descent :math:`x^{k+1} = x^k - \tau\,\mathrm{sign}\nabla E(x^k)`
 semi-implicit scheme of the :math:`\infty`-curve of maximal slope in :math:`(\mathbb R^d, \|\cdot\|_\infty)`. The
 minimizing movement :math:`x^{k+1} \in \arg\min_{\|x - x^k\|_\infty \le \tau} E` approximates the same curve.
 
-On the *sliding example* of the spec (§4.5) the exact flow is known in closed form: the curve first moves
+On the *sliding example* (claims C1, C4) the exact flow is known in closed form: the curve first moves
 diagonally, then slides along the line where a gradient coordinate changes sign. The minimizing movement is exact
 at its nodes; signed gradient descent chatters across the sliding line and converges at first order. Both facts are
 measured here, and the energy-dissipation equality is checked on the exact flow and on the scheme's output.

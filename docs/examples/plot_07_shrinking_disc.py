@@ -4,7 +4,7 @@ Nonlocal perimeter flow: the shrinking disc, the unstable circle, the ellipse
 
 The minimizing movements of the adversarial-training perimeter (variant S, ρ ≡ 1) move a disc by
 R_{k+1}(R_k − R_{k+1}) = τ per step, a first-order scheme for the mean curvature flow R(t)² = R₀² − 2t
-(spec mean_curvature_flow.md M9, M11). Each step is one exact minimum cut. The grid boundaries of A_k are drawn
+(claims M9, M11). Each step is one exact minimum cut. The grid boundaries of A_k are drawn
 against the exact circles. The radius error, O(τ) + O(ε²) + grid error relative to the current radius, is
 measured and asserted. At ε = 3h the discrete ball stencil is slightly anisotropic, so the grid sets become
 mildly octagonal (isotropy needs ε ≥ 2–3h; claims M3, M9).

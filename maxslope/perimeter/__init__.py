@@ -1,7 +1,7 @@
 r"""Nonlocal perimeter of adversarial training and its minimizing movements (weighted mean curvature flow)."""
 
 from .cloud import cloud_adversarial_risk, cloud_masses, cloud_perimeter, cloud_risk, disc_cloud_expectation
-from .flow import SetTrajectory, perimeter_flow
+from .flow import SetTrajectory, check_set_energy_inequality, perimeter_flow
 from .functional import (
     C_PER,
     VARIANTS,
@@ -14,6 +14,7 @@ from .functional import (
     stencil_min,
 )
 from .grid import Grid, ball_offsets, signed_distance
+from .shapes import disc, dumbbell, ellipse, star
 from .step import StepResult, lp_relaxation, perimeter_step, solve_cut, step_energy, step_problem
 
 __all__ = [
@@ -25,12 +26,16 @@ __all__ = [
     "StepResult",
     "adversarial_risk",
     "ball_offsets",
+    "check_set_energy_inequality",
     "class_masses",
     "cloud_adversarial_risk",
     "cloud_masses",
     "cloud_perimeter",
     "cloud_risk",
+    "disc",
     "disc_cloud_expectation",
+    "dumbbell",
+    "ellipse",
     "lp_relaxation",
     "nonlocal_perimeter",
     "nonlocal_tv",
@@ -38,6 +43,7 @@ __all__ = [
     "risk",
     "signed_distance",
     "solve_cut",
+    "star",
     "stencil_max",
     "stencil_min",
     "step_energy",

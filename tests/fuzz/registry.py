@@ -262,6 +262,12 @@ CALLS: dict[str, Callable[[], Call]] = {
     "maxslope.perimeter.lp_relaxation": lambda: (perimeter.lp_relaxation, _cut_data()),
     "maxslope.perimeter.step_energy": lambda: (perimeter.step_energy, {"A": _set(), **_cut_data()}),
     "maxslope.perimeter.perimeter_step": lambda: (perimeter.perimeter_step, {"A_k": _set(), "tau": 0.05, "eps": 0.2, "grid": _grid(), "selection": "max"}),
+    "maxslope.perimeter.check_set_energy_inequality": lambda: (perimeter.check_set_energy_inequality, {
+        "sets": np.stack([_set(), _set()]), "tau": 0.05, "eps": 0.2, "grid": _grid(), "variant": "S", "half_cell": True, "tol": 1e-9}),
+    "maxslope.perimeter.disc": lambda: (perimeter.disc, {"grid": _grid(), "radius": 0.3, "center": [0.0, 0.05]}),
+    "maxslope.perimeter.ellipse": lambda: (perimeter.ellipse, {"grid": _grid(), "semi_axes": [0.3, 0.2], "center": [0.0, 0.0], "angle": 0.3}),
+    "maxslope.perimeter.dumbbell": lambda: (perimeter.dumbbell, {"grid": _grid(), "radius": 0.15, "separation": 0.5, "neck": 0.1, "center": [0.0, 0.0]}),
+    "maxslope.perimeter.star": lambda: (perimeter.star, {"grid": _grid(), "radius": 0.2, "amplitude": 0.3, "arms": 5, "center": [0.0, 0.0], "phase": 0.1}),
     "maxslope.perimeter.perimeter_flow": lambda: (perimeter.perimeter_flow, {"A0": _set(), "tau": 0.05, "eps": 0.2, "grid": _grid(), "steps": 2}),
     # ---------------------------------------------------------------- closed-form flows
     "maxslope.exact.linear_flow": lambda: (exact.linear_flow, {"a": [1.0, -2.0], "x0": [0.0, 0.5], "T": 1.0}),
