@@ -300,7 +300,7 @@ def _two_moons(args: argparse.Namespace) -> int:
             _usage(f"argument --weights: expected relu=PATH or gelu=PATH, got {w!r}", "maxslope experiment two-moons")
         weights[act.lower()] = path
     try:
-        run_experiment(args.taus, args.samples, args.inner, args.out, weights, args.seed, paths=args.paths)
+        run_experiment(args.taus, args.samples, args.inner, args.out, weights, args.seed, paths=args.paths, progress=True)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .._backend import check_p, check_positive_scalar
+from ..schemes.progress import check_progress, progress_iter
 from .curve import check_energy_dissipation
 from .result import CheckResult
 
@@ -31,6 +32,7 @@ def check_residual_order(
     p: float = math.inf,
     order: float = 1.0,
     slack: float = 0.25,
+    progress: Any = False,
 ) -> CheckResult:
     r"""Whether the energy-dissipation residual of a scheme shrinks like :math:`\tau^{\text{order}}`.
 
@@ -51,6 +53,8 @@ def check_residual_order(
         The expected order (1 for the minimizing movement and the semi-implicit scheme of a smooth energy).
     slack : float
         How far below ``order`` the fitted order may fall.
+    progress : bool or text stream, optional
+        ``True`` shows a bar over the τ values when standard error is a terminal; a stream always gets it.
 
     Returns
     -------
@@ -83,8 +87,9 @@ def check_residual_order(
     p = check_p(p, "p", strict=True)
     order = check_positive_scalar(order, "order")
     slack = check_positive_scalar(slack, "slack")
+    progress = check_progress(progress)
     res, tols = [], []
-    for tau in ts:
+    for tau in progress_iter(ts, progress, "residual order", "tau"):
         r = check_energy_dissipation(run(tau), E, space, p=p)
         res.append(r.measured)
         tols.append(r.tolerance)

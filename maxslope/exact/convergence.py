@@ -10,6 +10,7 @@ import numpy as np
 
 from .._backend import as_float_array, check_finite, check_int, to_numpy
 from ..curves import Trajectory
+from ..schemes.progress import check_progress, progress_iter
 
 __all__ = ["ConvergenceStudy", "convergence_study"]
 
@@ -61,13 +62,16 @@ def convergence_study(
     reference: Callable[[Any], Any],
     taus: Sequence[float],
     samples_per_step: int = 8,
+    progress: Any = False,
 ) -> ConvergenceStudy:
     """Run ``scheme(tau)`` for each ``tau`` and measure its distance to ``reference(t)`` (claims C10, C11).
 
     ``reference`` maps an array of times to points (shape ``t.shape + (d,)``), e.g. a
     :class:`~maxslope.exact.ClosedFormFlow`. Batched trajectories are compared with a batched reference only if
-    the reference returns matching shapes.
+    the reference returns matching shapes. ``progress=True`` shows a bar over the τ values when standard error is
+    a terminal (a text stream: always there).
     """
+    progress = check_progress(progress)
     if not callable(scheme):
         raise TypeError(f"argument 'scheme' must be a callable tau -> Trajectory, got {type(scheme).__name__}")
     if not callable(reference):
@@ -78,7 +82,7 @@ def convergence_study(
         raise ValueError("argument 'taus' must hold at least two positive step sizes")
     samples_per_step = check_int(samples_per_step, "samples_per_step", 1)
     node, interp = [], []
-    for tau in taus_a:
+    for tau in progress_iter(taus_a, progress, "convergence study", "tau"):
         traj = scheme(float(tau))
         if not isinstance(traj, Trajectory):
             raise TypeError("argument 'scheme' must return a Trajectory")

@@ -31,6 +31,7 @@ from .._backend import as_float_array, check_finite, check_int, check_positive_s
 from ..attacks import ifgsm
 from ..energies import Energy, Negated
 from ..schemes import CBOInner, GridInner, minimizing_movement
+from ..schemes.progress import check_progress, progress_iter
 from ..spaces import Box, Lp
 
 __all__ = [
@@ -419,13 +420,15 @@ def _paths(model: MoonsClassifier, x0: np.ndarray, eps: float, tau: float, K: in
 
 
 def difference_study(model: MoonsClassifier, n_taus: int = 5, samples: int = 20, eps: float = 0.2, T: float = 1.0,
-                     inner: str | Any = "grid", seed: int = 1, time_scale: float = 1.0) -> DifferenceStudy:
+                     inner: str | Any = "grid", seed: int = 1, time_scale: float = 1.0, progress: Any = False) -> DifferenceStudy:
     r"""IFGSM against the budget-constrained MMS for :math:`\tau_i = \varepsilon 2^{-i}`, :math:`K = T/\tau`.
 
     Start points uniform in :math:`[-1, 1]^2` (seeded). ``time_scale`` ≠ 1 runs the MMS with step
     ``time_scale·τ`` against IFGSM with step τ (a time-misaligned comparison, the negative control of C24).
+    ``progress=True`` shows a bar over the τ values when standard error is a terminal (a stream: always there).
     """
     model = _check_model(model)
+    progress = check_progress(progress)
     n_taus, samples, seed = check_int(n_taus, "n_taus", 1), check_int(samples, "samples", 1), check_int(seed, "seed", 0)
     if samples > 10**6:
         raise ValueError(f"argument 'samples' must be at most 10^6, got {samples}")
@@ -446,7 +449,7 @@ def difference_study(model: MoonsClassifier, n_taus: int = 5, samples: int = 20,
         raise TypeError(f"argument 'inner' must be 'exact', 'grid', 'cbo' or a solver, got {type(inner).__name__}")
     x0 = np.random.default_rng(seed).uniform(-1, 1, size=(samples, 2))
     taus, steps, code, sup = [], [], [], []
-    for i in range(n_taus):
+    for i in progress_iter(range(n_taus), progress, f"two moons ({model.activation})", "tau"):
         tau = eps * 2.0**-i
         K = int(round(T / tau))
         F = _paths(model, x0, eps, tau, K, None)
@@ -627,8 +630,10 @@ def difference_figure(studies: list[DifferenceStudy], out: Path) -> Path:
 
 def run_experiment(n_taus: int = 5, samples: int = 20, inner: str = "grid", out: str | Path | None = "two_moons_out",
                    weights: dict[str, str] | None = None, seed: int = 1, echo: Any = print,
-                   paths: str = "notebook") -> list[DifferenceStudy]:
+                   paths: str = "notebook", progress: Any = False) -> list[DifferenceStudy]:
     """The whole experiment: both classifiers, the difference table, and (with ``out``) the figures.
+
+    ``progress=True`` shows a bar per network over the τ values when standard error is a terminal.
 
     ``paths="notebook"`` (default) draws the path figures with the notebook's counts (:func:`notebook_cases`) and
     adds its third start point (τ = 10⁻³, 1000 steps) for each network; ``"reduced"`` uses K ∈ {1, 3, 50, 100}
@@ -636,6 +641,7 @@ def run_experiment(n_taus: int = 5, samples: int = 20, inner: str = "grid", out:
     """
     if paths not in ("notebook", "reduced"):
         raise ValueError(f"argument 'paths' must be 'notebook' or 'reduced', got {paths!r}")
+    progress = check_progress(progress)
     solver, desc = get_inner(inner)
     weights = weights or {}
     studies = []
@@ -650,7 +656,7 @@ def run_experiment(n_taus: int = 5, samples: int = 20, inner: str = "grid", out:
         X, y = make_moons(seed=0)
         echo(f"{act.upper()} classifier: {src}; accuracy on make_moons(seed 0): {model.accuracy(X, y):.3f}")
         models[act] = model
-        studies.append(difference_study(model, n_taus, samples, inner=solver, seed=seed))
+        studies.append(difference_study(model, n_taus, samples, inner=solver, seed=seed, progress=progress))
     echo(f"\nMMS inner solver: {desc}. ε = 0.2, T = 1, {samples} start points uniform in [−1, 1]² (seed {seed}).")
     echo("Metrics: 'code' = mean over samples of max_k ‖x_k^IFGSM − x_k^MMS‖₁ (the paper code's matrix ∞-norm); "
          "'sup ℓ∞' = mean over samples of sup_t ‖u^IFGSM(t) − u^MMS(t)‖_∞ (interpolants; attained at nodes).\n")

@@ -14,7 +14,7 @@ from ..energies import as_energy, check_points_for
 from ..spaces.lp import Lp
 from ._common import check_constraint, other_space, prepare
 from .inner import ExactInner, GridInner, get_inner
-from .progress import _Reporter, check_callback, no_callback_for_chunks
+from .progress import _Reporter, check_callback, check_progress, is_chunked, no_callback_for_chunks, with_progress
 
 __all__ = ["minimizing_movement", "p_step"]
 
@@ -34,6 +34,7 @@ def minimizing_movement(
     inner: Any = "auto",
     record_every: int = 1,
     callback: Any = None,
+    progress: Any = False,
 ) -> Trajectory:
     r"""The minimizing-movement scheme for an energy :math:`E` in the normed space ``space``.
 
@@ -82,6 +83,12 @@ def minimizing_movement(
         Called as ``callback(progress)`` after every step with a :class:`~maxslope.schemes.Progress` (step,
         time, iterate, energy, seconds); :func:`~maxslope.schemes.print_progress` prints one. Not available for
         Dask or chunked inputs, whose chunks run as separate tasks (watch the Dask dashboard instead).
+        A callback that returns ``True`` stops the run after that step: the trajectory ends at the current node and
+        ``meta["stopped_at"]`` is the step.
+    progress : bool or text stream, optional
+        ``True`` shows a tqdm bar of the steps when standard error is a terminal, and nothing otherwise (logs,
+        CI, pipes); a stream (``sys.stdout``, a file) always gets the bar. Default False. Dask inputs ignore it
+        (their chunks run as separate tasks: follow them on the Dask dashboard).
 
     Returns
     -------
@@ -95,6 +102,7 @@ def minimizing_movement(
         constraint, non-finite input, or an inner solver that returns an infeasible point.
     """
     callback = check_callback(callback)
+    progress = check_progress(progress)
     if is_dask_array(x0) and not hasattr(space, "_minimizing_movement"):
         no_callback_for_chunks(callback)
         check_dask_constraint(constraint)
@@ -104,6 +112,8 @@ def minimizing_movement(
         return trajectory_by_chunks(  # type: ignore[no-any-return]
             lambda xb: minimizing_movement(E, space, xb, tau, steps, T, p, constraint, inner, record_every), x0)
     other = other_space(space, "_minimizing_movement", tau, steps, T, constraint, record_every)
+    if not is_chunked(x0):
+        callback = with_progress(callback, progress)
     if other is not None:
         fn, tau_, K_, rec = other
         return fn(E, x0, tau_, K_, check_p(p, "p", strict=True), inner, rec, callback=callback)  # type: ignore[no-any-return]
@@ -123,11 +133,13 @@ def minimizing_movement(
         _check_feasible(space, x, x_new, tau if p == math.inf else math.inf, C, solver)
         x = x_new
         e = E.value(x)
-        report(k, tau, x, e)
-        if (k + 1) % record_every == 0 or k + 1 == K:
+        stop = report(k, tau, x, e)
+        if stop or (k + 1) % record_every == 0 or k + 1 == K:
             pts.append(x)
             ens.append(e)
             times.append((k + 1) * tau)
+        if stop:
+            break
     meta = {
         "scheme": "minimizing_movement",
         "p": p,
@@ -139,6 +151,8 @@ def minimizing_movement(
         "constraint": None if C is None else repr(C),
         "record_every": record_every,
     }
+    if report.stopped_at is not None:
+        meta["stopped_at"] = report.stopped_at
     if isinstance(solver, GridInner):
         meta["inner_spacing"] = solver.last_spacing
     return Trajectory(np.asarray(times), xp.stack(pts, axis=0), xp.stack(ens, axis=0), meta)

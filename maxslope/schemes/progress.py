@@ -1,7 +1,10 @@
-"""Progress of a running scheme: a callback after every step, and a ready-made printer.
+"""Progress of a running scheme: a callback after every step, a ready-made printer, and a progress bar.
 
 ``minimizing_movement(..., callback=f)`` and ``steepest_descent(..., callback=f)`` call ``f(progress)`` after each
-step with a :class:`Progress`; :func:`print_progress` builds such an ``f`` that prints one line every few steps.
+step with a :class:`Progress`; a callback that returns ``True`` stops the run after that step (the trajectory ends
+at the current node and ``meta["stopped_at"]`` records the step). :func:`print_progress` builds an ``f`` that prints
+one line every few steps. ``progress=True`` shows a tqdm bar when standard error is a terminal and stays quiet
+otherwise (logs, CI, pipes); ``progress=stream`` always draws it on that stream.
 """
 
 from __future__ import annotations
@@ -99,17 +102,93 @@ def check_callback(callback: Any) -> Callable[[Progress], Any] | None:
     return callback  # type: ignore[no-any-return]
 
 
+def check_progress(progress: Any) -> Any:
+    """``progress`` if it is a bool or a text stream; a TypeError naming the argument otherwise."""
+    if isinstance(progress, (bool, np.bool_)):
+        return bool(progress)
+    if progress is None:
+        return False
+    if not callable(getattr(progress, "write", None)):
+        raise TypeError(f"argument 'progress' must be True, False or a text stream, got {type(progress).__name__}")
+    return progress
+
+
+def progress_stream(progress: Any) -> TextIO | None:
+    """Where a bar goes: None for ``False``, or for ``True`` when standard error is not a terminal."""
+    progress = check_progress(progress)
+    if progress is False:
+        return None
+    if progress is True:
+        err = sys.stderr
+        return err if err is not None and getattr(err, "isatty", lambda: False)() else None
+    return progress  # type: ignore[no-any-return]
+
+
+def with_progress(callback: Callable[[Progress], Any] | None, progress: Any, what: str = "steps") -> Callable[[Progress], Any] | None:
+    """The user's ``callback`` followed by a tqdm bar over the run's steps, when ``progress`` asks for one.
+
+    The bar shows the mean energy where the scheme has computed it (it never evaluates the energy itself), and it
+    closes after the last step or when the callback stops the run.
+    """
+    stream = progress_stream(progress)
+    if stream is None:
+        return callback
+    from tqdm import tqdm
+
+    state: dict[str, Any] = {}
+
+    def cb(pr: Progress) -> bool:
+        stop = callback(pr) is True if callback is not None else False
+        bar = state.get("bar")
+        if bar is None:
+            bar = state["bar"] = tqdm(total=pr.steps, file=stream, unit=what[:-1] if what.endswith("s") else what,
+                                      leave=True, dynamic_ncols=True)
+        bar.update(pr.step - bar.n)
+        if pr._value is not None:
+            e = np.asarray(to_numpy(pr._value), dtype=np.float64).reshape(-1)
+            bar.set_postfix_str(f"t={pr.t:.4g} E={e.mean():.6g}", refresh=False)
+        if stop or pr.step >= pr.steps:
+            bar.close()
+        return stop
+
+    return cb
+
+
 class _Reporter:
     """Calls ``callback(Progress(...))`` after each step (a no-op without a callback)."""
 
     def __init__(self, callback: Callable[[Progress], Any] | None, steps: int, energy: Callable[[Any], Any]) -> None:
         self.callback, self.steps, self.energy = callback, steps, energy
         self.t0 = time.perf_counter()
+        self.stopped_at: int | None = None
 
-    def __call__(self, k: int, tau: float, x: Any, value: Any = None) -> None:
+    def __call__(self, k: int, tau: float, x: Any, value: Any = None) -> bool:
+        """Report step k + 1; True when the callback asks the scheme to stop."""
         if self.callback is None:
-            return
-        self.callback(Progress(k + 1, self.steps, (k + 1) * tau, x, time.perf_counter() - self.t0, lambda: self.energy(x), value))
+            return False
+        out = self.callback(Progress(k + 1, self.steps, (k + 1) * tau, x, time.perf_counter() - self.t0, lambda: self.energy(x), value))
+        if out is True and k + 1 < self.steps:
+            self.stopped_at = k + 1
+            return True
+        return False
+
+
+def progress_iter(items: Any, progress: Any, desc: str, unit: str = "run") -> Any:
+    """``items`` wrapped in a tqdm bar when ``progress`` asks for one (see :func:`progress_stream`), else as is."""
+    stream = progress_stream(progress)
+    if stream is None:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=desc, unit=unit, file=stream, leave=True, dynamic_ncols=True)
+
+
+def is_chunked(x0: Any) -> bool:
+    """Whether a scheme's start runs in chunks (a Dask array or a ChunkedEmpirical), which takes no callback."""
+    from .._dask import is_dask_array
+    from ..wasserstein.chunked import ChunkedEmpirical
+
+    return bool(is_dask_array(x0)) or isinstance(x0, ChunkedEmpirical)
 
 
 def no_callback_for_chunks(callback: Any) -> None:

@@ -10,7 +10,7 @@ from .._dask import check_dask_constraint, is_dask_array, trajectory_by_chunks
 from ..curves import Trajectory
 from ..energies import _blame
 from ._common import other_space, prepare
-from .progress import _Reporter, check_callback, no_callback_for_chunks
+from .progress import _Reporter, check_callback, check_progress, is_chunked, no_callback_for_chunks, with_progress
 
 __all__ = ["steepest_descent"]
 
@@ -26,6 +26,7 @@ def steepest_descent(
     selection: Any = None,
     record_every: int = 1,
     callback: Any = None,
+    progress: Any = False,
 ) -> Trajectory:
     r"""Normalized steepest descent :math:`x^{k+1} = \Pi_C(x^k - \tau v^k)`, :math:`v^k \in \partial\|\cdot\|_*(\nabla E(x^k))`.
 
@@ -54,19 +55,22 @@ def steepest_descent(
 
     Parameters
     ----------
-    E, space, x0, tau, steps, T, constraint, record_every, callback
+    E, space, x0, tau, steps, T, constraint, record_every, callback, progress
         As in :func:`~maxslope.schemes.minimizing_movement`.
     selection : str or float, optional
         The element of the steepest set where it is not unique (see :meth:`Lp.steepest_direction`): ℓ∞
         ``"zero"`` (default, ``sign(0) = 0``) or a value in [−1, 1]; ℓ1 ``"first"`` or ``"average"``.
     """
     callback = check_callback(callback)
+    progress = check_progress(progress)
     if is_dask_array(x0) and not hasattr(space, "_steepest_descent"):
         no_callback_for_chunks(callback)
         check_dask_constraint(constraint)
         return trajectory_by_chunks(  # type: ignore[no-any-return]
             lambda xb: steepest_descent(E, space, xb, tau, steps, T, constraint, selection, record_every), x0)
     other = other_space(space, "_steepest_descent", tau, steps, T, constraint, record_every)
+    if not is_chunked(x0):
+        callback = with_progress(callback, progress)
     if other is not None:
         fn, tau_, K_, rec = other
         return fn(E, x0, tau_, K_, selection, rec, callback=callback)  # type: ignore[no-any-return]
@@ -84,11 +88,13 @@ def steepest_descent(
                 x = C.project(x)
             recorded = (k + 1) % record_every == 0 or k + 1 == K
             e = E.value(x) if recorded else None  # a recorded node's energy is handed on, not evaluated twice
-            report(k, tau, x, e)
-            if recorded:
+            stop = report(k, tau, x, e)
+            if recorded or stop:
                 pts.append(x)
-                ens.append(e)
+                ens.append(E.value(x) if e is None else e)
                 times.append((k + 1) * tau)
+            if stop:
+                break
     meta = {
         "scheme": "steepest_descent",
         "p": space.p,
@@ -99,6 +105,8 @@ def steepest_descent(
         "constraint": None if C is None else repr(C),
         "record_every": record_every,
     }
+    if report.stopped_at is not None:
+        meta["stopped_at"] = report.stopped_at
     energies = xp.stack(ens, axis=0)
     if not bool(xp.all(xp.isfinite(energies))):
         raise ValueError(f"argument 'tau' ({tau!r}) is too large: the iterates or their energies overflow")

@@ -36,7 +36,7 @@ from scipy.optimize import linprog
 from .._backend import as_float_array, check_finite, check_positive_scalar
 from ..curves import Trajectory
 from ..energies import _blame, as_energy
-from ..schemes import minimizing_movement
+from ..schemes.minimizing_movement import minimizing_movement
 from ..spaces.lp import Lp
 from .distance import _ground, distance_matrix
 from .empirical import Empirical, _as_measure

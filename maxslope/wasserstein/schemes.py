@@ -171,16 +171,20 @@ def minimizing_movement_in(space: Any, E: Any, mu0: Any, tau: float, K: int, p: 
             if not d <= tau * (1 + 1e-12) + 1e-300:
                 raise ValueError(f"argument 'inner' ({name!r}) returned an infeasible measure: W(nu, mu) <= {d!r} > tau = {tau!r}")
         mu = nu
-        report(k, tau, mu)
-        if (k + 1) % record_every == 0 or k + 1 == K:
+        stop = report(k, tau, mu)
+        if stop or (k + 1) % record_every == 0 or k + 1 == K:
             pts.append(mu.points)
             ens.append(E.value(mu))
             times.append((k + 1) * tau)
+        if stop:
+            break
     probe_g = getattr(step, "ground_guarantee", "")
     meta = {
         "scheme": "minimizing_movement", "p": p, "tau": tau, "steps": K, "space": repr(space), "inner": name,
         "inner_guarantee": guarantee.format(g=probe_g or "no step taken"), "constraint": None, "record_every": record_every,
     }
+    if report.stopped_at is not None:
+        meta["stopped_at"] = report.stopped_at
     return Trajectory(np.asarray(times), np.stack(pts), np.asarray(ens), meta, weights=np.array(mu0.weights))
 
 
@@ -210,15 +214,19 @@ def steepest_descent_in(space: Any, E: Any, mu0: Any, tau: float, K: int, select
                 u[idx] = np.asarray(g.steepest_direction(xi[idx], selection=s), dtype=np.float64)
             v = _direction(space, cur, xi, u)
         X = X - tau * v
-        if callback is not None:  # a measure of its own: the callback may keep it
-            report(k, tau, Empirical._trusted(X.copy(), mu.weights, mu.uniform))
-        if (k + 1) % record_every == 0 or k + 1 == K:
+        # a measure of its own: the callback may keep it
+        stop = callback is not None and report(k, tau, Empirical._trusted(X.copy(), mu.weights, mu.uniform))
+        if stop or (k + 1) % record_every == 0 or k + 1 == K:
             pts.append(X.copy())
             ens.append(E.value(Empirical._trusted(X, mu.weights, mu.uniform)))
             times.append((k + 1) * tau)
+        if stop:
+            break
     meta = {"scheme": "steepest_descent", "p": space.p, "tau": tau, "steps": K, "space": repr(space),
             "selection": "default" if selection is None else ("per particle" if sel and len(sel) > 1 else selection),
             "constraint": None, "record_every": record_every}
+    if report.stopped_at is not None:
+        meta["stopped_at"] = report.stopped_at
     return Trajectory(np.asarray(times), np.stack(pts), np.asarray(ens), meta, weights=np.array(mu0.weights))
 
 
