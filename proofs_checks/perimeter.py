@@ -443,7 +443,7 @@ def _m15(profile: str, flip: bool) -> Evidence:
         s = -1.0 if flip else 1.0
         eta = np.clip(0.5 - s * eps / (2 * tau) * sd, 0, 1)
         bad += int(np.count_nonzero((eta > 0.5) != A))
-        margins.append(perimeter_step(A, tau, eps, G, fidelity="relabeled").info["clip_margin"])
+        margins.append(perimeter_step(A, tau, eps, G, fidelity="relabeled").meta["clip_margin"])
     return le(bad, 0, f"random sets, 40×40 grid, ρ = 1 + ½sin3x cos2y, τ = {tau}, ε = 1.5h; relabeled data η_k = clip(½ − (ε/2τ) sd, 0, 1)",
               f"cells where {{η_k > ½}} ≠ A_k; clipping margins τ/ε − max|sd| over the moved cells: {[round(m, 3) for m in margins]}")
 

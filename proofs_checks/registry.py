@@ -106,6 +106,11 @@ class ClaimOutcome:
     def holds(self) -> bool:
         return self.error is None and self.evidence is not None and self.evidence.passed and self.negative_rejected
 
+    @property
+    def passed(self) -> bool:
+        """The same as :attr:`holds` (the check passed and the negative control was rejected)."""
+        return self.holds
+
     def to_dict(self) -> dict[str, Any]:
         def ev(e: Evidence | None) -> dict[str, Any] | None:
             if e is None:

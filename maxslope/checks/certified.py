@@ -26,14 +26,15 @@ import mpmath
 import sympy as sp
 
 from .._backend import check_positive_scalar
+from .._results import _Verdict
 from ..exact.closed_form import T_SYM, ClosedFormFlow
 
 __all__ = ["CertifiedResult", "certify_energy_dissipation"]
 
 
 @dataclass
-class CertifiedResult:
-    """Outcome of a certified check."""
+class CertifiedResult(_Verdict):
+    """Outcome of a certified check: ``passed`` when the identity is certified on every cell."""
 
     status: str  # "certified" | "refuted" | "undecided"
     tol: float
@@ -43,11 +44,17 @@ class CertifiedResult:
     details: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def passed(self) -> bool:
+    def passed(self) -> bool:  # type: ignore[override]
         return self.status == "certified"
 
-    def __bool__(self) -> bool:
-        return self.passed
+    @property
+    def measured(self) -> float:
+        """The certified upper bound of |R| (the measured value of the verdict)."""
+        return self.enclosure_max
+
+    @property
+    def tolerance(self) -> float:
+        return self.tol
 
     def __str__(self) -> str:
         w = "" if self.witness is None else f", witness cell [{self.witness[0]:.6g}, {self.witness[1]:.6g}]"

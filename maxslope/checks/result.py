@@ -6,11 +6,13 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from .._results import _Verdict
+
 __all__ = ["CheckResult", "CombinedResult"]
 
 
 @dataclass
-class CheckResult:
+class CheckResult(_Verdict):
     """The verdict of one check, with how far from failing it was.
 
     Attributes
@@ -56,9 +58,6 @@ class CheckResult:
         """``tolerance - measured`` (positive: passed with room to spare)."""
         return self.tolerance - self.measured
 
-    def __bool__(self) -> bool:
-        return self.passed
-
     def __str__(self) -> str:
         loc = self.worst_location
         where = "" if loc is None or not math.isfinite(loc) else (
@@ -69,18 +68,28 @@ class CheckResult:
 
 
 @dataclass
-class CombinedResult:
-    """Several checks combined (all must pass)."""
+class CombinedResult(_Verdict):
+    """Several checks combined (all must pass).
+
+    Attributes
+    ----------
+    name : str
+        What the combination checks.
+    parts : list of CheckResult
+        The checks; ``details`` maps each part's name to it.
+    """
 
     name: str
     parts: list[CheckResult]
 
     @property
-    def passed(self) -> bool:
+    def passed(self) -> bool:  # type: ignore[override]
         return all(p.passed for p in self.parts)
 
-    def __bool__(self) -> bool:
-        return self.passed
+    @property
+    def details(self) -> dict[str, Any]:
+        """``{part.name: part}`` for every part."""
+        return {p.name: p for p in self.parts}
 
     def __str__(self) -> str:
         head = f"{self.name}: {'PASS' if self.passed else 'FAIL'}"

@@ -27,6 +27,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from .._results import _Verdict
 from ..energies import Energy, L1Norm, Linear, Negated, Quadratic, SeparableQuadratic
 from ..spaces.box import Box
 from ..spaces.lp import Lp
@@ -100,8 +101,8 @@ class Piece:
 
 
 @dataclass
-class SymbolicReport:
-    """Per-piece symbolic residuals (all zero for a flow)."""
+class SymbolicReport(_Verdict):
+    """Per-piece symbolic residuals (all zero for a flow); ``passed`` when every one simplifies to zero."""
 
     ede_residuals: list[sp.Expr]
     inclusion_residuals: list[sp.Expr]
@@ -116,6 +117,21 @@ class SymbolicReport:
             and all(bool(sp.simplify(s - 1) <= 0) for s in self.speeds)
             and all(sp.simplify(g) == 0 for g in self.continuity_gaps)
         )
+
+    @property
+    def passed(self) -> bool:  # type: ignore[override]
+        """The same as :attr:`holds`."""
+        return self.holds
+
+    @property
+    def details(self) -> dict[str, Any]:
+        """The residual lists as strings, per piece."""
+        return {k: [str(e) for e in getattr(self, k)] for k in ("ede_residuals", "inclusion_residuals", "speeds", "continuity_gaps")}
+
+    def __str__(self) -> str:
+        n = len(self.ede_residuals)
+        return (f"symbolic energy-dissipation proof: {'PASS' if self.passed else 'FAIL'} ({n} pieces: EDE residuals "
+                f"{[str(e) for e in self.ede_residuals]}, speeds {[str(e) for e in self.speeds]})")
 
 
 def _resolve_abs(expr: sp.Expr, t_mid: sp.Expr) -> sp.Expr:

@@ -34,6 +34,7 @@ class ConvergenceStudy:
     taus: np.ndarray
     node_errors: np.ndarray
     interp_errors: np.ndarray
+    meta: dict[str, Any] = field(default_factory=dict)  #: samples_per_step
     node_orders: np.ndarray = field(init=False)
     interp_orders: np.ndarray = field(init=False)
 
@@ -95,4 +96,4 @@ def convergence_study(
         rf = np.asarray(reference(fine))
         rf = rf.reshape(rf.shape[:1] + (1,) * (up.ndim - rf.ndim) + rf.shape[1:]) if rf.ndim < up.ndim else rf
         interp.append(float(np.max(np.abs(up - rf))))
-    return ConvergenceStudy(taus_a, np.array(node), np.array(interp))
+    return ConvergenceStudy(taus_a, np.array(node), np.array(interp), {"samples_per_step": samples_per_step})

@@ -17,7 +17,7 @@ and an independent per-image maximum. No data box is imposed (pixels may leave [
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -194,6 +194,7 @@ class DigitsStudy:
     loss_gap: list[float]  #: mean over images of ℓ(x_K^MMS) − ℓ(x_K^IFGSM)
     samples: int
     eps: float
+    meta: dict[str, Any] = field(default_factory=dict)
 
     def orders(self) -> list[float]:
         d = self.sup_linf

@@ -394,7 +394,7 @@ class DifferenceStudy:
     sup_linf: list[float]  #: mean over samples of sup_t ‖u^F(t) − u^M(t)‖_∞ (attained at nodes)
     inner: str
     samples: int
-    extra: dict[str, Any] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
 
     def orders(self, which: str = "sup_linf") -> list[float]:
         d = getattr(self, which)

@@ -169,7 +169,7 @@ def perimeter_flow(A0: Any, tau: float, eps: float, grid: Grid, steps: int | Non
         # the idealized step already scored Per_ε(A_{k+1}) with the variant's class masses; the relabeled one used η_k
         per.append(r.perimeter if fidelity == "idealized" else nonlocal_perimeter(A, eps, grid, per_variant))
         D.append(r.dissipation)
-        margin.append(r.info["clip_margin"])
+        margin.append(r.meta["clip_margin"])
         if stop_when_empty and not A.any():
             break
     K = len(sets) - 1

@@ -46,7 +46,7 @@ class StepResult:
     energy: float  #: Per_ε(A_{k+1}) + Σ_{A_{k+1}} f m (up to the constant of the fidelity)
     perimeter: float  #: Per_ε(A_{k+1}) with the class masses of the step
     dissipation: float  #: D_k = (1/τ) Σ over A_{k+1} Δ A_k of abs(sd_{A_k}) m
-    info: dict[str, Any] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)  #: clip_margin, solver, selection
 
 
 def step_problem(A_k: np.ndarray, tau: float, eps: float, grid: Grid, variant: Any = "S", fidelity: str = "idealized",

@@ -139,7 +139,7 @@ class WassersteinResult:
     method: str
     exact: bool
     coupling: Any = None  #: scipy.sparse.coo_array (n, m) of masses, or None
-    info: dict[str, Any] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)  #: how it was computed (levels, tests, switches, ...)
 
 
 def wasserstein_distance(
