@@ -202,6 +202,19 @@ def check_speed(traj: Trajectory, space: Any, tol: float = 1e-12, pairs: str = "
     -------
     CheckResult
         ``measured`` is the largest quotient (exact, or the certified bound); ``details`` counts the pairs.
+
+    Examples
+    --------
+    Signed gradient descent moves exactly τ per step in ℓ∞; the same nodes stamped at half the times do not:
+
+    >>> import math, numpy as np, maxslope as ms
+    >>> from maxslope.checks import check_speed
+    >>> from maxslope.schemes import steepest_descent
+    >>> tr = steepest_descent(ms.SeparableQuadratic([1.0, 3.0]), ms.Lp(math.inf), np.array([0.5, -0.2]), 0.05, steps=4)
+    >>> check_speed(tr, ms.Lp(math.inf)).passed
+    True
+    >>> check_speed(ms.Trajectory(tr.times / 2, tr.points), ms.Lp(math.inf)).passed
+    False
     """
     traj = _check_traj(traj, space)
     tol = check_positive_scalar(tol, "tol", allow_zero=True)
@@ -404,6 +417,38 @@ def check_upper_gradient(
     It holds for every absolutely continuous curve when :math:`g` is a strong upper gradient (e.g. the slope of
     a :math:`C^1` energy), so a violation means the supplied ``slope`` is *not* an upper gradient. The measured
     value is the largest violation :math:`\max_k [E(x^k) - E(x^{k+1}) - \int g|u'|]^+`.
+
+    Parameters
+    ----------
+    traj : Trajectory
+        The curve.
+    E : Energy
+        The energy.
+    space : MetricSpace
+        The space of the curve (its norm gives :math:`|u'|`).
+    slope : callable, optional
+        The candidate upper gradient :math:`g`, ``x -> g(x)``; default the exact slope :math:`\|\nabla E\|_*`.
+    m : int
+        Even number of Gauss–Legendre nodes per step.
+
+    Returns
+    -------
+    CheckResult
+        ``measured`` is the largest violation; ``details["margin_per_step"]`` the per-step margins.
+
+    Examples
+    --------
+    The exact slope is an upper gradient; half of it is not:
+
+    >>> import math, numpy as np, maxslope as ms
+    >>> from maxslope.checks import check_upper_gradient
+    >>> from maxslope.schemes import steepest_descent
+    >>> E, X = ms.SeparableQuadratic([1.0, 3.0]), ms.Lp(math.inf)
+    >>> tr = steepest_descent(E, X, np.array([0.5, -0.2]), 0.02, steps=5)
+    >>> check_upper_gradient(tr, E, X).passed
+    True
+    >>> check_upper_gradient(tr, E, X, slope=lambda x: 0.5 * E.slope(X, x)).passed
+    False
     """
     traj = _check_traj(traj, space)
     E = _energy_in(E, space)
@@ -443,6 +488,43 @@ def check_differential_inclusion(
     :math:`\nabla E` replaced by the field :math:`\xi` of the measure at time :math:`t` and the residual integrated
     against the weights, which is the C18/C19 characterization. Measured: :math:`\int r\,dt` (Gauss–Legendre on
     each step); ``allowance`` adds a tolerance for discretization error.
+
+    Parameters
+    ----------
+    traj : Trajectory
+        The curve (a curve of measures for a Wasserstein space).
+    E : Energy or MeasureEnergy
+        A :math:`C^1` energy.
+    space : NormedSpace or Wasserstein
+        ``Lp(p)``, or ``Wasserstein(p, Lp(q))`` with the curve exponent equal to its order.
+    allowance : float
+        An extra absolute tolerance for discretization error, >= 0.
+    m : int
+        Even number of Gauss–Legendre nodes per step.
+    p : float
+        The curve exponent, :math:`p \in (1, \infty]`.
+
+    Returns
+    -------
+    CheckResult
+        ``measured`` is :math:`\max_k |\int_{t_0}^{t_k} r|`; ``details`` has the largest speed, the smallest
+        pointwise residual and the integrated residual per batch element.
+
+    Examples
+    --------
+    The exact ℓ∞ flow of a separable quadratic satisfies the inclusion; the same path traversed backwards does not:
+
+    >>> import math, numpy as np, maxslope as ms
+    >>> from maxslope.checks import check_differential_inclusion
+    >>> from maxslope.exact import separable_quadratic_flow
+    >>> E, X = ms.SeparableQuadratic([1.0, 2.0]), ms.Lp(math.inf)
+    >>> flow = separable_quadratic_flow([1.0, 2.0], [0.3, -0.2], T=0.25)
+    >>> t = np.linspace(0, 0.25, 6)
+    >>> tr = ms.Trajectory(t, flow(t))
+    >>> check_differential_inclusion(tr, E, X).passed
+    True
+    >>> check_differential_inclusion(ms.Trajectory(tr.times, tr.points[::-1]), E, X).passed
+    False
     """
     traj = _check_traj(traj, space)
     p = check_p(p, "p", strict=True)
@@ -514,6 +596,37 @@ def check_curve_of_maximal_slope(
 ) -> CombinedResult:
     r"""All of: speed :math:`\le 1` (p = ∞), energy-dissipation equality, and (for :math:`C^1` energies without a
     custom slope) the differential inclusion; for finite :math:`p` the EDE with :math:`\tfrac1p|u'|^p + \tfrac1q|\partial E|^q`.
+
+    Parameters
+    ----------
+    traj : Trajectory
+        The curve.
+    E : Energy or MeasureEnergy
+        The energy.
+    space : MetricSpace
+        ``Lp(p)`` or ``Wasserstein(p, Lp(q))``.
+    p : float
+        The curve exponent, :math:`p \in (1, \infty]`.
+    slope : callable, optional
+        The slope to integrate in the EDE (default the exact one); with a custom slope the inclusion is skipped.
+    allowance : float
+        An extra absolute tolerance for discretization error (e.g. :math:`C\tau` for a scheme's output).
+
+    Returns
+    -------
+    CombinedResult
+        Passed when every part passed; ``parts`` (and ``details``) hold the speed, EDE and inclusion results.
+
+    Examples
+    --------
+    >>> import math, numpy as np, maxslope as ms
+    >>> from maxslope.checks import check_curve_of_maximal_slope
+    >>> from maxslope.exact import separable_quadratic_flow
+    >>> flow = separable_quadratic_flow([1.0, 2.0], [0.3, -0.2], T=0.25)
+    >>> t = np.linspace(0, 0.25, 6)
+    >>> res = check_curve_of_maximal_slope(ms.Trajectory(t, flow(t)), ms.SeparableQuadratic([1.0, 2.0]), ms.Lp(math.inf))
+    >>> res.passed, len(res.parts)
+    (True, 3)
     """
     p = check_p(p, "p", strict=True)
     traj = _check_traj(traj, space)
@@ -535,7 +648,28 @@ def check_curve_of_maximal_slope(
 
 
 def is_monotone(energies: Any, tol: float = 0.0) -> CheckResult:
-    """C22: whether an energy sequence is non-increasing (``E_{k+1} <= E_k + tol``), with the largest increase."""
+    r"""C22: whether an energy sequence is non-increasing (``E_{k+1} <= E_k + tol``), with the largest increase.
+
+    Parameters
+    ----------
+    energies : array_like
+        :math:`E_0, E_1, \dots` along the first axis (further axes: a batch, each checked), at least two values.
+    tol : float
+        Allowed increase per step, >= 0.
+
+    Returns
+    -------
+    CheckResult
+        ``measured`` is the largest increase (0 when none), ``worst_location`` the step where it happens.
+
+    Examples
+    --------
+    >>> from maxslope.checks import is_monotone
+    >>> is_monotone([3.0, 2.0, 2.0, 1.5]).passed
+    True
+    >>> print(is_monotone([3.0, 2.0, 2.1]))  # doctest: +ELLIPSIS
+    energy non-increasing: FAIL (measured 1.000e-01 at step=2, ...
+    """
     e = np.asarray(to_numpy(as_float_array(energies, "energies", min_ndim=1)), dtype=np.float64)
     tol = check_positive_scalar(tol, "tol", allow_zero=True)
     if e.shape[0] < 2:
