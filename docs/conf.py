@@ -12,7 +12,25 @@ author = "maxslope developers"
 copyright = "2026, maxslope developers"
 extensions = ["sphinx.ext.autodoc", "sphinx.ext.mathjax", "numpydoc", "sphinx_gallery.gen_gallery"]
 numpydoc_show_class_members = False
-numpydoc_validation_checks: set[str] = set()
+# numpydoc validation of Parameters, Returns, Examples and missing docstrings, as warnings (errors under -W). The
+# objects with known gaps (docs/numpydoc_backlog.txt, kept by docs/numpydoc_gate.py and tests/test_numpydoc.py,
+# which checks the gaps per object and check) are excluded here, so the build fails on every other gap.
+numpydoc_validation_checks = {"PR01", "RT01", "EX01", "GL08"}
+
+
+def _backlog_patterns() -> set[str]:
+    import re
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import numpydoc_gate
+
+    # the backlog's objects, and the data attributes (dataclass fields, constants: documented by #: comments)
+    names = numpydoc_gate.backlog_objects() | numpydoc_gate.data_attributes()
+    return {rf"^{re.escape(n)}$" for n in names}
+
+
+numpydoc_validation_exclude = _backlog_patterns()
 autodoc_typehints = "none"
 exclude_patterns = ["_build", "verify_json_schema.md", "examples/README.txt"]
 html_theme = "alabaster"

@@ -39,9 +39,40 @@ def public_objects() -> list[str]:
             out.append(f"{o.__module__}.{o.__qualname__}")
             if inspect.isclass(o):
                 for a, v in vars(o).items():
-                    if not a.startswith("_") and (inspect.isfunction(v) or isinstance(v, property)):
+                    if not a.startswith("_") and (inspect.isfunction(v) or isinstance(v, (property, classmethod, staticmethod))):
                         out.append(f"{o.__module__}.{o.__qualname__}.{a}")
     return sorted(set(out))
+
+
+def data_attributes() -> set[str]:
+    """Public data attributes (dataclass fields, class constants, module constants in ``__all__``).
+
+    They are documented by ``#:`` comments or the class's Attributes section; Parameters, Returns and Examples do
+    not apply to them, so the docs build leaves them out of the validation.
+    """
+    import dataclasses
+
+    import maxslope as ms
+
+    mods = ["maxslope"] + [m.name for m in pkgutil.walk_packages(ms.__path__, "maxslope.")
+                           if not any(p.startswith("_") for p in m.name.split("."))]
+    out: set[str] = set()
+    for m in mods:
+        mod = importlib.import_module(m)
+        for n in getattr(mod, "__all__", []):
+            o = getattr(mod, n, None)
+            if not (inspect.isclass(o) or inspect.isfunction(o) or inspect.ismodule(o)):
+                out.add(f"{m}.{n}")
+                out.add(f"{getattr(o, '__module__', m)}.{n}")
+            if inspect.isclass(o):
+                names = {f.name for f in dataclasses.fields(o)} if dataclasses.is_dataclass(o) else set()
+                names |= {a for a, v in vars(o).items() if not a.startswith("_") and not callable(v)
+                          and not isinstance(v, (property, classmethod, staticmethod))}
+                names |= set(getattr(o, "__annotations__", {}))
+                for a in names:
+                    if not a.startswith("_") and not isinstance(inspect.getattr_static(o, a, None), property):
+                        out.add(f"{o.__module__}.{o.__qualname__}.{a}")
+    return out
 
 
 def gaps() -> set[tuple[str, str]]:

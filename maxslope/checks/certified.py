@@ -49,7 +49,7 @@ class CertifiedResult(_Verdict):
 
     @property
     def measured(self) -> float:
-        """The certified upper bound of |R| (the measured value of the verdict)."""
+        r"""The certified upper bound of :math:`|R|` (the measured value of the verdict)."""
         return self.enclosure_max
 
     @property

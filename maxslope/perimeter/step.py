@@ -147,6 +147,32 @@ def lp_relaxation(f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, gri
     :math:`z_i \ge u_j \ge v_i` for :math:`j \in N(i)` (and :math:`v_i = 0` where the ball leaves the box).
     The value omits the constant of the fidelity. For non-negative class masses the constraint matrix is totally
     unimodular and the relaxation is exact (claim M6); negative masses are accepted, to show where that fails.
+
+    Parameters
+    ----------
+    f : numpy.ndarray
+        The fidelity per unit mass, of the grid's shape.
+    m0, m1 : numpy.ndarray
+        The class masses (may be negative here), of the grid's shape.
+    eps : float
+        :math:`\varepsilon > 0`.
+    grid : Grid
+        The grid.
+
+    Returns
+    -------
+    (float, numpy.ndarray)
+        The LP value and its optimal :math:`u` (integral for non-negative masses).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from maxslope.perimeter import Grid, disc, lp_relaxation, step_problem
+    >>> G = Grid((12, 12), 1 / 12)
+    >>> f, m0, m1, _ = step_problem(disc(G, 0.3), 0.01, 2 / 12, G)
+    >>> value, u = lp_relaxation(f, m0, m1, 2 / 12, G)
+    >>> bool(np.all(np.isclose(u, 0) | np.isclose(u, 1)))  # total unimodularity: a set
+    True
     """
     f, m0, m1, eps = _cut_inputs(f, m0, m1, eps, grid, signed_masses=True)
     n = grid.size
@@ -182,18 +208,43 @@ def perimeter_step(A_k: Any, tau: float, eps: float, grid: Grid, variant: Any = 
 
     Parameters
     ----------
-    A_k : bool array of the grid's shape
-    tau, eps : float
-        Time step and adversarial budget (the ε–τ coupling is the caller's choice; ε = o(√τ) is the safe regime).
+    A_k : array_like of bool
+        The current set, of the grid's shape.
+    tau : float
+        The time step :math:`\tau > 0`.
+    eps : float
+        The adversarial budget :math:`\varepsilon > 0` (the ε–τ coupling is the caller's choice; ε = o(√τ) is the
+        safe regime).
+    grid : Grid
+        The grid and density.
     variant : {"S", "O", "F"} or (rho0, rho1)
         Perimeter normalization (a convention the paper's text leaves open, so an explicit option), for the
         idealized step.
     fidelity : {"idealized", "relabeled"}
+        The fidelity :math:`\mathrm{sd}_{A_k}/\tau` with the variant's class masses, or the literal adversarial-training
+        step with clipped fidelity and relabeled masses :math:`((1-\eta_k)\rho, \eta_k\rho)`.
     selection : {"min", "max"}
         The minimal or maximal minimizer (selection principle; both exist by submodularity).
     solver : {"maxflow", "lp"}
+        PyMaxflow's exact minimum cut, or the HiGHS LP (small grids; the cross-check).
     half_cell : bool
         Half-cell correction of the signed distance (default True; see :func:`~maxslope.perimeter.signed_distance`).
+
+    Returns
+    -------
+    StepResult
+        The new set ``A``, the step's ``energy``, ``perimeter`` :math:`\mathrm{Per}_\varepsilon(A_{k+1})`,
+        ``dissipation`` :math:`D_k` and ``meta`` (``clip_margin``, solver, selection).
+
+    Examples
+    --------
+    A disc of radius R shrinks by about τ/R per step (curvature flow, claim M9):
+
+    >>> from maxslope.perimeter import Grid, disc, perimeter_step
+    >>> G = Grid((100, 100), 0.01)
+    >>> r = perimeter_step(disc(G, 0.3), 0.004, 0.03, G)
+    >>> round(G.area_radius(r.A), 3), round(0.3 - 0.004 / 0.3, 3)
+    (0.285, 0.287)
     """
     A_k = check_grid(grid).check_set(A_k, "A_k")
     f, m0, m1, sd = step_problem(A_k, tau, eps, grid, variant, fidelity, half_cell)

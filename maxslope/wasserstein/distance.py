@@ -116,6 +116,28 @@ def pair_distances(X: np.ndarray, Y: np.ndarray, i: np.ndarray, j: np.ndarray, g
 
     This is the one distance formula of this module: every distance the matchings use is computed by it, so
     values compare bit for bit. ``X`` (n, d) and ``Y`` (m, d) are finite; ``i`` indexes ``X`` and ``j`` ``Y``.
+
+    Parameters
+    ----------
+    X, Y : numpy.ndarray
+        Finite point sets of shapes (n, d) and (m, d).
+    i, j : numpy.ndarray
+        Integer index arrays of one length, into ``X`` and ``Y``.
+    ground : Lp
+        The ground norm.
+
+    Returns
+    -------
+    numpy.ndarray
+        The distances, float64, of the length of ``i``.
+
+    Examples
+    --------
+    >>> import math, numpy as np, maxslope as ms
+    >>> from maxslope.wasserstein import pair_distances
+    >>> X, Y = np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([[3.0, 4.0]])
+    >>> pair_distances(X, Y, np.array([0, 1]), np.array([0, 0]), ms.Lp(2.0)).tolist()
+    [5.0, 3.6055512754639896]
     """
     X, Y = _point_sets(X, Y, ground)
     i, j = _index(i, "i", X.shape[0]), _index(j, "j", Y.shape[0])
@@ -125,7 +147,27 @@ def pair_distances(X: np.ndarray, Y: np.ndarray, i: np.ndarray, j: np.ndarray, g
 
 
 def distance_matrix(X: np.ndarray, Y: np.ndarray, ground: Lp) -> np.ndarray:
-    """The dense (n, m) matrix of :func:`pair_distances` (row blocks; bit-identical to the pairwise values)."""
+    r"""The dense (n, m) matrix of :func:`pair_distances` (row blocks; bit-identical to the pairwise values).
+
+    Parameters
+    ----------
+    X, Y : numpy.ndarray
+        Finite point sets of shapes (n, d) and (m, d).
+    ground : Lp
+        The ground norm.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`D_{ij} = \|X_i - Y_j\|`, shape (n, m).
+
+    Examples
+    --------
+    >>> import math, numpy as np, maxslope as ms
+    >>> from maxslope.wasserstein import distance_matrix
+    >>> distance_matrix(np.zeros((1, 2)), np.array([[3.0, -4.0], [1.0, 1.0]]), ms.Lp(math.inf)).tolist()
+    [[4.0, 1.0]]
+    """
     X, Y = _point_sets(X, Y, ground)
     return _distance_matrix(X, Y, ground)
 
@@ -190,7 +232,33 @@ def wasserstein_distance(
 
 
 def wasserstein(mu: Empirical, nu: Empirical, p: float = math.inf, ground: Lp | None = None, method: str = "auto") -> WassersteinResult:
-    """As :func:`wasserstein_distance`, returning a :class:`WassersteinResult`."""
+    r"""As :func:`wasserstein_distance`, returning a :class:`WassersteinResult` with the optimal coupling.
+
+    Parameters
+    ----------
+    mu, nu : Empirical
+        Measures on the same :math:`\mathbb R^d`.
+    p : float
+        Order, :math:`1 \le p \le \infty`.
+    ground : Lp, optional
+        The ground norm (default ℓ∞, ``DEFAULT_GROUND``).
+    method : str
+        As in :func:`wasserstein_distance`.
+
+    Returns
+    -------
+    WassersteinResult
+        ``value``, ``p``, the ``method`` used, whether it is ``exact``, the ``coupling`` (a sparse (n, m) array of
+        masses) and ``meta``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from maxslope.wasserstein import Empirical, wasserstein
+    >>> r = wasserstein(Empirical(np.array([[0.0], [1.0]])), Empirical(np.array([[1.0], [3.0]])), p=1.0)
+    >>> r.value, r.method, r.coupling.toarray().tolist()
+    (1.5, 'quantile', [[0.5, 0.0], [0.0, 0.5]])
+    """
     mu, nu = _as_measure(mu, "mu"), _as_measure(nu, "nu")
     p = check_p(p, "p")
     g = _ground(ground)
