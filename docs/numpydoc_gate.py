@@ -72,6 +72,15 @@ def data_attributes() -> set[str]:
                 for a in names:
                     if not a.startswith("_") and not isinstance(inspect.getattr_static(o, a, None), property):
                         out.add(f"{o.__module__}.{o.__qualname__}.{a}")
+        # instance attributes documented by a #: comment in __init__ (what autodoc shows as attributes)
+        try:
+            from sphinx.pycode import ModuleAnalyzer
+
+            docs = ModuleAnalyzer.for_module(m).find_attr_docs()
+        except Exception:  # noqa: BLE001 - no source (a compiled module): nothing to add
+            docs = {}
+        for (scope, attr) in docs:
+            out.add(f"{m}.{scope + '.' if scope else ''}{attr}")
     return out
 
 

@@ -204,9 +204,42 @@ class ClosedFormFlow:
 
     # ------------------------------------------------------------------ construction of arbitrary curves
     @classmethod
-    def from_pieces(cls, name: str, like: ClosedFormFlow, pieces: Sequence[Piece]) -> ClosedFormFlow:
-        """A curve with the energy, slope and geometry of ``like`` but other pieces (e.g. a negative control)."""
-        return cls(name, like.space, like.energy, like.energy_expr, like.slope_expr, pieces, like.grad_expr, "negative control", like.constrained)
+    def from_pieces(cls, name: str, like: ClosedFormFlow, pieces: Sequence[Piece], reference: str = "negative control") -> ClosedFormFlow:
+        """A curve with the energy, slope and geometry of ``like`` but other pieces (e.g. a negative control).
+
+        Parameters
+        ----------
+        name : str
+            The new curve's name.
+        like : ClosedFormFlow
+            The flow whose space, energy, slope, gradient and constraint flag are kept.
+        pieces : sequence of Piece
+            The new curve's contiguous pieces.
+        reference : str
+            Where the curve comes from (default ``"negative control"``).
+
+        Returns
+        -------
+        ClosedFormFlow
+            The curve; its symbolic checks are those of ``like``'s energy and geometry.
+
+        Examples
+        --------
+        The sliding flow's first piece run at half speed is no curve of maximal slope:
+
+        >>> import sympy as sp
+        >>> from maxslope.exact import sliding_flow
+        >>> from maxslope.exact.closed_form import Piece, T_SYM
+        >>> s = sliding_flow()
+        >>> p0 = s.pieces[0]
+        >>> slow = Piece(p0.t0, p0.t1, p0.u.subs(T_SYM, T_SYM / 2))
+        >>> c = type(s).from_pieces("half speed", s, [slow])
+        >>> c.name, c.reference, c.verify_symbolic().passed
+        ('half speed', 'negative control', False)
+        """
+        if not isinstance(reference, str):
+            raise TypeError(f"argument 'reference' must be a string, got {type(reference).__name__}")
+        return cls(name, like.space, like.energy, like.energy_expr, like.slope_expr, pieces, like.grad_expr, reference, like.constrained)
 
     # ------------------------------------------------------------------ numeric evaluation
     @property

@@ -1,0 +1,58 @@
+"""Tests written against mutation survivors of the last mutmut run (issue 20): each pins a behaviour that no other
+test distinguished from its mutant."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import maxslope as ms
+from maxslope.exact import sliding_flow
+from maxslope.exact.closed_form import T_SYM, Piece
+from maxslope.perimeter import Grid, disc, perimeter_step
+
+X32 = np.array([[0.3, -0.7, 1.1], [2.0, 0.1, -0.4]], dtype=np.float32)
+
+
+@pytest.mark.parametrize("E", [
+    ms.Linear(np.array([1.0, -2.0, 0.5]), c=0.25),
+    ms.SeparableQuadratic(np.array([1.0, 2.0, 3.0]), center=np.array([0.1, 0.2, 0.3])),
+    ms.Quadratic(np.array([[2.0, 0.5, 0.0], [0.5, 1.0, 0.1], [0.0, 0.1, 3.0]]), np.array([1.0, 0.0, -1.0])),
+    ms.L1Norm(3, center=np.array([0.1, 0.2, 0.3]), weight=np.array([1.0, 2.0, 3.0])),
+], ids=lambda E: type(E).__name__)
+def test_float64_parameters_keep_float32_points_float32(E) -> None:
+    """The parameters are cast to the points' dtype: value and gradient of float32 points are float32 and agree
+    with the float64 evaluation to float32 rounding (a dropped cast makes them float64)."""
+    g, v = E.grad(X32), E.value(X32)
+    assert g.dtype == np.float32 and v.dtype == np.float32
+    g64, v64 = E.grad(X32.astype(np.float64)), E.value(X32.astype(np.float64))
+    assert np.allclose(g, g64, rtol=4e-7, atol=4e-7 * np.abs(g64).max())
+    assert np.allclose(v, v64, rtol=4e-7, atol=4e-7 * np.abs(v64).max())
+
+
+def test_from_pieces_keeps_name_and_reference() -> None:
+    s = sliding_flow()
+    p0 = s.pieces[0]
+    slow = [Piece(p0.t0, p0.t1, p0.u.subs(T_SYM, T_SYM / 2))]
+    c = type(s).from_pieces("half speed", s, slow)
+    assert (c.name, c.reference) == ("half speed", "negative control")
+    assert type(s).from_pieces("x", s, slow, reference="claim C4 control").reference == "claim C4 control"
+    assert c.space is s.space and c.energy is s.energy and not c.verify_symbolic().passed
+    with pytest.raises(TypeError, match="'reference'"):
+        type(s).from_pieces("x", s, slow, reference=3)
+
+
+@pytest.mark.parametrize("scale", [1e-6, 1.0, 1e6])
+@pytest.mark.parametrize("selection", ["min", "max"])
+def test_lp_selects_the_same_minimizer_as_the_cut_at_every_scale(scale, selection) -> None:
+    """The LP's ±δ·m selection must pick the minimal / maximal minimizer whatever the size of the masses: the
+    perturbation δ is relative to the problem's own scale. A square of side 2ε on an ε = h grid has many tied
+    minimizers (its corners), so the two selections differ and the LP must find each."""
+    G = Grid((12, 12), 1 / 12, density=np.full((12, 12), scale))
+    A = np.zeros((12, 12), bool)
+    A[4:8, 4:8] = True
+    lo = perimeter_step(A, 0.02, 1 / 12, G, selection="min").A
+    hi = perimeter_step(A, 0.02, 1 / 12, G, selection="max").A
+    want = lo if selection == "min" else hi
+    got = perimeter_step(A, 0.02, 1 / 12, G, selection=selection, solver="lp").A
+    np.testing.assert_array_equal(got, want)
