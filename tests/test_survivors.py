@@ -9,7 +9,7 @@ import pytest
 import maxslope as ms
 from maxslope.exact import sliding_flow
 from maxslope.exact.closed_form import T_SYM, Piece
-from maxslope.perimeter import Grid, disc, perimeter_step
+from maxslope.perimeter import Grid, perimeter_step
 
 X32 = np.array([[0.3, -0.7, 1.1], [2.0, 0.1, -0.4]], dtype=np.float32)
 
