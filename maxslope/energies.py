@@ -72,14 +72,48 @@ class Energy:
 
     # -- public API ----------------------------------------------------------------------------------
     def value(self, x: Any) -> Any:
-        """:math:`E(x)`, batched over the leading axes of ``x``."""
+        """:math:`E(x)`, batched over the leading axes of ``x``.
+
+        Parameters
+        ----------
+        x : array
+            Points, shape ``(..., d)``, of the library of the energy's parameters.
+
+        Returns
+        -------
+        array
+            The values, shape ``(...)``, in the library and dtype of ``x``.
+
+        Examples
+        --------
+        >>> import numpy as np, maxslope as ms
+        >>> ms.SeparableQuadratic([1.0, 2.0]).value(np.array([[1.0, 1.0], [0.0, 2.0]])).tolist()
+        [1.5, 4.0]
+        """
         xp, x = self._check_x(x)
         v = self._value(x, xp)
         self._check_out(v, "value", xp)
         return v
 
     def grad(self, x: Any) -> Any:
-        r""":math:`\nabla E(x)` (for nonsmooth convex energies: the minimal-norm subgradient), shape of ``x``."""
+        r""":math:`\nabla E(x)` (for nonsmooth convex energies: the minimal-norm subgradient), shape of ``x``.
+
+        Parameters
+        ----------
+        x : array
+            Points, shape ``(..., d)``.
+
+        Returns
+        -------
+        array
+            The gradients, shape of ``x``, in its library and dtype.
+
+        Examples
+        --------
+        >>> import numpy as np, maxslope as ms
+        >>> ms.SeparableQuadratic([1.0, 2.0]).grad(np.array([1.0, 1.0])).tolist()
+        [1.0, 2.0]
+        """
         xp, x = self._check_x(x)
         g = self._grad(x, xp)
         self._check_out(g, "gradient", xp)
@@ -90,11 +124,46 @@ class Energy:
 
         Used by the one-step estimate of claim C9, :math:`|E(x - \tau v) - E(x) + \tau\|\nabla E(x)\|_*| \le
         \tfrac L2 \tau^2`. Returns None when no constant is known (the default).
+
+        Parameters
+        ----------
+        space : Lp
+            The geometry of the domain (the dual norm measures the gradients).
+
+        Returns
+        -------
+        float or None
+            :math:`L`, or None.
+
+        Examples
+        --------
+        >>> import math, maxslope as ms
+        >>> ms.SeparableQuadratic([1.0, 2.0]).grad_lipschitz(ms.Lp(math.inf))  # ‖diag λ‖ from ℓ∞ to ℓ1
+        3.0
         """
         return None
 
     def slope(self, space: Lp, x: Any) -> Any:
-        r"""The local slope :math:`|\partial E|(x) = \|\nabla E(x)\|_*` in the geometry ``space``."""
+        r"""The local slope :math:`|\partial E|(x) = \|\nabla E(x)\|_*` in the geometry ``space``.
+
+        Parameters
+        ----------
+        space : Lp
+            The normed space.
+        x : array
+            Points, shape ``(..., d)``.
+
+        Returns
+        -------
+        array
+            The slopes, shape ``(...)``.
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> float(ms.Linear([1.0, -2.0]).slope(ms.Lp(2.0), np.zeros(2))) == math.sqrt(5)
+        True
+        """
         if not isinstance(space, Lp):
             raise TypeError(f"argument 'space' must be an Lp space, got {type(space).__name__}")
         xp, x = self._check_x(x)
@@ -177,6 +246,20 @@ class Linear(Energy):
 
     Its slope is :math:`\|a\|_*` everywhere, and its :math:`\infty`-flows are straight lines at unit speed
     (unique in :math:`\ell^\infty` on the coordinates with :math:`a_i \ne 0`).
+
+    Parameters
+    ----------
+    a : array_like
+        :math:`a \in \mathbb R^d` (any array library; points must be of the same library).
+    c : float
+        The constant.
+
+    Examples
+    --------
+    >>> import math, numpy as np, maxslope as ms
+    >>> E = ms.Linear([1.0, -2.0], c=0.5)
+    >>> float(E.value(np.array([1.0, 1.0]))), float(ms.slope(E, ms.Lp(math.inf), np.zeros(2)))
+    (-0.5, 3.0)
     """
 
     def __init__(self, a: Any, c: float = 0.0) -> None:
@@ -201,6 +284,22 @@ class Quadratic(Energy):
     (spectral norm), :math:`p = 1` (:math:`\max_{ij}|a_{ij}|`) and :math:`p = \infty` with :math:`d \le 16`
     (:math:`\max_{s \in \{\pm1\}^d} \|As\|_1`, a convex function maximized at a vertex); for larger :math:`d` in
     :math:`\ell^\infty` the upper bound :math:`\sum_{ij}|a_{ij}|`; None for other :math:`p`.
+
+    Parameters
+    ----------
+    A : array_like
+        A symmetric (d, d) matrix.
+    b : array_like, optional
+        :math:`b \in \mathbb R^d` (default 0).
+    c : float
+        The constant.
+
+    Examples
+    --------
+    >>> import math, numpy as np, maxslope as ms
+    >>> E = ms.Quadratic([[2.0, 1.0], [1.0, 2.0]], [1.0, 0.0])
+    >>> E.grad(np.array([1.0, 0.0])).tolist(), round(E.grad_lipschitz(ms.Lp(2.0)), 12), E.is_convex()
+    ([3.0, 1.0], 3.0, True)
     """
 
     def __init__(self, A: Any, b: Any = None, c: float = 0.0) -> None:
@@ -264,6 +363,20 @@ class SeparableQuadratic(Energy):
     :math:`u_i(t) = c_i + \mathrm{sign}(x_{0,i} - c_i)(|x_{0,i} - c_i| - t)^+`.
     ``grad_lipschitz`` is :math:`\|\mathrm{diag}\,\lambda\|_{p\to q}`: :math:`\|\lambda\|_r` with
     :math:`1/r = 1/q - 1/p` when :math:`q \le p`, else :math:`\max_i \lambda_i`.
+
+    Parameters
+    ----------
+    lam : array_like
+        :math:`\lambda \in (0, \infty)^d`.
+    center : float or array_like
+        :math:`c`, a scalar or a vector of length d (default 0).
+
+    Examples
+    --------
+    >>> import math, numpy as np, maxslope as ms
+    >>> E = ms.SeparableQuadratic([1.0, 4.0], center=[0.0, 1.0])
+    >>> float(E.value(np.array([2.0, 0.0]))), E.grad(np.array([2.0, 0.0])).tolist()
+    (4.0, [2.0, -4.0])
     """
 
     def __init__(self, lam: Any, center: Any = 0.0) -> None:
@@ -302,6 +415,23 @@ class L1Norm(Energy):
     ``grad`` returns the minimal-norm subgradient :math:`w \odot \mathrm{sign}(x - c)` (zero where
     :math:`x_i = c_i`), which minimizes every :math:`\ell^q` norm over :math:`\partial E(x)`; the slope in
     :math:`\ell^\infty` with unit weights is :math:`\|x - c\|_0`, the number of nonzero coordinates.
+
+    Parameters
+    ----------
+    dim : int
+        :math:`d \ge 1`.
+    center : float or array_like
+        :math:`c` (default 0).
+    weight : float or array_like
+        :math:`w > 0` (default 1).
+
+    Examples
+    --------
+    >>> import math, numpy as np, maxslope as ms
+    >>> E = ms.L1Norm(3)
+    >>> x = np.array([0.5, 0.0, -2.0])
+    >>> float(E.value(x)), E.grad(x).tolist(), float(ms.slope(E, ms.Lp(math.inf), x))
+    (2.5, [1.0, 0.0, -1.0], 2.0)
     """
 
     smooth = False
@@ -324,7 +454,21 @@ class L1Norm(Energy):
 
 
 class Negated(Energy):
-    r""":math:`E = -\ell`: turns a loss to maximize (an attack) into an energy to decrease."""
+    r""":math:`E = -\ell`: turns a loss to maximize (an attack) into an energy to decrease.
+
+    Parameters
+    ----------
+    loss : Energy
+        :math:`\ell`, smooth (the negative of a nonsmooth convex energy is concave and has no minimal-norm
+        subgradient).
+
+    Examples
+    --------
+    >>> import math, numpy as np, maxslope as ms
+    >>> E = ms.Negated(ms.Linear([1.0, -2.0]))
+    >>> float(E.value(np.ones(2))), (-ms.Linear([1.0, -2.0])).grad(np.ones(2)).tolist()
+    (1.0, [-1.0, 2.0])
+    """
 
     def __init__(self, loss: Any) -> None:
         self.inner = as_energy(loss, "loss")
@@ -350,6 +494,26 @@ class MonotoneTransform(Energy):
     gradient coordinate is unchanged — bitwise the same signed-gradient iterates as :math:`E` (claim C15, §4.8).
     ``phi`` and ``dphi`` map arrays to arrays of the same library; ``dphi`` must be positive where evaluated
     (checked; a violation raises ``ValueError``).
+
+    Parameters
+    ----------
+    phi : callable
+        :math:`\varphi`, arrays to arrays.
+    dphi : callable
+        :math:`\varphi' > 0`, arrays to arrays.
+    energy : Energy
+        :math:`E`.
+
+    Examples
+    --------
+    The signed gradient of :math:`e^E` is that of :math:`E`:
+
+    >>> import math, numpy as np, maxslope as ms
+    >>> E = ms.SeparableQuadratic([1.0, 3.0])
+    >>> F = ms.MonotoneTransform(np.exp, np.exp, E)
+    >>> x = np.array([0.4, -0.2])
+    >>> np.array_equal(np.sign(F.grad(x)), np.sign(E.grad(x)))
+    True
     """
 
     def __init__(self, phi: Callable[[Any], Any], dphi: Callable[[Any], Any], energy: Any) -> None:
@@ -371,7 +535,20 @@ class MonotoneTransform(Energy):
 
 
 class Sum(Energy):
-    """:math:`E_1 + \\dots + E_m`; its gradient Lipschitz constant is the sum of the parts' (if all known)."""
+    r""":math:`E_1 + \dots + E_m`; its gradient Lipschitz constant is the sum of the parts' (if all known).
+
+    Parameters
+    ----------
+    *energies : Energy
+        The parts, at least one, of one dimension where they fix it.
+
+    Examples
+    --------
+    >>> import math, numpy as np, maxslope as ms
+    >>> E = ms.Sum(ms.SeparableQuadratic([1.0, 1.0]), ms.Linear([1.0, 0.0]))  # or SeparableQuadratic(...) + Linear(...)
+    >>> float(E.value(np.array([1.0, 1.0]))), E.grad_lipschitz(ms.Lp(2.0))
+    (2.0, 1.0)
+    """
 
     def __init__(self, *energies: Any) -> None:
         if not energies:
@@ -447,6 +624,22 @@ class TorchEnergy(Energy):
 
     Accepts torch tensors (any device) and, for convenience, NumPy arrays (converted to CPU tensors of the same
     dtype and back). Needs the optional ``torch`` extra.
+
+    Parameters
+    ----------
+    fn : callable
+        ``f(x) -> values``: a batch of points of shape ``(..., d)`` to values of shape ``(...)``, differentiable
+        by torch's autograd.
+    dim : int, optional
+        The dimension :math:`d`, if the function fixes it.
+
+    Examples
+    --------
+    >>> import math, numpy as np, maxslope as ms
+    >>> torch = __import__("pytest").importorskip("torch")
+    >>> E = ms.TorchEnergy(lambda x: (x**2).sum(-1) / 2, dim=2)
+    >>> E.grad(torch.tensor([1.0, -2.0])).tolist()
+    [1.0, -2.0]
     """
 
     def __init__(self, fn: Callable[[Any], Any], dim: int | None = None) -> None:

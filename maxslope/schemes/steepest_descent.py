@@ -60,6 +60,23 @@ def steepest_descent(
     selection : str or float, optional
         The element of the steepest set where it is not unique (see :meth:`Lp.steepest_direction`): ℓ∞
         ``"zero"`` (default, ``sign(0) = 0``) or a value in [−1, 1]; ℓ1 ``"first"`` or ``"average"``.
+
+    Returns
+    -------
+    Trajectory
+        Nodes at :math:`t_k = k\tau` in the library and dtype of ``x0``, with energies and ``meta`` (scheme, p,
+        tau, steps, space, selection, constraint, ``stopped_at`` when a callback stopped the run).
+
+    Examples
+    --------
+    Signed gradient descent on :math:`E(x) = \tfrac12(x_1^2 + 3x_2^2)`: every coordinate moves by τ until it
+    reaches 0 (up to rounding), then chatters across it:
+
+    >>> import math, numpy as np, maxslope as ms
+    >>> from maxslope.schemes import steepest_descent
+    >>> tr = steepest_descent(ms.SeparableQuadratic([1.0, 3.0]), ms.Lp(math.inf), np.array([0.25, -0.1]), 0.05, steps=6)
+    >>> np.round(tr.points[:, 0], 2).tolist(), np.round(tr.points[:, 1], 2).tolist()
+    ([0.25, 0.2, 0.15, 0.1, 0.05, 0.0, -0.05], [-0.1, -0.05, 0.0, 0.0, 0.0, 0.0, 0.0])
     """
     callback = check_callback(callback)
     progress = check_progress(progress)

@@ -124,21 +124,72 @@ class Lp:
         return hash(("Lp", self.p))
 
     def norm(self, x: Any) -> Any:
-        """:math:`\\|x\\|_p` over the last axis (batched)."""
+        r""":math:`\|x\|_p` over the last axis (batched).
+
+        Parameters
+        ----------
+        x : array
+            Points, shape ``(..., d)``.
+
+        Returns
+        -------
+        array
+            The norms, shape ``(...)``, in the library and dtype of ``x``.
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> [float(ms.Lp(p).norm(np.array([3.0, -4.0]))) for p in (1.0, 2.0, math.inf)]
+        [7.0, 5.0, 4.0]
+        """
         xp = namespace(x=x)
         x = as_float_array(x, "x", xp, min_ndim=1)
         _nonempty_last_axis(x, "x")
         return _pnorm(x, self.p, xp)
 
     def dual_norm(self, xi: Any) -> Any:
-        """:math:`\\|\\xi\\|_* = \\|\\xi\\|_q = \\sup_{\\|v\\|_p \\le 1} \\langle \\xi, v\\rangle` over the last axis."""
+        r""":math:`\|\xi\|_* = \|\xi\|_q = \sup_{\|v\|_p \le 1} \langle \xi, v\rangle` over the last axis.
+
+        Parameters
+        ----------
+        xi : array
+            Dual vectors (gradients), shape ``(..., d)``.
+
+        Returns
+        -------
+        array
+            :math:`\|\xi\|_q`, shape ``(...)``.
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> float(ms.Lp(math.inf).dual_norm(np.array([3.0, -4.0])))  # the ℓ1 norm
+        7.0
+        """
         xp = namespace(xi=xi)
         xi = as_float_array(xi, "xi", xp, min_ndim=1)
         _nonempty_last_axis(xi, "xi")
         return _pnorm(xi, self.dual_exponent, xp)
 
     def distance(self, x: Any, y: Any) -> Any:
-        """:math:`d(x, y) = \\|x - y\\|_p`, broadcasting over leading axes."""
+        r""":math:`d(x, y) = \|x - y\|_p`, broadcasting over leading axes.
+
+        Parameters
+        ----------
+        x, y : array
+            Points of one library, shapes broadcasting to ``(..., d)``.
+
+        Returns
+        -------
+        array
+            The distances, shape ``(...)``.
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> ms.Lp(2.0).distance(np.zeros((2, 2)), np.array([[3.0, 4.0], [1.0, 0.0]])).tolist()
+        [5.0, 1.0]
+        """
         xp = namespace(x=x, y=y)
         x = as_float_array(x, "x", xp, min_ndim=1)
         y = as_float_array(y, "y", xp, min_ndim=1)
@@ -150,6 +201,24 @@ class Lp:
         r"""The segment :math:`(1 - s)x + s y`, a geodesic of every norm: :math:`d(x, z_s) = s\,d(x, y)`.
 
         ``s`` is a scalar in :math:`[0, 1]` or an array of such values broadcast against the batch axes.
+
+        Parameters
+        ----------
+        x, y : array
+            The end points.
+        s : float or array
+            The parameter(s) in [0, 1].
+
+        Returns
+        -------
+        array
+            :math:`z_s`.
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> ms.Lp(1.0).geodesic(np.zeros(2), np.array([2.0, 4.0]), 0.25).tolist()
+        [0.5, 1.0]
         """
         xp = namespace(x=x, y=y)
         x = as_float_array(x, "x", xp, min_ndim=1)
@@ -256,6 +325,27 @@ class Lp:
 
         Otherwise it checks the defining conditions :math:`\|v\|_p \le 1 + \mathrm{tol}` and
         :math:`\langle \xi, v\rangle \ge (1 - \mathrm{tol})\|\xi\|_q`.
+
+        Parameters
+        ----------
+        v : array
+            Candidate directions, shape ``(..., d)``.
+        xi : array
+            The dual vectors, same shape.
+        tol : float
+            Relative tolerance for rounding, >= 0.
+
+        Returns
+        -------
+        array of bool
+            One verdict per batch element.
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> X = ms.Lp(math.inf)
+        >>> X.in_steepest_set(np.array([[1.0, 0.3], [1.0, 1.0]]), np.array([[2.0, 0.0], [2.0, -1.0]])).tolist()
+        [True, False]
         """
         xp = namespace(v=v, xi=xi)
         v = as_float_array(v, "v", xp, min_ndim=1)
@@ -285,7 +375,30 @@ class Lp:
 
     # ------------------------------------------------------------------ balls
     def ball_contains(self, x: Any, center: Any, radius: Any, tol: float = 0.0) -> Any:
-        r"""Boolean array: :math:`\|x - c\|_p \le r\,(1 + \mathrm{tol})`."""
+        r"""Boolean array: :math:`\|x - c\|_p \le r\,(1 + \mathrm{tol})`.
+
+        Parameters
+        ----------
+        x : array
+            Points, shape ``(..., d)``.
+        center : array
+            The centre(s) :math:`c`, broadcasting against ``x``.
+        radius : float or array
+            :math:`r \ge 0`, a scalar or one per batch element.
+        tol : float
+            Relative slack, >= 0.
+
+        Returns
+        -------
+        array of bool
+            Membership per batch element.
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> ms.Lp(2.0).ball_contains(np.array([[0.6, 0.8], [0.8, 0.8]]), np.zeros(2), 1.0).tolist()
+        [True, False]
+        """
         xp = namespace(x=x, center=center, radius=radius)
         r = _radius(radius, xp)
         tol = check_positive_scalar(tol, "tol", allow_zero=True)
@@ -304,6 +417,26 @@ class Lp:
           scipy has no batched simplex projection), and :math:`\theta = 0` inside the ball.
 
         ``radius`` may be a scalar or an array of the batch shape. Other :math:`p` raise ``NotImplementedError``.
+
+        Parameters
+        ----------
+        x : array
+            Points, shape ``(..., d)``.
+        center : array
+            The centre(s), broadcasting against ``x``.
+        radius : float or array
+            :math:`r \ge 0`.
+
+        Returns
+        -------
+        array
+            The nearest point of the ball in the Euclidean sense, same shape as ``x``.
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> ms.Lp(1.0).project_ball(np.array([3.0, 1.0]), np.zeros(2), 1.0).tolist()  # soft threshold θ = 2
+        [1.0, 0.0]
         """
         xp = namespace(x=x, center=center, radius=radius)
         x = as_float_array(x, "x", xp, min_ndim=1)
@@ -340,6 +473,26 @@ class Lp:
         :math:`\ell^\infty`: the :math:`2^d` vertices :math:`\{\pm 1\}^d` (for :math:`d \le` ``MAX_VERTEX_DIM``);
         :math:`\ell^1`: the :math:`2d` points :math:`\pm e_i`. A convex function attains its maximum over the
         ball at these points, which makes the finite-difference slope of a linear energy exact (claim C5).
+
+        Parameters
+        ----------
+        d : int
+            The dimension.
+        xp : array namespace, optional
+            The library of the result (default NumPy).
+        dtype : dtype, optional
+            Its dtype (default float64).
+
+        Returns
+        -------
+        array or None
+            Shape (m, d), or None when the extreme points are not a small finite set.
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> ms.Lp(1.0).extreme_points(2).tolist(), ms.Lp(2.0).extreme_points(2)
+        ([[1.0, 0.0], [0.0, 1.0], [-1.0, -0.0], [-0.0, -1.0]], None)
         """
         xp = xp if xp is not None else namespace()
         dtype = dtype if dtype is not None else xp.float64
@@ -356,6 +509,30 @@ class Lp:
 
         In :math:`d = 2` the points are the images of ``n`` equally spaced angles under the radial map onto the
         :math:`\ell^p` sphere (deterministic); otherwise normalized Gaussian samples (seeded by ``rng``).
+
+        Parameters
+        ----------
+        center : array
+            One centre, shape (d,).
+        radius : float
+            :math:`r > 0`.
+        n : int
+            The number of points.
+        rng : numpy.random.Generator or int or None
+            The seed or generator (d ≠ 2).
+
+        Returns
+        -------
+        array
+            Shape (n, d), every row at distance :math:`r` from the centre.
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> X = ms.Lp(3.0)
+        >>> Y = X.sample_sphere(np.zeros(3), 2.0, 5, rng=0)
+        >>> bool(np.allclose(X.norm(Y), 2.0))
+        True
         """
         xp = namespace(center=center)
         c = as_float_array(center, "center", xp, min_ndim=1)

@@ -83,22 +83,104 @@ class Wasserstein:
         return hash(("Wasserstein", self.p, self.ground))
 
     def check_point(self, mu: Any, name: str = "mu") -> Empirical:
-        """Return ``mu`` if it is an :class:`Empirical` measure, else ``TypeError`` naming ``name``."""
+        """Return ``mu`` if it is an :class:`Empirical` measure, else ``TypeError`` naming ``name``.
+
+        Parameters
+        ----------
+        mu : Empirical
+            The candidate point of the space.
+        name : str
+            The argument name the error message gives.
+
+        Returns
+        -------
+        Empirical
+            ``mu`` itself.
+
+        Examples
+        --------
+        >>> import math, numpy as np
+        >>> from maxslope.wasserstein import Empirical, Wasserstein
+        >>> W = Wasserstein(math.inf)
+        >>> W.check_point(np.zeros((2, 2)), "x0")
+        Traceback (most recent call last):
+        ...
+        TypeError: argument 'x0' must be ... Empirical ...
+        """
         return _as_measure(mu, name, f"a point of {self!r}")
 
     def lift_energy(self, E: Any) -> Any:
-        r"""A measure energy as it is, a ground energy :math:`V` as the potential energy :math:`\int V\,d\mu`."""
+        r"""A measure energy as it is, a ground energy :math:`V` as the potential energy :math:`\int V\,d\mu`.
+
+        Parameters
+        ----------
+        E : Energy or MeasureEnergy
+            A ground energy on :math:`\mathbb R^d` or an energy of measures.
+
+        Returns
+        -------
+        MeasureEnergy
+            ``E``, or :class:`~maxslope.wasserstein.PotentialEnergy` of it.
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> from maxslope.wasserstein import Empirical, Wasserstein
+        >>> V = Wasserstein(math.inf).lift_energy(ms.Linear([1.0, -2.0]))
+        >>> float(V.value(Empirical(np.array([[1.0, 0.0], [0.0, 1.0]]))))  # ∫ V dμ = (1 + (−2)) / 2
+        -0.5
+        """
         from .energies import MeasureEnergy, PotentialEnergy
 
         return E if isinstance(E, MeasureEnergy) else PotentialEnergy(E)
 
     # ------------------------------------------------------------------ metric
     def coupling(self, mu: Empirical, nu: Empirical) -> WassersteinResult:
-        """The exact :math:`W_p(\\mu, \\nu)` with an optimal coupling (:func:`~maxslope.wasserstein.wasserstein`)."""
+        r"""The exact :math:`W_p(\mu, \nu)` with an optimal coupling (:func:`~maxslope.wasserstein.wasserstein`).
+
+        Parameters
+        ----------
+        mu, nu : Empirical
+            The two measures.
+
+        Returns
+        -------
+        WassersteinResult
+            The value, the coupling and how they were computed.
+
+        Examples
+        --------
+        >>> import math, numpy as np
+        >>> from maxslope.wasserstein import Empirical, Wasserstein
+        >>> W = Wasserstein(math.inf)
+        >>> r = W.coupling(Empirical(np.array([[0.0, 0.0]])), Empirical(np.array([[1.0, -3.0]])))
+        >>> r.value, r.coupling.toarray().tolist()
+        (3.0, [[1.0]])
+        """
         return wasserstein(self.check_point(mu, "mu"), self.check_point(nu, "nu"), self.p, self.ground)
 
     def distance(self, mu: Any, nu: Any) -> Any:
-        r"""The exact :math:`W_p(\mu, \nu)`: a float for two measures, an array for two sequences of measures."""
+        r"""The exact :math:`W_p(\mu, \nu)`: a float for two measures, an array for two sequences of measures.
+
+        Parameters
+        ----------
+        mu, nu : Empirical or sequence of Empirical
+            Two measures, or two sequences of measures of one length (paired elementwise).
+
+        Returns
+        -------
+        float or numpy.ndarray
+            :math:`W_p` with the space's ground norm.
+
+        Examples
+        --------
+        >>> import math, numpy as np
+        >>> from maxslope.wasserstein import Empirical, Wasserstein
+        >>> W = Wasserstein(math.inf)
+        >>> mu = Empirical(np.array([[0.0, 0.0], [1.0, 0.0]]))
+        >>> W.distance(mu, Empirical(np.array([[1.0, 0.5], [0.0, 0.5]])))  # the crossing pairing costs 1, the matching 0.5
+        0.5
+        """
         if isinstance(mu, Empirical) and isinstance(nu, Empirical):
             return self.coupling(mu, nu).value
         a, b = self._pairs(mu, nu)
@@ -109,6 +191,26 @@ class Wasserstein:
 
         A certified upper bound of :math:`W_p(\mu, \nu)` when the two clouds carry the same weights particle by
         particle (then :math:`i \mapsto i` is a coupling); ``inf`` otherwise.
+
+        Parameters
+        ----------
+        mu, nu : Empirical or sequence of Empirical
+            Two measures, or two sequences of them.
+
+        Returns
+        -------
+        float or numpy.ndarray
+            The cost of :math:`i \mapsto i`, never below :math:`W_p(\mu, \nu)`.
+
+        Examples
+        --------
+        >>> import math, numpy as np
+        >>> from maxslope.wasserstein import Empirical, Wasserstein
+        >>> W = Wasserstein(math.inf)
+        >>> mu = Empirical(np.array([[0.0, 0.0], [1.0, 0.0]]))
+        >>> nu = Empirical(np.array([[1.0, 0.5], [0.0, 0.5]]))
+        >>> W.distance_upper_bound(mu, nu), W.distance(mu, nu)
+        (1.0, 0.5)
         """
         if isinstance(mu, Empirical) and isinstance(nu, Empirical):
             return self._particle_cost(mu, nu)
@@ -138,6 +240,26 @@ class Wasserstein:
         The particles' own coupling :math:`i \mapsto i` is returned when it is optimal (its cost is
         :math:`W_p` to ``COUPLING_RTOL``), so that a curve whose particles move along geodesics keeps its
         representation (and a mass split stays split); otherwise the solver's coupling.
+
+        Parameters
+        ----------
+        mu, nu : Empirical
+            Consecutive nodes of a curve of measures.
+
+        Returns
+        -------
+        (float, numpy.ndarray, numpy.ndarray, numpy.ndarray)
+            :math:`W_p`, and the coupling's support (atom indices ``i`` of ``mu``, ``j`` of ``nu``) with its masses.
+
+        Examples
+        --------
+        >>> import math, numpy as np
+        >>> from maxslope.wasserstein import Empirical, Wasserstein
+        >>> W = Wasserstein(math.inf)
+        >>> mu = Empirical(np.array([[0.0, 0.0], [1.0, 0.0]]))
+        >>> value, i, j, m = W.step_coupling(mu, Empirical(mu.points + 0.25))
+        >>> value, i.tolist(), j.tolist(), m.tolist()  # the particles' own coupling is optimal: kept
+        (0.25, [0, 1], [0, 1], [0.5, 0.5])
         """
         res = self.coupling(mu, nu)
         own = self._particle_cost(mu, nu)
@@ -154,6 +276,28 @@ class Wasserstein:
         :math:`W_p(\mu, \mu_s) = s\,W_p(\mu, \nu)` and :math:`W_p(\mu_s, \nu) = (1 - s)\,W_p(\mu, \nu)` (claim W7).
         Mass may split: the interpolant has one atom per pair in the support of the coupling. ``s`` is a scalar
         in :math:`[0, 1]` (returns a measure) or a 1-D array of them (returns a list).
+
+        Parameters
+        ----------
+        mu, nu : Empirical
+            The end points.
+        s : float or array_like
+            The interpolation parameter(s) in [0, 1].
+
+        Returns
+        -------
+        Empirical or list of Empirical
+            :math:`\mu_s`.
+
+        Examples
+        --------
+        >>> import math, numpy as np
+        >>> from maxslope.wasserstein import Empirical, Wasserstein
+        >>> W = Wasserstein(math.inf)
+        >>> mu, nu = Empirical(np.array([[0.0, 0.0]])), Empirical(np.array([[2.0, 1.0]]))
+        >>> mid = W.geodesic(mu, nu, 0.5)
+        >>> mid.points.tolist(), W.distance(mu, mid) == 0.5 * W.distance(mu, nu)
+        ([[1.0, 0.5]], True)
         """
         _, i, j, m = self.step_coupling(mu, nu)
         ss = np.atleast_1d(np.asarray(s, dtype=np.float64)) if not isinstance(s, (int, float)) else None
