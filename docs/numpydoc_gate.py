@@ -40,6 +40,8 @@ def public_objects() -> list[str]:
             if inspect.isclass(o):
                 for a, v in vars(o).items():
                     if not a.startswith("_") and (inspect.isfunction(v) or isinstance(v, (property, classmethod, staticmethod))):
+                        if getattr(v, "__doc__", None) is None and inspect.getdoc(getattr(o, a)) is not None:
+                            continue  # an override without its own docstring: autodoc shows (and we check) the base's
                         out.append(f"{o.__module__}.{o.__qualname__}.{a}")
     return sorted(set(out))
 

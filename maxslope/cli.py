@@ -240,6 +240,18 @@ def _ranges(ids: list[str]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    r"""The ``maxslope`` command: ``verify`` (the claims), ``experiment`` (two moons, digits), ``--version``.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments (default ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit status: 0 when every claim holds, 1 when one fails, 2 for a usage error.
+    """
     from . import __version__
 
     parser = argparse.ArgumentParser(prog="maxslope", description="Checkable metric gradient flows.")

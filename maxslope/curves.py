@@ -175,6 +175,7 @@ class Trajectory:
 
     @property
     def dim(self) -> int:
+        r"""The dimension :math:`d` of the points (the last axis)."""
         return int(self.points.shape[-1])
 
     @property
@@ -184,6 +185,7 @@ class Trajectory:
 
     @property
     def horizon(self) -> float:
+        r"""The final time :math:`t_K`."""
         return float(self.times[-1] - self.times[0])
 
     # ------------------------------------------------------------------ interpolants

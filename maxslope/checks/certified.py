@@ -45,6 +45,7 @@ class CertifiedResult(_Verdict):
 
     @property
     def passed(self) -> bool:  # type: ignore[override]
+        r"""True when the identity is certified on every cell."""
         return self.status == "certified"
 
     @property
@@ -54,6 +55,7 @@ class CertifiedResult(_Verdict):
 
     @property
     def tolerance(self) -> float:
+        r"""The tolerance ``tol`` the enclosure is compared with."""
         return self.tol
 
     def __str__(self) -> str:

@@ -84,6 +84,7 @@ class CombinedResult(_Verdict):
 
     @property
     def passed(self) -> bool:  # type: ignore[override]
+        r"""True when every part passed."""
         return all(p.passed for p in self.parts)
 
     @property

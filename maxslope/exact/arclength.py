@@ -52,6 +52,18 @@ class ArcLengthQuadraticFlow:
         self._gl = np.polynomial.legendre.leggauss(80)
 
     def x_classical(self, s: np.ndarray) -> np.ndarray:
+        r"""The classical ℓ2 gradient flow :math:`x(s) = e^{-As}x_0` at its own time ``s`` (before reparametrizing).
+
+        Parameters
+        ----------
+        s : numpy.ndarray
+            Classical times :math:`s \ge 0`.
+
+        Returns
+        -------
+        numpy.ndarray
+            Points, shape ``s.shape + (d,)``.
+        """
         return (np.exp(-np.multiply.outer(s, self.w)) * self.y0) @ self.V.T  # type: ignore[no-any-return]
 
     def _speed(self, s: np.ndarray) -> np.ndarray:

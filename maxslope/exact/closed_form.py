@@ -111,6 +111,7 @@ class SymbolicReport(_Verdict):
 
     @property
     def holds(self) -> bool:
+        r"""True when every EDE and inclusion residual and continuity gap simplifies to 0 and every speed to at most 1."""
         return (
             all(sp.simplify(r) == 0 for r in self.ede_residuals)
             and all(sp.simplify(r) == 0 for r in self.inclusion_residuals)
@@ -244,10 +245,12 @@ class ClosedFormFlow:
     # ------------------------------------------------------------------ numeric evaluation
     @property
     def x0(self) -> np.ndarray:
+        r"""The start point :math:`u(t_0)` as float64."""
         return np.array([float(v) for v in self.pieces[0].u.subs(T_SYM, self.pieces[0].t0)], dtype=np.float64)
 
     @property
     def horizon(self) -> float:
+        r"""The end time :math:`T` of the last piece."""
         return float(self.T)
 
     def __call__(self, t: Any) -> np.ndarray:

@@ -43,6 +43,13 @@ class ConvergenceStudy:
         self.interp_orders = _orders(self.taus, self.interp_errors)
 
     def table(self) -> str:
+        r"""The errors and observed orders as a printable table.
+
+        Returns
+        -------
+        str
+            One line per τ: τ, node error and order, interpolant error and order.
+        """
         lines = [f"{'tau':>12} {'node err':>12} {'order':>7} {'interp err':>12} {'order':>7}"]
         for j, tau in enumerate(self.taus):
             no = "" if j == 0 else f"{self.node_orders[j - 1]:7.2f}"

@@ -86,6 +86,18 @@ class LinearClassifier:
         self.W, self.b = W, b
 
     def logits(self, x: Any) -> Any:
+        r"""The class scores :math:`Wx + b`.
+
+        Parameters
+        ----------
+        x : numpy.ndarray
+            Images, shape (..., d).
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape (..., classes).
+        """
         xp = namespace(x=x)
         x = as_float_array(x, "x", xp, min_ndim=1)
         if x.shape[-1] != self.W.shape[1]:
@@ -96,6 +108,20 @@ class LinearClassifier:
         return x @ W.T + b
 
     def accuracy(self, X: np.ndarray, y: np.ndarray) -> float:
+        r"""The share of correctly classified points.
+
+        Parameters
+        ----------
+        X : numpy.ndarray
+            Images, shape (n, d).
+        y : numpy.ndarray
+            Labels, shape (n,).
+
+        Returns
+        -------
+        float
+            In [0, 1].
+        """
         return float(np.mean(np.argmax(self.logits(X), axis=-1) == y))
 
 
@@ -197,6 +223,13 @@ class DigitsStudy:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def orders(self) -> list[float]:
+        r"""Observed orders :math:`\log_2(e_j/e_{j+1})` of ``sup_linf`` between consecutive τ (NaN where an error is 0).
+
+        Returns
+        -------
+        list of float
+            One order per halving of τ.
+        """
         d = self.sup_linf
         return [math.log2(a / b) if a > 0 and b > 0 else math.nan for a, b in zip(d[:-1], d[1:], strict=True)]
 

@@ -169,6 +169,13 @@ class MoonsClassifier:
         return cls(load_state_dict(path), activation)
 
     def state_dict(self) -> dict[str, np.ndarray]:
+        r"""The weights as a dict of arrays, with the key names of the authors' torch model.
+
+        Returns
+        -------
+        dict of str to numpy.ndarray
+            The layer weights and biases.
+        """
         return {k: v.copy() for k, v in self.params.items()}
 
     def _layers(self, x: np.ndarray) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
@@ -197,6 +204,20 @@ class MoonsClassifier:
         return h, g
 
     def accuracy(self, X: np.ndarray, y: np.ndarray) -> float:
+        r"""The share of correctly classified points.
+
+        Parameters
+        ----------
+        X : numpy.ndarray
+            Points, shape (n, 2).
+        y : numpy.ndarray
+            Labels, shape (n,).
+
+        Returns
+        -------
+        float
+            In [0, 1].
+        """
         return float(np.mean((self(X) > 0.5) == (np.asarray(y) == 1)))
 
 
@@ -397,6 +418,18 @@ class DifferenceStudy:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def orders(self, which: str = "sup_linf") -> list[float]:
+        r"""Observed orders :math:`\log_2(e_j/e_{j+1})` of one metric between consecutive τ (NaN where an error is 0).
+
+        Parameters
+        ----------
+        which : {"sup_linf", "code_metric"}
+            The metric.
+
+        Returns
+        -------
+        list of float
+            One order per halving of τ.
+        """
         d = getattr(self, which)
         return [math.log2(a / b) if a > 0 and b > 0 else math.nan for a, b in zip(d[:-1], d[1:], strict=True)]
 

@@ -83,6 +83,7 @@ class Grid:
 
     @property
     def size(self) -> int:
+        r"""The number of cells."""
         return int(np.prod(self.shape))
 
     def indicator(self, inside: Callable[[np.ndarray], Any]) -> np.ndarray:
@@ -93,6 +94,20 @@ class Grid:
         return A
 
     def check_set(self, A: Any, name: str = "A") -> np.ndarray:
+        r"""``A`` as a boolean array of the grid's shape; a ``ValueError`` or ``TypeError`` naming ``name`` otherwise.
+
+        Parameters
+        ----------
+        A : array_like of bool
+            The candidate set.
+        name : str
+            The argument name for the error message.
+
+        Returns
+        -------
+        numpy.ndarray
+            A boolean copy of ``A``.
+        """
         return as_set(A, self.shape, name, "the grid's shape")
 
     def measure(self, A: np.ndarray) -> float:

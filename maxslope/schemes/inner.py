@@ -175,6 +175,22 @@ class ExactInner:
     guarantee = "global minimizer (closed form)"
 
     def supports(self, E: Energy, space: Lp, constraint: Box | None) -> bool:
+        r"""Whether a closed-form step exists for this energy, space and constraint.
+
+        Parameters
+        ----------
+        E : Energy
+            The energy.
+        space : Lp
+            The space.
+        constraint : Box or None
+            The box constraint.
+
+        Returns
+        -------
+        bool
+            True when :meth:`describe` names a registered closed form.
+        """
         try:
             self._plan(E, space, constraint)
             return True
@@ -193,6 +209,22 @@ class ExactInner:
         )
 
     def describe(self, E: Energy, space: Lp, constraint: Box | None) -> str:
+        r"""The closed form that solves the step, and its guarantee, in words.
+
+        Parameters
+        ----------
+        E : Energy
+            The energy.
+        space : Lp
+            The space.
+        constraint : Box or None
+            The box constraint.
+
+        Returns
+        -------
+        str
+            The ``meta["inner_guarantee"]`` of a run with this solver.
+        """
         cf, _, sign = self._plan(E, space, constraint)
         return f"closed form '{cf.name}'" + (" (maximization)" if sign < 0 else "")
 
@@ -471,6 +503,7 @@ class GridInner:
 
     @property
     def guarantee(self) -> str:
+        r"""What the solver guarantees, in words (``meta["inner_guarantee"]``): the grid's spacing bound."""
         return f"global on a {self.n}-point-per-axis grid with {self.zoom} zoom refinements (final spacing reported as inner_spacing)"
 
     def __call__(self, E: Energy, space: Lp, xk: Any, radius: float, constraint: Box | None) -> Any:
@@ -535,6 +568,7 @@ class MultistartInner:
 
     @property
     def guarantee(self) -> str:
+        r"""What the solver guarantees, in words (``meta["inner_guarantee"]``): a local minimizer from its starts."""
         return f"local (projected gradient from 1 + corners + {self.n_random} random starts, {self.iters} iterations)"
 
     def __call__(self, E: Energy, space: Lp, xk: Any, radius: float, constraint: Box | None) -> Any:
@@ -625,6 +659,7 @@ class QuasiNewtonInner:
 
     @property
     def guarantee(self) -> str:
+        r"""What the solver guarantees, in words (``meta["inner_guarantee"]``): a local minimizer from its starts."""
         return f"local (L-BFGS-B / SLSQP from 1 + {self.n_random} random starts, {self.maxiter} iterations)"
 
     def __call__(self, E: Energy, space: Lp, xk: Any, radius: float, constraint: Box | None) -> Any:
@@ -763,6 +798,7 @@ class CBOInner:
 
     @property
     def guarantee(self) -> str:
+        r"""What the solver guarantees, in words (``meta["inner_guarantee"]``): none, it is a heuristic."""
         return f"stochastic (CBO, N={self.N}, max_it={self.max_it}, alpha={self.alpha:g}, best particle, seed={self.seed})"
 
     def __call__(self, E: Energy, space: Lp, xk: Any, radius: float, constraint: Box | None) -> Any:

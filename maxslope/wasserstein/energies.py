@@ -40,9 +40,33 @@ class MeasureEnergy:
     smooth = True
 
     def value(self, mu: Empirical) -> float:  # pragma: no cover - abstract
+        r"""The energy :math:`\mathcal E(\mu)`.
+
+        Parameters
+        ----------
+        mu : Empirical
+            The measure.
+
+        Returns
+        -------
+        float
+            :math:`\mathcal E(\mu)`.
+        """
         raise NotImplementedError
 
     def field(self, mu: Empirical) -> np.ndarray:  # pragma: no cover - abstract
+        r"""The gradient field :math:`\xi = \nabla \frac{\delta\mathcal E}{\delta\mu}` at the atoms.
+
+        Parameters
+        ----------
+        mu : Empirical
+            The measure.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape (n, d), one vector per atom.
+        """
         raise NotImplementedError
 
     def _atom_values(self, mu: Empirical, i: np.ndarray, Y: np.ndarray) -> np.ndarray:

@@ -43,9 +43,24 @@ class ParticleInner:
 
     @property
     def guarantee(self) -> str:
+        r"""What the ground solver guarantees, in words, per atom."""
         return f"approximate: local minimizer over particle positions (L-BFGS-B, gtol={self.gtol:g}), identity coupling"
 
     def supports(self, space: Any, p: float) -> bool:
+        r"""Whether this inner solver applies to a scheme in ``space`` with exponent ``p``.
+
+        Parameters
+        ----------
+        space : Wasserstein
+            The space of measures.
+        p : float
+            The scheme's exponent.
+
+        Returns
+        -------
+        bool
+            True for the per-atom decoupled steps (:math:`W_\infty`, ``p = inf``).
+        """
         if p == math.inf:
             return space.p == math.inf and space.ground.p == math.inf
         return p == space.p and space.ground.p == 2.0
