@@ -42,6 +42,26 @@ class Trajectory:
     Two interpolants are provided: the piecewise-constant one
     :math:`\bar u(t) = x^k` for :math:`t \in (t_{k-1}, t_k]` (and :math:`\bar u(t_0) = x^0`) and the piecewise-linear
     one. They differ by at most :math:`\max_k d(x^{k+1}, x^k)` in sup-distance (claim C12).
+
+    Parameters
+    ----------
+    times : array_like, shape (K+1,)
+        Strictly increasing node times.
+    points : array, shape ``(K+1, *batch, d)``
+        The nodes, in any array library.
+    energies : array, shape ``(K+1, *batch)``, optional
+        :math:`E(x^k)`.
+    meta : dict, optional
+        Provenance.
+    weights : array_like, shape (n,), optional
+        For a curve of measures: the particle weights, summing to 1.
+
+    Examples
+    --------
+    >>> import math, numpy as np, maxslope as ms
+    >>> tr = ms.Trajectory(np.array([0.0, 0.5, 1.0]), np.array([[0.0, 0.0], [0.5, 0.0], [0.5, 0.5]]))
+    >>> tr.n_steps, tr.dim, tr.horizon, tr.at(0.75).tolist()
+    (2, 2, 1.0, [0.5, 0.25])
     """
 
     times: Any
@@ -120,11 +140,37 @@ class Trajectory:
 
     @property
     def is_measure_curve(self) -> bool:
-        """True for a curve of measures (``weights`` given)."""
+        """True for a curve of measures (``weights`` given).
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> tr = ms.Trajectory(np.array([0.0, 0.5, 1.0]), np.array([[0.0, 0.0], [0.5, 0.0], [0.5, 0.5]]))
+        >>> tr.is_measure_curve
+        False
+        """
         return self.weights is not None
 
     def node(self, k: int) -> Any:
-        r"""Node :math:`k`: the array :math:`x^k`, or for a curve of measures the :class:`Empirical` :math:`\mu_k`."""
+        r"""Node :math:`k`: the array :math:`x^k`, or for a curve of measures the :class:`Empirical` :math:`\mu_k`.
+
+        Parameters
+        ----------
+        k : int
+            The node index, :math:`0 \le k \le K` (negative indices count from the end).
+
+        Returns
+        -------
+        array or Empirical
+            :math:`x^k` or :math:`\mu_k`.
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> tr = ms.Trajectory(np.array([0.0, 0.5, 1.0]), np.array([[0.0, 0.0], [0.5, 0.0], [0.5, 0.5]]))
+        >>> tr.node(1).tolist()
+        [0.5, 0.0]
+        """
         if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or not -self.times.size <= k < self.times.size:
             raise ValueError(f"argument 'k' must be an integer node index in [0, {self.n_steps}], got {k!r}")
         if self.weights is None:
@@ -139,7 +185,20 @@ class Trajectory:
         return Empirical._trusted(self.points[int(k)], self.weights)
 
     def particles(self) -> Trajectory:
-        """The particle curves of a curve of measures as a batched trajectory in the ground space (batch = particles)."""
+        """The particle curves of a curve of measures as a batched trajectory in the ground space (batch = particles).
+
+        Returns
+        -------
+        Trajectory
+            Points of shape ``(K+1, n, d)`` with batch = particles, no weights.
+
+        Examples
+        --------
+        >>> import numpy as np, maxslope as ms
+        >>> mc = ms.Trajectory(np.array([0.0, 1.0]), np.array([[[0.0], [1.0]], [[0.5], [1.0]]]), weights=np.array([0.5, 0.5]))
+        >>> mc.is_measure_curve, mc.particles().batch_shape
+        (True, (2,))
+        """
         if self.weights is None:
             raise ValueError("particles() is defined for curves of measures (a trajectory with weights)")
         if is_dask_array(self.points):
@@ -147,7 +206,25 @@ class Trajectory:
         return Trajectory(self.times.copy(), self.points.copy(), meta=dict(self.meta))
 
     def at(self, t: float) -> Any:
-        """The point of the piecewise-linear interpolant at time ``t`` (for a curve of measures: of the particles)."""
+        """The point of the piecewise-linear interpolant at time ``t`` (for a curve of measures: of the particles).
+
+        Parameters
+        ----------
+        t : float
+            A time in :math:`[t_0, t_K]`.
+
+        Returns
+        -------
+        array
+            The interpolated point(s), shape ``(*batch, d)``.
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> tr = ms.Trajectory(np.array([0.0, 0.5, 1.0]), np.array([[0.0, 0.0], [0.5, 0.0], [0.5, 0.5]]))
+        >>> tr.at(0.25).tolist()
+        [0.25, 0.0]
+        """
         x = self.interpolate([t], "linear")[0]
         if self.weights is None:
             return x
@@ -163,29 +240,69 @@ class Trajectory:
     # ------------------------------------------------------------------ shape information
     @property
     def n_steps(self) -> int:
-        """K, the number of steps (nodes − 1)."""
+        """K, the number of steps (nodes − 1).
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> tr = ms.Trajectory(np.array([0.0, 0.5, 1.0]), np.array([[0.0, 0.0], [0.5, 0.0], [0.5, 0.5]]))
+        >>> tr.n_steps
+        2
+        """
         return int(self.times.size - 1)
 
     @property
     def batch_shape(self) -> tuple[int, ...]:
-        """The batch axes of the points (empty for a curve of measures: its particles are not a batch)."""
+        """The batch axes of the points (empty for a curve of measures: its particles are not a batch).
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> tr = ms.Trajectory(np.array([0.0, 0.5, 1.0]), np.array([[0.0, 0.0], [0.5, 0.0], [0.5, 0.5]]))
+        >>> tr.batch_shape
+        ()
+        """
         if self.weights is not None:
             return ()
         return tuple(self.points.shape[1:-1])
 
     @property
     def dim(self) -> int:
-        r"""The dimension :math:`d` of the points (the last axis)."""
+        r"""The dimension :math:`d` of the points (the last axis).
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> tr = ms.Trajectory(np.array([0.0, 0.5, 1.0]), np.array([[0.0, 0.0], [0.5, 0.0], [0.5, 0.5]]))
+        >>> tr.dim
+        2
+        """
         return int(self.points.shape[-1])
 
     @property
     def final(self) -> Any:
-        """The last node :math:`x^K`."""
+        """The last node :math:`x^K`.
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> tr = ms.Trajectory(np.array([0.0, 0.5, 1.0]), np.array([[0.0, 0.0], [0.5, 0.0], [0.5, 0.5]]))
+        >>> tr.final.tolist()
+        [0.5, 0.5]
+        """
         return self.points[-1, ...]
 
     @property
     def horizon(self) -> float:
-        r"""The final time :math:`t_K`."""
+        r"""The final time :math:`t_K`.
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> tr = ms.Trajectory(np.array([0.0, 0.5, 1.0]), np.array([[0.0, 0.0], [0.5, 0.0], [0.5, 0.5]]))
+        >>> tr.horizon
+        1.0
+        """
         return float(self.times[-1] - self.times[0])
 
     # ------------------------------------------------------------------ interpolants
@@ -194,6 +311,25 @@ class Trajectory:
 
         ``kind="linear"``: piecewise linear; ``kind="constant"``: :math:`\bar u(t) = x^k` for
         :math:`t \in (t_{k-1}, t_k]`. Times outside :math:`[t_0, t_K]` raise ``ValueError``.
+
+        Parameters
+        ----------
+        t : array_like
+            Times in :math:`[t_0, t_K]`.
+        kind : {"linear", "constant"}
+            The interpolant.
+
+        Returns
+        -------
+        array
+            Shape ``(len(t), *batch, d)``.
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> tr = ms.Trajectory(np.array([0.0, 0.5, 1.0]), np.array([[0.0, 0.0], [0.5, 0.0], [0.5, 0.5]]))
+        >>> tr.interpolate([0.25, 0.75]).tolist(), tr.interpolate([0.25], "constant").tolist()
+        ([[0.25, 0.0], [0.5, 0.25]], [[0.5, 0.0]])
         """
         tt = np.atleast_1d(np.asarray(t, dtype=np.float64))
         if not np.all(np.isfinite(tt)):
@@ -221,7 +357,25 @@ class Trajectory:
 
     # ------------------------------------------------------------------ metric quantities
     def increments(self, space: MetricSpace) -> Any:
-        """:math:`d(x^{k+1}, x^k)`, shape ``(K, *batch)``."""
+        """:math:`d(x^{k+1}, x^k)`, shape ``(K, *batch)``.
+
+        Parameters
+        ----------
+        space : MetricSpace
+            The space whose distance is measured.
+
+        Returns
+        -------
+        array
+            Shape ``(K, *batch)``.
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> tr = ms.Trajectory(np.array([0.0, 0.5, 1.0]), np.array([[0.0, 0.0], [0.5, 0.0], [0.5, 0.5]]))
+        >>> tr.increments(ms.Lp(2.0)).tolist()
+        [0.5, 0.5]
+        """
         if self.n_steps == 0:
             raise ValueError("a trajectory with a single node has no increments")
         if self.weights is not None:
@@ -233,6 +387,23 @@ class Trajectory:
 
         For the piecewise-linear interpolant in a normed space this is exactly its metric derivative
         :math:`|u'|` on :math:`(t_k, t_{k+1})`.
+
+        Parameters
+        ----------
+        space : MetricSpace
+            The space whose distance is measured.
+
+        Returns
+        -------
+        array
+            Shape ``(K, *batch)``.
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> tr = ms.Trajectory(np.array([0.0, 0.5, 1.0]), np.array([[0.0, 0.0], [0.5, 0.0], [0.5, 0.5]]))
+        >>> tr.metric_derivative(ms.Lp(2.0)).tolist()
+        [1.0, 1.0]
         """
         if self.weights is not None:
             return self.increments(space) / np.diff(self.times)
@@ -242,15 +413,69 @@ class Trajectory:
         return self.increments(space) / dt
 
     def lipschitz_constant(self, space: MetricSpace) -> Any:
-        """:math:`\\max_k d(x^{k+1}, x^k)/(t_{k+1} - t_k)` per batch element (the interpolant's Lipschitz constant)."""
+        """:math:`\\max_k d(x^{k+1}, x^k)/(t_{k+1} - t_k)` per batch element (the interpolant's Lipschitz constant).
+
+        Parameters
+        ----------
+        space : MetricSpace
+            The space whose distance is measured.
+
+        Returns
+        -------
+        array or float
+            One constant per batch element.
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> tr = ms.Trajectory(np.array([0.0, 0.5, 1.0]), np.array([[0.0, 0.0], [0.5, 0.0], [0.5, 0.5]]))
+        >>> float(tr.lipschitz_constant(ms.Lp(math.inf)))
+        1.0
+        """
         return self._xp.max(self.metric_derivative(space), axis=0)
 
     def length(self, space: MetricSpace) -> Any:
-        """:math:`\\sum_k d(x^{k+1}, x^k)` per batch element."""
+        """:math:`\\sum_k d(x^{k+1}, x^k)` per batch element.
+
+        Parameters
+        ----------
+        space : MetricSpace
+            The space whose distance is measured.
+
+        Returns
+        -------
+        array or float
+            One length per batch element.
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> tr = ms.Trajectory(np.array([0.0, 0.5, 1.0]), np.array([[0.0, 0.0], [0.5, 0.0], [0.5, 0.5]]))
+        >>> float(tr.length(ms.Lp(1.0)))
+        1.0
+        """
         return self._xp.sum(self.increments(space), axis=0)
 
     def energy_values(self, E: Any) -> Any:
-        """:math:`E(x^k)`, shape ``(K+1, *batch)`` (computed with ``E`` if the trajectory has none)."""
+        """:math:`E(x^k)`, shape ``(K+1, *batch)`` (computed with ``E`` if the trajectory has none).
+
+        Parameters
+        ----------
+        E : Energy or MeasureEnergy
+            The energy, used only when the trajectory stores no energies.
+
+        Returns
+        -------
+        array
+            Shape ``(K+1, *batch)``.
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> tr = ms.Trajectory(np.array([0.0, 0.5, 1.0]), np.array([[0.0, 0.0], [0.5, 0.0], [0.5, 0.5]]))
+        >>> tr.energy_values(ms.Linear([1.0, 1.0])).tolist()
+        [0.0, 0.5, 1.0]
+        """
         if self.energies is not None:
             return self.energies
         if self.weights is not None:
@@ -258,7 +483,25 @@ class Trajectory:
         return E.value(self.points)
 
     def select(self, index: Any) -> Trajectory:
-        """The sub-trajectory of one batch element (``index`` indexes the batch axes)."""
+        """The sub-trajectory of one batch element (``index`` indexes the batch axes).
+
+        Parameters
+        ----------
+        index : int or tuple of int
+            An index into the batch axes.
+
+        Returns
+        -------
+        Trajectory
+            The curve of that batch element, with its energies.
+
+        Examples
+        --------
+        >>> import numpy as np, maxslope as ms
+        >>> tr = ms.Trajectory(np.array([0.0, 1.0]), np.zeros((2, 3, 2)))
+        >>> tr.batch_shape, tr.select(1).batch_shape
+        ((3,), ())
+        """
         if self.weights is not None:
             raise ValueError("a curve of measures has no batch axes to select from; use particles()")
         idx = index if isinstance(index, tuple) else (index,)
