@@ -491,7 +491,7 @@ class MonotoneTransform(Energy):
     r""":math:`\varphi \circ E` for an increasing :math:`\varphi \in C^1` (:math:`\varphi' > 0`).
 
     It has the same :math:`\infty`-flows, the same minimizing-movement iterates and — because the sign of every
-    gradient coordinate is unchanged — bitwise the same signed-gradient iterates as :math:`E` (claim C15, §4.8).
+    gradient coordinate is unchanged — bitwise the same signed-gradient iterates as :math:`E` (claim C15).
     ``phi`` and ``dphi`` map arrays to arrays of the same library; ``dphi`` must be positive where evaluated
     (checked; a violation raises ``ValueError``).
 

@@ -68,7 +68,7 @@ def _c21_measure(profile: str, K_factor: float, inner: object) -> Evidence:
     gap_iii = max(gap_iii, moons)
     ok = bool(clip_gap <= clip_tol) and ii == 0.0 and cc == 0.0 and gap_iii <= tol_iii and toy_gap <= 1e-15
     return Evidence(ok, max(clip_gap / clip_tol, gap_iii / tol_iii), 1.0,
-                    f"{n} start points, ℓ = sin(3x₁)cos(2x₂) + x₁/2, ε = 0.2, K = 8; ascent toy of §4.4; two-moons GELU net",
+                    f"{n} start points, ℓ = sin(3x₁)cos(2x₂) + x₁/2, ε = 0.2, K = 8; the ascent toy −|x|²/2; two-moons GELU net",
                     f"(i) max |unclipped − clipped| = {clip_gap:.1e} (K τ = {K * tau:g}); (ii) IFGSM vs semi-implicit on S: {ii:.1e}, "
                     f"clamp∘clamp vs projection: {cc:.1e}; (iii) max E(MMS₁) − min(E(FGSM), E(flow(ε))) = {gap_iii:.2e}; "
                     f"toy: flow(ε) = FGSM to {toy_gap:.0e}; two-moons GELU net: max ℓ(FGSM) − ℓ(MMS₁) = {moons:.2e}")

@@ -75,7 +75,7 @@ def _w1(profile: str, factor: float) -> Evidence:
     res = [check_speed(c, W_INF) for c in curves]
     ok = all(r.passed for r in res) and worst <= 1e-9
     return Evidence(ok, max(r.measured for r in res), res[0].tolerance,
-                    "translations in W_1, W_2, W_∞ over ℓ2 and ℓ∞; small-step particle curves; W_∞-MMS of ½|x|² and §4.7b",
+                    "translations in W_1, W_2, W_∞ over ℓ2 and ℓ∞; small-step particle curves; W_∞-MMS of ½|x|² and the mass splitting ½δ_{−t} + ½δ_t",
                     f"max |W_p-speed of a unit translation − 1| and |W_p/h − particle formula|: {worst:.1e}; "
                     f"speed check: {', '.join(f'{r.measured:.6g}' for r in res)}")
 
@@ -316,7 +316,7 @@ def _w6(profile: str, negative: bool) -> Evidence:
             cases.append((f"{name} negative control in W_2", ev, None, None, None))
     else:
         cases.append(("C2 linear flow in ℓ∞", sample(lin, 64), ms.Linear(a), LINF, 0.0))
-        cases.append(("§4.7b mass splitting in W_∞", split, Esplit, W_INF, 0.0))
+        cases.append(("mass splitting ½δ_{−t} + ½δ_t in W_∞", split, Esplit, W_INF, 0.0))
         for fn, name in ((_w4, "W4"), (_w5, "W5")):
             ev = fn(profile, False)
             cases.append((f"{name} exact flow in W_2", ev, None, None, None))

@@ -86,7 +86,7 @@ def _quadratic_particles(profile: str, speed: float = 1.0) -> tuple[ms.Trajector
     T = 1.2
     t = np.union1d(np.linspace(0, T, 25), np.abs(X).ravel())
     pts = np.sign(X)[None] * np.maximum(np.abs(X)[None] - speed * t[:, None, None], 0.0)
-    return ms.Trajectory(t, pts, meta={"scheme": "closed form §4.7a"}, weights=np.full(n, 1.0 / n)), ms.SeparableQuadratic(np.ones(2))
+    return ms.Trajectory(t, pts, meta={"scheme": "closed form: particle flows of ½|x|²"}, weights=np.full(n, 1.0 / n)), ms.SeparableQuadratic(np.ones(2))
 
 
 def _c17(profile: str, speed: float) -> Evidence:
@@ -99,7 +99,7 @@ def _c17(profile: str, speed: float) -> Evidence:
     res = [check_speed(f, W_INF, pairs="all") for f in (flow, split, mms)]
     worst = max(r.measured for r in res)
     return Evidence(all(r.passed for r in res), worst, res[0].tolerance,
-                    "§4.7a particles (ℓ∞, kinks as nodes), §4.7b mass splitting, W_∞-MMS of ½|x|² (20 atoms, τ = 0.1)",
+                    "particle flows of ½|x|² (ℓ∞, kinks as nodes), mass splitting ½δ_{−t} + ½δ_t, W_∞-MMS of ½|x|² (20 atoms, τ = 0.1)",
                     "max over all pairs of slices of W_∞(μ_s, μ_t)/|t − s| (exact bottleneck / flow W_∞)")
 
 
@@ -139,7 +139,7 @@ def _c18(profile: str, negative: bool) -> Evidence:
     gap = float(np.max(np.abs(semi.points - split.points)))
     ok = a.passed and b.passed and c.passed and gap == 0.0
     return Evidence(ok, max(a.measured / a.tolerance, b.measured / b.tolerance, c.measured / c.tolerance), 1.0,
-                    "§4.7b ½δ_{−t} + ½δ_t for −x²/2; §4.7a particles for ½|x|²; split semi-implicit particles",
+                    "½δ_{−t} + ½δ_t for −x²/2; particle flows of ½|x|²; split semi-implicit particles",
                     f"residuals {a.measured:.1e}, {b.measured:.1e}, {c.measured:.1e} (tolerances {a.tolerance:.1e}, "
                     f"{b.tolerance:.1e}, {c.tolerance:.1e}); split scheme vs closed form: {gap:.0e}")
 

@@ -1,4 +1,4 @@
-r"""ℓ2 :math:`\infty`-flows of quadratics as arc-length reparametrizations of the classical flow (claim C14, §4.6)."""
+r"""ℓ2 :math:`\infty`-flows of quadratics as arc-length reparametrizations of the classical flow (claim C14)."""
 
 from __future__ import annotations
 

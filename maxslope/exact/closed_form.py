@@ -93,7 +93,22 @@ def _qvec(v: Any, name: str) -> list[sp.Expr]:
 
 @dataclass
 class Piece:
-    """One polynomial piece :math:`u(t)`, :math:`t \\in [t_0, t_1]`, of a closed-form curve."""
+    """One polynomial piece :math:`u(t)`, :math:`t \\in [t_0, t_1]`, of a closed-form curve.
+
+    Parameters
+    ----------
+    t0, t1 : sympy.Expr
+        The piece's time interval (``t1`` may be ``sympy.oo``).
+    u : sympy.Matrix
+        :math:`u(t)`, a column of polynomials in ``T_SYM``.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from maxslope.exact.closed_form import Piece, T_SYM
+    >>> Piece(sp.Integer(0), sp.Integer(1), sp.Matrix([1 - T_SYM, 0])).u.subs(T_SYM, sp.Rational(1, 2)).T.tolist()
+    [[1/2, 0]]
+    """
 
     t0: sp.Expr
     t1: sp.Expr
@@ -102,7 +117,28 @@ class Piece:
 
 @dataclass
 class SymbolicReport(_Verdict):
-    """Per-piece symbolic residuals (all zero for a flow); ``passed`` when every one simplifies to zero."""
+    r"""Per-piece symbolic residuals (all zero for a flow); ``passed`` when every one simplifies to zero.
+
+    Parameters
+    ----------
+    ede_residuals : list of sympy.Expr
+        Per piece, :math:`E(u(t_0)) - E(u(t)) - \int_{t_0}^t |\partial E|(u)`.
+    inclusion_residuals : list of sympy.Expr
+        Per piece, :math:`\langle\nabla E(u), \dot u\rangle + \|\nabla E(u)\|_*` (empty for a constrained flow).
+    speeds : list of sympy.Expr
+        Per piece, :math:`\|\dot u\|`.
+    continuity_gaps : list of sympy.Expr
+        Between consecutive pieces, :math:`|u(t_1^-) - u(t_1^+)|`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from maxslope.exact import separable_quadratic_flow
+    >>> flow = separable_quadratic_flow([1.0, 2.0], [0.3, -0.2])
+    >>> rep = flow.verify_symbolic()
+    >>> rep.passed, rep.details["ede_residuals"]
+    (True, ['0', '0', '0'])
+    """
 
     ede_residuals: list[sp.Expr]
     inclusion_residuals: list[sp.Expr]
@@ -111,7 +147,16 @@ class SymbolicReport(_Verdict):
 
     @property
     def holds(self) -> bool:
-        r"""True when every EDE and inclusion residual and continuity gap simplifies to 0 and every speed to at most 1."""
+        r"""True when every EDE and inclusion residual and continuity gap simplifies to 0 and every speed to at most 1.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from maxslope.exact import separable_quadratic_flow
+        >>> flow = separable_quadratic_flow([1.0, 2.0], [0.3, -0.2])
+        >>> flow.verify_symbolic().holds
+        True
+        """
         return (
             all(sp.simplify(r) == 0 for r in self.ede_residuals)
             and all(sp.simplify(r) == 0 for r in self.inclusion_residuals)
@@ -121,12 +166,30 @@ class SymbolicReport(_Verdict):
 
     @property
     def passed(self) -> bool:  # type: ignore[override]
-        """The same as :attr:`holds`."""
+        """The same as :attr:`holds`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from maxslope.exact import separable_quadratic_flow
+        >>> flow = separable_quadratic_flow([1.0, 2.0], [0.3, -0.2])
+        >>> flow.verify_symbolic().passed
+        True
+        """
         return self.holds
 
     @property
     def details(self) -> dict[str, Any]:
-        """The residual lists as strings, per piece."""
+        """The residual lists as strings, per piece.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from maxslope.exact import separable_quadratic_flow
+        >>> flow = separable_quadratic_flow([1.0, 2.0], [0.3, -0.2])
+        >>> sorted(flow.verify_symbolic().details)
+        ['continuity_gaps', 'ede_residuals', 'inclusion_residuals', 'speeds']
+        """
         return {k: [str(e) for e in getattr(self, k)] for k in ("ede_residuals", "inclusion_residuals", "speeds", "continuity_gaps")}
 
     def __str__(self) -> str:
@@ -174,6 +237,17 @@ class ClosedFormFlow:
         :math:`\nabla E` (for the inclusion check); derived from ``energy_expr`` if omitted.
     reference : str
         Where the curve comes from (which energy and geometry, and the claim it serves).
+    constrained : bool
+        Whether the curve lives on a budget box (then the inclusion residual is not formed: the constrained slope
+        is not a dual norm of the gradient).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from maxslope.exact import separable_quadratic_flow
+    >>> flow = separable_quadratic_flow([1.0, 2.0], [0.3, -0.2])
+    >>> flow(np.array([0.1, 0.25])).round(12).tolist(), flow.verify_symbolic().passed
+    ([[0.2, -0.1], [0.05, 0.0]], True)
     """
 
     def __init__(
@@ -245,12 +319,30 @@ class ClosedFormFlow:
     # ------------------------------------------------------------------ numeric evaluation
     @property
     def x0(self) -> np.ndarray:
-        r"""The start point :math:`u(t_0)` as float64."""
+        r"""The start point :math:`u(t_0)` as float64.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from maxslope.exact import separable_quadratic_flow
+        >>> flow = separable_quadratic_flow([1.0, 2.0], [0.3, -0.2])
+        >>> flow.x0.tolist()
+        [0.3, -0.2]
+        """
         return np.array([float(v) for v in self.pieces[0].u.subs(T_SYM, self.pieces[0].t0)], dtype=np.float64)
 
     @property
     def horizon(self) -> float:
-        r"""The end time :math:`T` of the last piece."""
+        r"""The end time :math:`T` of the last piece.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from maxslope.exact import separable_quadratic_flow
+        >>> flow = separable_quadratic_flow([1.0, 2.0], [0.3, -0.2])
+        >>> flow.horizon
+        0.55
+        """
         return float(self.T)
 
     def __call__(self, t: Any) -> np.ndarray:
@@ -271,7 +363,28 @@ class ClosedFormFlow:
         return out
 
     def mp(self, t: Any, dps: int = 50) -> list[mpmath.mpf]:
-        """:math:`u(t)` with mpmath at ``dps`` decimal digits (exact rational substitution, then evaluation)."""
+        """:math:`u(t)` with mpmath at ``dps`` decimal digits (exact rational substitution, then evaluation).
+
+        Parameters
+        ----------
+        t : float or sympy.Expr
+            A time in the flow's interval (a float is read as the rational it prints as).
+        dps : int
+            Decimal digits.
+
+        Returns
+        -------
+        list of mpmath.mpf
+            The coordinates of :math:`u(t)`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from maxslope.exact import separable_quadratic_flow
+        >>> flow = separable_quadratic_flow([1.0, 2.0], [0.3, -0.2])
+        >>> [str(v) for v in flow.mp(0.1, dps=20)]
+        ['0.2', '-0.1']
+        """
         tq = sp.nsimplify(t) if not isinstance(t, sp.Basic) else t
         for pc in self.pieces:
             if bool(tq <= pc.t1) or pc is self.pieces[-1]:
@@ -280,12 +393,51 @@ class ClosedFormFlow:
         raise AssertionError  # pragma: no cover
 
     def energy_along(self, t: Any) -> np.ndarray:
-        """:math:`E(u(t))` with the numeric energy."""
+        """:math:`E(u(t))` with the numeric energy.
+
+        Parameters
+        ----------
+        t : array_like
+            Times in the flow's interval.
+
+        Returns
+        -------
+        numpy.ndarray
+            :math:`E(u(t))`, shape of ``t``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from maxslope.exact import separable_quadratic_flow
+        >>> flow = separable_quadratic_flow([1.0, 2.0], [0.3, -0.2])
+        >>> flow.energy_along(np.array([0.0, 0.3])).round(12).tolist()  # ½(0.09 + 2·0.04), then 0
+        [0.085, 0.0]
+        """
         return np.asarray(self.energy.value(self(t)))
 
     # ------------------------------------------------------------------ symbolic verification
     def piece_polynomials(self, k: int) -> tuple[sp.Expr, sp.Expr, sp.Matrix]:
-        """On piece ``k``: (E(u(t)), slope(u(t)), u(t)) with absolute values resolved, as polynomials in t."""
+        r"""On piece ``k``: (E(u(t)), slope(u(t)), u(t)) with absolute values resolved, as polynomials in t.
+
+        Parameters
+        ----------
+        k : int
+            The piece index.
+
+        Returns
+        -------
+        (sympy.Expr, sympy.Expr, sympy.Matrix)
+            :math:`E(u(t))`, :math:`|\partial E|(u(t))` and :math:`u(t)` on piece ``k``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from maxslope.exact import separable_quadratic_flow
+        >>> flow = separable_quadratic_flow([1.0, 2.0], [0.3, -0.2])
+        >>> e, s, u = flow.piece_polynomials(0)
+        >>> s  # both coordinates move: slope λ₁|u₁| + λ₂|u₂|
+        7/10 - 3*t
+        """
         pc = self.pieces[k]
         t1 = pc.t1 if pc.t1 != sp.oo else pc.t0 + 1
         mid = (pc.t0 + t1) / 2
@@ -294,7 +446,21 @@ class ClosedFormFlow:
         return e, s, pc.u
 
     def verify_symbolic(self) -> SymbolicReport:
-        r"""Exact per-piece residuals of EDE, of the inclusion and the speeds (claims C2, C4, C1)."""
+        r"""Exact per-piece residuals of EDE, of the inclusion and the speeds (claims C2, C4, C1).
+
+        Returns
+        -------
+        SymbolicReport
+            The residuals per piece; ``passed`` when all vanish and every speed is at most 1.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from maxslope.exact import separable_quadratic_flow
+        >>> flow = separable_quadratic_flow([1.0, 2.0], [0.3, -0.2])
+        >>> flow.verify_symbolic().passed
+        True
+        """
         ede, incl, speeds, gaps = [], [], [], []
         r = sp.Symbol("r", real=True)
         for k, pc in enumerate(self.pieces):
@@ -315,7 +481,26 @@ class ClosedFormFlow:
         return SymbolicReport(ede, incl, speeds, gaps)
 
     def exact_energy_drop(self, t: Any) -> sp.Expr:
-        """:math:`E(u(0)) - E(u(t))` as an exact sympy number."""
+        """:math:`E(u(0)) - E(u(t))` as an exact sympy number.
+
+        Parameters
+        ----------
+        t : float or sympy.Expr
+            A time (a float is read as the rational it prints as).
+
+        Returns
+        -------
+        sympy.Expr
+            The exact drop, a rational for rational data.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from maxslope.exact import separable_quadratic_flow
+        >>> flow = separable_quadratic_flow([1.0, 2.0], [0.3, -0.2])
+        >>> flow.exact_energy_drop(0.1)  # E(u(0)) − E(u(0.1)) = 0.085 − 0.03
+        11/200
+        """
         tq = sp.nsimplify(t)
         e0 = self.energy_expr(self.pieces[0].u.subs(T_SYM, self.pieces[0].t0))
         for pc in self.pieces:
@@ -359,6 +544,28 @@ def linear_flow(a: Sequence[float], x0: Sequence[float], T: float = 1.0, p: floa
     * ℓ2: :math:`u = x_0 - t a/|a|_2`, rate :math:`|a|_2`.
     * ℓ1: :math:`u = x_0 - t\,\mathrm{sign}(a_j)e_j` for the unique :math:`j` with :math:`|a_j| = \|a\|_\infty`
       (raises if the argmax is not unique: then the flow is not unique, claim C13).
+
+    Parameters
+    ----------
+    a : sequence of float
+        :math:`a`.
+    x0 : sequence of float
+        The start point.
+    T : float
+        The horizon.
+    p : float
+        The geometry, 1, 2 or ∞.
+
+    Returns
+    -------
+    ClosedFormFlow
+        The flow, exact in sympy.
+
+    Examples
+    --------
+    >>> from maxslope.exact import linear_flow
+    >>> linear_flow([1.0, -2.0], [0.0, 0.0], T=0.5)(0.5).tolist()
+    [-0.5, 0.5]
     """
     aq, xq = _qvec(a, 'a'), _qvec(x0, 'x0')
     d = len(aq)
@@ -400,6 +607,28 @@ def separable_quadratic_flow(lam: Sequence[float], x0: Sequence[float], center: 
     :math:`\lambda`: while :math:`u_i \ne c_i`, the inclusion forces :math:`\dot u_i = -\mathrm{sign}(u_i - c_i)`
     (unit speed toward :math:`c_i`), and a coordinate at :math:`c_i` cannot leave (any exit direction points
     uphill). Break points at :math:`|x_{0,i} - c_i|`. Default horizon :math:`T = \|x_0 - c\|_\infty + 1/4`.
+
+    Parameters
+    ----------
+    lam : sequence of float
+        :math:`\lambda_i > 0`.
+    x0 : sequence of float
+        The start point.
+    center : sequence of float, optional
+        :math:`c` (default 0).
+    T : float, optional
+        The horizon (default :math:`\|x_0 - c\|_\infty + 1/4`).
+
+    Returns
+    -------
+    ClosedFormFlow
+        The flow, exact in sympy.
+
+    Examples
+    --------
+    >>> from maxslope.exact import separable_quadratic_flow
+    >>> separable_quadratic_flow([1.0, 5.0], [0.3, -0.2])(0.25).round(12).tolist()  # λ does not matter
+    [0.05, 0.0]
     """
     lq, xq = _qvec(lam, 'lam'), _qvec(x0, 'x0')
     cq0 = None if center is None else _qvec(center, 'center')
@@ -435,9 +664,27 @@ def _pieces_shrink(xq: list[sp.Expr], cq: list[sp.Expr], Tq: sp.Expr) -> list[Pi
 
 
 def l1norm_flow(x0: Sequence[float], T: float | None = None) -> ClosedFormFlow:
-    r""":math:`E(x) = |x|_1` in ℓ∞ (convex, not :math:`C^1`): the same curve as §4.2 with
+    r""":math:`E(x) = |x|_1` in ℓ∞ (convex, not :math:`C^1`): the same curve as :func:`separable_quadratic_flow` with
     :math:`c = 0`; the slope is :math:`\|u\|_0` (number of nonzero coordinates), the dual norm of the minimal-norm
     subgradient.
+
+    Parameters
+    ----------
+    x0 : sequence of float
+        The start point.
+    T : float, optional
+        The horizon (default :math:`\|x_0\|_\infty + 1/4`).
+
+    Returns
+    -------
+    ClosedFormFlow
+        The flow, exact in sympy.
+
+    Examples
+    --------
+    >>> from maxslope.exact import l1norm_flow
+    >>> l1norm_flow([0.3, -0.2]).verify_symbolic().passed
+    True
     """
     xq = _qvec(x0, 'x0')
     d = len(xq)
@@ -458,6 +705,26 @@ def ascent_flow(x0: Sequence[float], T: float = 1.0, eps: float | None = None) -
     :math:`u_i = x_{0,i} + t\,\mathrm{sign}(x_{0,i})`. With ``eps`` the flow on the budget box
     :math:`\bar B_\varepsilon(x_0)`: coordinates stop at the face at :math:`t = \varepsilon` and the constrained
     slope (claim C23) drops to 0, so flow(ε) = FGSM = MMS₁.
+
+    Parameters
+    ----------
+    x0 : sequence of float
+        The start point, no zero coordinate.
+    T : float
+        The horizon.
+    eps : float, optional
+        The budget of the box the flow stops on (claim C23).
+
+    Returns
+    -------
+    ClosedFormFlow
+        The flow, exact in sympy.
+
+    Examples
+    --------
+    >>> from maxslope.exact import ascent_flow
+    >>> ascent_flow([0.5, -0.5], T=1.0, eps=0.2)(1.0).round(12).tolist()  # stopped on the box: FGSM
+    [0.7, -0.7]
     """
     xq = _qvec(x0, 'x0')
     if any(v == 0 for v in xq):
@@ -498,6 +765,25 @@ def sliding_flow(x0: Sequence[float] = (0.6, 0.0), T: float = 1.0) -> ClosedForm
     :math:`\dot u = (1/2, 1)` (it keeps :math:`s = 0`, has :math:`\|\dot u\|_\infty = 1` and
     :math:`\langle\nabla E, \dot u\rangle = -1 = -\|\nabla E\|_1`). The "lazy" selection :math:`\dot u_1 = 0` is not
     a solution (see :func:`sliding_lazy_curve`).
+
+    Parameters
+    ----------
+    x0 : sequence of float
+        The start point (default (0.6, 0)).
+    T : float
+        The horizon.
+
+    Returns
+    -------
+    ClosedFormFlow
+        The flow, exact in sympy.
+
+    Examples
+    --------
+    >>> from maxslope.exact import sliding_flow
+    >>> s = sliding_flow()
+    >>> len(s.pieces), s.verify_symbolic().passed
+    (2, True)
     """
     xq = _qvec(x0, 'x0')
     if len(xq) != 2:
@@ -545,6 +831,24 @@ def sliding_lazy_curve(x0: Sequence[float] = (0.6, 0.0), T: float = 1.0) -> Clos
     Until :math:`s = 0` it follows the flow; on :math:`s = 0` it moves with :math:`\dot u = (0, 1)`, which
     immediately leaves :math:`s = 0` — we take the curve as it stands (velocity (0, 1) from the hitting time),
     which violates the inclusion and the energy-dissipation equality.
+
+    Parameters
+    ----------
+    x0 : sequence of float
+        The start point (default (0.6, 0)).
+    T : float
+        The horizon.
+
+    Returns
+    -------
+    ClosedFormFlow
+        The flow, exact in sympy.
+
+    Examples
+    --------
+    >>> from maxslope.exact import sliding_lazy_curve
+    >>> sliding_lazy_curve().verify_symbolic().passed  # the negative control of claim C4
+    False
     """
     ref = sliding_flow(x0, T)
     first = ref.pieces[0]
@@ -556,7 +860,28 @@ def sliding_lazy_curve(x0: Sequence[float] = (0.6, 0.0), T: float = 1.0) -> Clos
 
 def l2_centered_quadratic_flow(x0: Sequence[float], center: Sequence[float] | None = None, T: float | None = None) -> ClosedFormFlow:
     r""":math:`E = \tfrac12|x - c|_2^2` in ℓ2: :math:`u(t) = c + (x_0 - c)(1 - t/\rho)^+`,
-    :math:`\rho = |x_0 - c|_2` (a straight segment at unit speed, then rest)."""
+    :math:`\rho = |x_0 - c|_2` (a straight segment at unit speed, then rest).
+
+    Parameters
+    ----------
+    x0 : sequence of float
+        The start point.
+    center : sequence of float, optional
+        :math:`c` (default 0).
+    T : float, optional
+        The horizon (default :math:`\rho + 1/4`).
+
+    Returns
+    -------
+    ClosedFormFlow
+        The flow, exact in sympy.
+
+    Examples
+    --------
+    >>> from maxslope.exact import l2_centered_quadratic_flow
+    >>> l2_centered_quadratic_flow([3.0, 4.0], T=6.0)(2.5).round(12).tolist()  # half way along the 5-long segment
+    [1.5, 2.0]
+    """
     xq = _qvec(x0, 'x0')
     cq0 = None if center is None else _qvec(center, 'center')
     d = _lengths(x0=xq, center=cq0)
@@ -582,11 +907,33 @@ def l2_centered_quadratic_flow(x0: Sequence[float], center: Sequence[float] | No
 
 
 def box_linear_flow(a: Sequence[float], x0: Sequence[float], eps: float | Sequence[float], T: float) -> ClosedFormFlow:
-    r"""Spec C23: :math:`E = \langle a, x\rangle` on the budget box :math:`S = \bar B_\varepsilon(x_0)` in ℓ∞.
+    r"""Claim C23: :math:`E = \langle a, x\rangle` on the budget box :math:`S = \bar B_\varepsilon(x_0)` in ℓ∞.
 
     :math:`u_i(t) = x_{0,i} - \mathrm{sign}(a_i)\min(t, \varepsilon_i)`; coordinate :math:`i` becomes blocked at
     :math:`t = \varepsilon_i`, and the constrained slope :math:`\sum_{i \text{ unblocked}}|a_i|` drops by
     :math:`|a_i|` there.
+
+    Parameters
+    ----------
+    a : sequence of float
+        :math:`a`.
+    x0 : sequence of float
+        The box centre and start point.
+    eps : float or sequence of float
+        The budget :math:`\varepsilon` (or one per coordinate).
+    T : float
+        The horizon.
+
+    Returns
+    -------
+    ClosedFormFlow
+        The flow, exact in sympy.
+
+    Examples
+    --------
+    >>> from maxslope.exact import box_linear_flow
+    >>> box_linear_flow([1.0, -2.0], [0.0, 0.0], [0.1, 0.3], T=0.5)(0.5).round(12).tolist()
+    [-0.1, 0.3]
     """
     aq, xq = _qvec(a, 'a'), _qvec(x0, 'x0')
     eq0 = None if isinstance(eps, (int, float)) else _qvec(eps, 'eps')

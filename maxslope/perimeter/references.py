@@ -160,10 +160,10 @@ def front_step_1d(b: float, tau: float, eps: float, rho: Callable[[float], float
     r"""M14 / M16: one step of the 1-D scheme for :math:`A = (-\infty, b)`, the global minimizer over
     :math:`|b' - b| \le` ``window`` (default 10τ/ε + ε; scan, then bounded refinement) of
 
-    * ``fidelity="idealized"`` (§2.3): :math:`F(b') = \mathrm{Per}_\varepsilon((-\infty, b')) + \frac1\tau
+    * ``fidelity="idealized"`` (the idealized minimizing movement): :math:`F(b') = \mathrm{Per}_\varepsilon((-\infty, b')) + \frac1\tau
       \int_b^{b'} (x - b)\rho\,dx` with :math:`\mathrm{Per}^S = \frac1{2\varepsilon}\int_{b'-\varepsilon}^{b'+\varepsilon}
       \rho`, :math:`\mathrm{Per}^O = \frac1\varepsilon\int_{b'}^{b'+\varepsilon}\rho`, :math:`\mathrm{Per}^F = 2\,\mathrm{Per}^S`;
-    * ``fidelity="relabeled"`` (§2.2, the literal adversarial-training step): :math:`\frac1\tau\int_b^{b'}
+    * ``fidelity="relabeled"`` (the literal adversarial-training step): :math:`\frac1\tau\int_b^{b'}
       T_{\tau/\varepsilon}(x - b)\rho\,dx + \frac1\varepsilon[\int_{b'}^{b'+\varepsilon}(1-\eta)\rho +
       \int_{b'-\varepsilon}^{b'}\eta\rho]`, :math:`\eta = \mathrm{clip}(\tfrac12 - \tfrac{\varepsilon}{2\tau}(x - b), 0, 1)`.
     """

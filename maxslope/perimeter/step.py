@@ -4,17 +4,17 @@ r"""One minimizing-movement step for the nonlocal perimeter, solved exactly.
 
 with the fidelity per unit mass
 
-* ``fidelity="idealized"`` (§2.3): :math:`f = \mathrm{sd}_{A_k}/\tau`, perimeter weights of the chosen variant;
-* ``fidelity="relabeled"`` (§2.2, the literal adversarial-training step on the relabeled data
+* ``fidelity="idealized"`` (the idealized minimizing movement): :math:`f = \mathrm{sd}_{A_k}/\tau`, perimeter weights of the chosen variant;
+* ``fidelity="relabeled"`` (the literal adversarial-training step on the relabeled data
   :math:`\eta_k = \mathrm{clip}(1/2 - (\varepsilon/2\tau)\,\mathrm{sd}_{A_k}, 0, 1)`):
   :math:`f = T_{\tau/\varepsilon}(\mathrm{sd}_{A_k})/\tau` and class masses :math:`((1-\eta_k)\rho, \eta_k\rho)`.
 
-**Solvers.** ``"maxflow"`` builds the exact s–t graph of §4.3 — nodes :math:`u_i` (in A), :math:`z_i` (in the
+**Solvers.** ``"maxflow"`` builds the exact s–t graph of the lifted problem — nodes :math:`u_i` (in A), :math:`z_i` (in the
 dilation), :math:`v_i` (in the erosion), infinite arcs :math:`u_j \to z_i` and :math:`v_i \to u_j` for
 :math:`j \in N(i)` — and solves it with PyMaxflow's Boykov–Kolmogorov max-flow (a core dependency). The
 *minimal* minimizer is the source side reachable in the residual graph; the *maximal* one is the complement of
 the minimal minimizer of the complementary problem (:math:`\mathrm{Per}(B^c; \rho_0, \rho_1) =
-\mathrm{Per}(B; \rho_1, \rho_0)` holds exactly on the grid). ``"lp"`` solves the lifted LP of §4.2 with HiGHS
+\mathrm{Per}(B; \rho_1, \rho_0)` holds exactly on the grid). ``"lp"`` solves the lifted LP (see :func:`lp_relaxation`) with HiGHS
 (dual simplex; its constraint matrix is totally unimodular, so vertex optima are 0/1), the cross-check for small
 grids; the selection is made by a ±δ·m perturbation of the fidelity.
 """
@@ -141,7 +141,7 @@ def _min_cut(f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, grid: Gr
 
 
 def lp_relaxation(f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, grid: Grid) -> tuple[float, np.ndarray]:
-    r"""The lifted LP of §4.2 over :math:`(u, z, v) \in [0, 1]^{3n}` (HiGHS dual simplex): its value and the optimal u.
+    r"""The lifted LP over :math:`(u, z, v) \in [0, 1]^{3n}` (HiGHS dual simplex): its value and the optimal u.
 
     Minimizes :math:`\sum (m^0/\varepsilon)(z - u) + (m^1/\varepsilon)(u - v) + f m u` subject to
     :math:`z_i \ge u_j \ge v_i` for :math:`j \in N(i)` (and :math:`v_i = 0` where the ball leaves the box).

@@ -70,7 +70,7 @@ def mass_splitting_flow(T: float = 1.0, nodes: int = 64) -> tuple[Trajectory, An
     T, nodes = _horizon(T, nodes)
     t = np.linspace(0.0, T, nodes + 1)
     pts = np.stack([-t, t], axis=1)[:, :, None]
-    meta = {"scheme": "closed form: mass splitting (§4.7b)"}
+    meta = {"scheme": "closed form: mass splitting (claim C17)"}
     return Trajectory(t, pts, meta=meta, weights=np.array([0.5, 0.5])), Negated(SeparableQuadratic(np.ones(1)))
 
 
@@ -83,7 +83,7 @@ def uniform_spreading_curve(T: float = 1.0, atoms: int = 200, nodes: int = 64) -
         raise ValueError(f"argument 'atoms' must be a positive integer, got {atoms!r}")
     c = (2 * np.arange(1, atoms + 1) - 1) / atoms - 1
     t = np.linspace(0.0, T, nodes + 1)
-    return Trajectory(t, (t[:, None] * c[None, :])[:, :, None], meta={"scheme": "Unif[-t, t] (§4.7c)"}, weights=np.full(atoms, 1.0 / atoms))
+    return Trajectory(t, (t[:, None] * c[None, :])[:, :, None], meta={"scheme": "Unif[-t, t] (a W_inf curve that is not a flow)"}, weights=np.full(atoms, 1.0 / atoms))
 
 
 def _losses(loss: Any, labels: Any, n: int) -> tuple[list[Any], np.ndarray]:
