@@ -65,6 +65,27 @@ def disc_perimeter(R: float, eps: float, variant: str = "S") -> float:
     r"""M3: :math:`\mathrm{Per}_\varepsilon(B_R)` in 2-D, ρ ≡ 1: outer 2πR + πε, inner 2πR − πε, S exactly 2πR, F = outer + inner.
 
     ``variant`` is ``"S"``, ``"O"``, ``"F"`` or ``"inner"``; the inner formula needs ε ≤ R.
+
+    Parameters
+    ----------
+    R : float
+        The radius, > 0.
+    eps : float
+        :math:`\varepsilon > 0`.
+    variant : {"S", "O", "F", "inner"}
+        The perimeter variant (``"inner"``: the erosion part alone).
+
+    Returns
+    -------
+    float
+        :math:`\mathrm{Per}_\varepsilon(B_R)`.
+
+    Examples
+    --------
+    >>> import math, numpy as np
+    >>> from maxslope.perimeter import references as ref
+    >>> ref.disc_perimeter(0.5, 0.1) == math.pi, round(ref.disc_perimeter(0.5, 0.1, 'O'), 6)
+    (True, 3.455752)
     """
     R, eps, variant = check_positive_scalar(R, "R"), check_positive_scalar(eps, "eps"), _variant(variant)
     outer, inner = 2 * math.pi * R + math.pi * eps, 2 * math.pi * R - math.pi * eps
@@ -72,7 +93,29 @@ def disc_perimeter(R: float, eps: float, variant: str = "S") -> float:
 
 
 def ball_perimeter(R: float, eps: float, variant: str = "S") -> float:
-    r"""M3: 3-D ball, ρ ≡ 1: outer 4πR² + 4πRε + 4πε²/3, inner 4πR² − 4πRε + 4πε²/3."""
+    r"""M3: 3-D ball, ρ ≡ 1: outer 4πR² + 4πRε + 4πε²/3, inner 4πR² − 4πRε + 4πε²/3.
+
+    Parameters
+    ----------
+    R : float
+        The radius, > 0.
+    eps : float
+        :math:`\varepsilon > 0`.
+    variant : {"S", "O", "F", "inner"}
+        The perimeter variant (``"inner"``: the erosion part alone).
+
+    Returns
+    -------
+    float
+        :math:`\mathrm{Per}_\varepsilon(B_R)` in 3-D.
+
+    Examples
+    --------
+    >>> import math, numpy as np
+    >>> from maxslope.perimeter import references as ref
+    >>> round(ref.ball_perimeter(1.0, 0.1), 6) == round(4 * math.pi + 4 * math.pi * 0.01 / 3, 6)
+    True
+    """
     R, eps, variant = check_positive_scalar(R, "R"), check_positive_scalar(eps, "eps"), _variant(variant)
     with np.errstate(over="ignore"):
         R2, e2 = np.float64(R) ** 2, np.float64(eps) ** 2
@@ -82,21 +125,88 @@ def ball_perimeter(R: float, eps: float, variant: str = "S") -> float:
 
 
 def square_perimeter(L: float, eps: float, variant: str = "S") -> float:
-    r"""M3: square of side L, ρ ≡ 1, ε < L/2: outer 4L + πε, inner 4L − 4ε."""
+    r"""M3: square of side L, ρ ≡ 1, ε < L/2: outer 4L + πε, inner 4L − 4ε.
+
+    Parameters
+    ----------
+    L : float
+        The side, > 0.
+    eps : float
+        :math:`0 < \varepsilon < L/2`.
+    variant : {"S", "O", "F", "inner"}
+        The perimeter variant (``"inner"``: the erosion part alone).
+
+    Returns
+    -------
+    float
+        :math:`\mathrm{Per}_\varepsilon` of the square.
+
+    Examples
+    --------
+    >>> import math, numpy as np
+    >>> from maxslope.perimeter import references as ref
+    >>> round(ref.square_perimeter(1.0, 0.1, 'inner'), 12)
+    3.6
+    """
     L, eps, variant = check_positive_scalar(L, "L"), check_positive_scalar(eps, "eps"), _variant(variant)
     outer, inner = 4 * L + math.pi * eps, 4 * L - 4 * eps
     return _by_variant(outer, inner, variant, "'L', 'eps'")
 
 
 def disc_extinction_radius(tau: float, c_per: float = 1.0) -> float:
-    r"""M10 (2-D, ρ ≡ 1, local or variant S): :math:`B_R \mapsto \emptyset` iff :math:`R < (4/\sqrt3)\sqrt{c_{per}\tau}`."""
+    r"""M10 (2-D, ρ ≡ 1, local or variant S): :math:`B_R \mapsto \emptyset` iff :math:`R < (4/\sqrt3)\sqrt{c_{per}\tau}`.
+
+    Parameters
+    ----------
+    tau : float
+        The time step, > 0.
+    c_per : float
+        The perimeter constant, > 0.
+
+    Returns
+    -------
+    float
+        The critical radius :math:`(4/\sqrt3)\sqrt{c_{per}\tau}`.
+
+    Examples
+    --------
+    >>> import math, numpy as np
+    >>> from maxslope.perimeter import references as ref
+    >>> round(ref.disc_extinction_radius(0.03), 6)
+    0.4
+    """
     tau, c_per = check_positive_scalar(tau, "tau"), check_positive_scalar(c_per, "c_per")
     return float(_finite_out(4 / math.sqrt(3) * math.sqrt(c_per) * math.sqrt(tau), "'tau', 'c_per'"))
 
 
 def disc_step_radius(R: float, tau: float, c_per: float = 1.0, d: int = 2) -> float:
     r"""M9/M10: one step from :math:`B_R` among concentric balls, :math:`R'(R - R') = c_{per}(d-1)\tau`, larger root;
-    0 when the disc is extinguished (2-D: below :func:`disc_extinction_radius`; otherwise when no real root)."""
+    0 when the disc is extinguished (2-D: below :func:`disc_extinction_radius`; otherwise when no real root).
+
+    Parameters
+    ----------
+    R : float
+        The current radius, >= 0.
+    tau : float
+        The time step, > 0.
+    c_per : float
+        The perimeter constant.
+    d : int
+        The dimension, >= 2.
+
+    Returns
+    -------
+    float
+        :math:`R'`, or 0 after extinction.
+
+    Examples
+    --------
+    >>> import math, numpy as np
+    >>> from maxslope.perimeter import references as ref
+    >>> Rn = ref.disc_step_radius(0.5, 0.01)
+    >>> round(Rn * (0.5 - Rn), 12)
+    0.01
+    """
     R, tau, c_per = check_positive_scalar(R, "R", allow_zero=True), check_positive_scalar(tau, "tau"), check_positive_scalar(c_per, "c_per")
     d = check_int(d, "d", 2)
     with np.errstate(over="ignore"):
@@ -107,7 +217,33 @@ def disc_step_radius(R: float, tau: float, c_per: float = 1.0, d: int = 2) -> fl
 
 
 def disc_scheme_radii(R0: float, tau: float, steps: int, c_per: float = 1.0, d: int = 2) -> np.ndarray:
-    """M11: the radii R_k of the exact scheme on balls (iterating :func:`disc_step_radius`)."""
+    r"""M11: the radii R_k of the exact scheme on balls (iterating :func:`disc_step_radius`).
+
+    Parameters
+    ----------
+    R0 : float
+        The initial radius.
+    tau : float
+        The time step.
+    steps : int
+        The number of steps.
+    c_per : float
+        The perimeter constant.
+    d : int
+        The dimension.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`R_0, \dots, R_K`.
+
+    Examples
+    --------
+    >>> import math, numpy as np
+    >>> from maxslope.perimeter import references as ref
+    >>> ref.disc_scheme_radii(0.5, 0.01, 3).round(4).tolist()
+    [0.5, 0.4791, 0.4573, 0.4342]
+    """
     R0 = check_positive_scalar(R0, "R0", allow_zero=True)
     steps = check_int(steps, "steps", 0)
     try:
@@ -121,7 +257,31 @@ def disc_scheme_radii(R0: float, tau: float, steps: int, c_per: float = 1.0, d: 
 
 
 def disc_radius(t: np.ndarray | float, R0: float, c_per: float = 1.0, d: int = 2) -> np.ndarray:
-    r"""M11: the exact flow :math:`R(t)^2 = R_0^2 - 2c_{per}(d-1)t` (0 after extinction)."""
+    r"""M11: the exact flow :math:`R(t)^2 = R_0^2 - 2c_{per}(d-1)t` (0 after extinction).
+
+    Parameters
+    ----------
+    t : float or array_like
+        Times, >= 0.
+    R0 : float
+        The initial radius.
+    c_per : float
+        The perimeter constant.
+    d : int
+        The dimension.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`R(t)`.
+
+    Examples
+    --------
+    >>> import math, numpy as np
+    >>> from maxslope.perimeter import references as ref
+    >>> ref.disc_radius(np.array([0.0, 0.04, 0.2]), 0.5).round(6).tolist()
+    [0.5, 0.412311, 0.0]
+    """
     t = _times(t)
     R0, c_per = check_positive_scalar(R0, "R0", allow_zero=True), check_positive_scalar(c_per, "c_per")
     d = check_int(d, "d", 2)
@@ -132,7 +292,33 @@ def disc_radius(t: np.ndarray | float, R0: float, c_per: float = 1.0, d: int = 2
 
 def gaussian_disc_area(t: np.ndarray | float, R0: float, sigma: float, c_per: float = 1.0, d: int = 2) -> np.ndarray:
     r"""M13: ρ = exp(−|x|²/2σ²), centred disc, :math:`S = R^2`: :math:`S(t) = S^* + (S_0 - S^*) e^{2c_{per}t/\sigma^2}`,
-    :math:`S^* = (d-1)\sigma^2` (unstable: smaller discs vanish, larger ones grow). Clipped at 0."""
+    :math:`S^* = (d-1)\sigma^2` (unstable: smaller discs vanish, larger ones grow). Clipped at 0.
+
+    Parameters
+    ----------
+    t : float or array_like
+        Times, >= 0.
+    R0 : float
+        The initial radius.
+    sigma : float
+        The density's width :math:`\sigma`.
+    c_per : float
+        The perimeter constant.
+    d : int
+        The dimension.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`S(t) = R(t)^2`.
+
+    Examples
+    --------
+    >>> import math, numpy as np
+    >>> from maxslope.perimeter import references as ref
+    >>> ref.gaussian_disc_area(np.array([0.0, 0.01]), 0.4, 0.4).round(6).tolist()  # R0 = σ: the unstable fixed point
+    [0.16, 0.16]
+    """
     t = _times(t)
     R0, sigma = check_positive_scalar(R0, "R0", allow_zero=True), check_positive_scalar(sigma, "sigma")
     c_per, d = check_positive_scalar(c_per, "c_per"), check_int(d, "d", 2)
@@ -144,7 +330,31 @@ def gaussian_disc_area(t: np.ndarray | float, R0: float, sigma: float, c_per: fl
 
 
 def exponential_drift_center(t: np.ndarray | float, c0: np.ndarray, a: np.ndarray, c_per: float = 1.0) -> np.ndarray:
-    r"""M12: ρ = exp(a·x): a disc translates rigidly, :math:`c(t) = c_0 - c_{per}\,a\,t` (toward lower density)."""
+    r"""M12: ρ = exp(a·x): a disc translates rigidly, :math:`c(t) = c_0 - c_{per}\,a\,t` (toward lower density).
+
+    Parameters
+    ----------
+    t : float or array_like
+        Times, >= 0.
+    c0 : array_like
+        The initial centre.
+    a : array_like
+        The density's exponent :math:`\rho = e^{a\cdot x}`.
+    c_per : float
+        The perimeter constant.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`c(t)`, shape ``t.shape + (d,)``.
+
+    Examples
+    --------
+    >>> import math, numpy as np
+    >>> from maxslope.perimeter import references as ref
+    >>> ref.exponential_drift_center(0.5, np.zeros(2), np.array([1.0, 0.0])).tolist()
+    [-0.5, 0.0]
+    """
     t = _times(t)
     c0 = as_float_array(c0, "c0", np, min_ndim=1)
     a = as_float_array(a, "a", np, min_ndim=1)
@@ -166,6 +376,37 @@ def front_step_1d(b: float, tau: float, eps: float, rho: Callable[[float], float
     * ``fidelity="relabeled"`` (the literal adversarial-training step): :math:`\frac1\tau\int_b^{b'}
       T_{\tau/\varepsilon}(x - b)\rho\,dx + \frac1\varepsilon[\int_{b'}^{b'+\varepsilon}(1-\eta)\rho +
       \int_{b'-\varepsilon}^{b'}\eta\rho]`, :math:`\eta = \mathrm{clip}(\tfrac12 - \tfrac{\varepsilon}{2\tau}(x - b), 0, 1)`.
+
+    Parameters
+    ----------
+    b : float
+        The current front.
+    tau : float
+        The time step.
+    eps : float
+        :math:`\varepsilon`.
+    rho : callable
+        The density, float to float.
+    variant : {"S", "O", "F"}
+        The perimeter variant.
+    window : float, optional
+        The search half-width.
+    fidelity : {"idealized", "relabeled"}
+        The step.
+
+    Returns
+    -------
+    float
+        The new front :math:`b'`.
+
+    Examples
+    --------
+    For :math:`\rho = e^x` the front moves toward lower density at speed :math:`c_{per}\,\partial_x\log\rho = 1`:
+
+    >>> import math, numpy as np
+    >>> from maxslope.perimeter import references as ref
+    >>> round((ref.front_step_1d(0.0, 0.01, 0.01, math.exp) - 0.0) / 0.01, 2)
+    -1.0
     """
     if not isinstance(fidelity, str) or fidelity not in ("idealized", "relabeled"):
         raise ValueError(f"argument 'fidelity' must be 'idealized' or 'relabeled', got {fidelity!r}")
@@ -215,7 +456,30 @@ def front_step_1d(b: float, tau: float, eps: float, rho: Callable[[float], float
 
 
 def ellipse_curve(a: float, b: float, n: int = 400, center: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
-    """n points of the ellipse x²/a² + y²/b² = 1, counter-clockwise, equally spaced in arc length (closed polygon)."""
+    """n points of the ellipse x²/a² + y²/b² = 1, counter-clockwise, equally spaced in arc length (closed polygon).
+
+    Parameters
+    ----------
+    a, b : float
+        The semi-axes, > 0.
+    n : int
+        The number of points, >= 8.
+    center : (float, float)
+        The centre.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (n, 2), counter-clockwise.
+
+    Examples
+    --------
+    >>> import math, numpy as np
+    >>> from maxslope.perimeter import references as ref
+    >>> P = ref.ellipse_curve(2.0, 1.0, n=2000)
+    >>> round(ref.polygon_area(P) / (math.pi * 2.0), 5)
+    1.0
+    """
     a, b, n = check_positive_scalar(a, "a"), check_positive_scalar(b, "b"), check_int(n, "n", 8)
     c = as_float_array(center, "center", np, min_ndim=1)
     if c.shape != (2,):
@@ -231,6 +495,26 @@ def resample_curve(P: np.ndarray, n: int) -> np.ndarray:
     """Resample a closed polygon at n points equally spaced in arc length (periodic cubic spline through the nodes).
 
     SciPy's ``CubicSpline(bc_type="periodic")`` does the interpolation; the parameter is the polygon's arc length.
+
+    Parameters
+    ----------
+    P : numpy.ndarray
+        A closed polygon, shape (m, 2).
+    n : int
+        The number of points.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (n, 2).
+
+    Examples
+    --------
+    >>> import math, numpy as np
+    >>> from maxslope.perimeter import references as ref
+    >>> Q = ref.resample_curve(ref.ellipse_curve(1.0, 1.0, 64), 200)
+    >>> Q.shape, bool(np.allclose(np.hypot(Q[:, 0], Q[:, 1]), 1.0, atol=1e-5))
+    ((200, 2), True)
     """
     from scipy.interpolate import CubicSpline
 
@@ -243,7 +527,25 @@ def resample_curve(P: np.ndarray, n: int) -> np.ndarray:
 
 
 def polygon_area(P: np.ndarray) -> float:
-    """Signed area (shoelace; positive for counter-clockwise)."""
+    """Signed area (shoelace; positive for counter-clockwise).
+
+    Parameters
+    ----------
+    P : numpy.ndarray
+        A closed polygon, shape (n, 2), n >= 3.
+
+    Returns
+    -------
+    float
+        The signed area.
+
+    Examples
+    --------
+    >>> import math, numpy as np
+    >>> from maxslope.perimeter import references as ref
+    >>> ref.polygon_area(np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]]))
+    1.0
+    """
     P = _polygon(P, "P")
     x, y = P[:, 0], P[:, 1]
     with np.errstate(over="ignore", invalid="ignore"):
@@ -274,6 +576,38 @@ def front_tracking(P0: np.ndarray, T: float, c_per: float = 1.0, grad_log_rho: C
 
     Hand-written because no maintained Python package tracks a weighted curve-shortening flow; on a circle it
     reproduces :math:`R(t)^2 = R_0^2 - 2c_{per}t` to about 5e-5 in the radius with 200 nodes (see the tests).
+
+    Parameters
+    ----------
+    P0 : numpy.ndarray
+        The initial counter-clockwise polygon, shape (m, 2), m >= 8.
+    T : float
+        The horizon.
+    c_per : float
+        The perimeter constant.
+    grad_log_rho : callable, optional
+        :math:`\nabla\log\rho`, (n, 2) to (n, 2) (default: :math:`\rho \equiv 1`).
+    n : int, optional
+        The number of nodes.
+    cfl : float
+        The step factor, <= 0.5.
+    times : array_like, optional
+        The output times (default ``[T]``).
+    min_length : float, optional
+        The extinction length.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        The curves at ``times``.
+
+    Examples
+    --------
+    >>> import math, numpy as np
+    >>> from maxslope.perimeter import references as ref
+    >>> C = ref.front_tracking(ref.ellipse_curve(0.5, 0.5, 200), 0.08)[0]
+    >>> round(float(np.hypot(C[:, 0], C[:, 1]).mean()), 3), round(math.sqrt(0.25 - 0.16), 3)
+    (0.3, 0.3)
     """
     P = _polygon(P0, "P0")
     if len(P) < 8:
