@@ -77,6 +77,32 @@ def cloud_masses(n: int, variant: Any = "S", weights: Any = None, labels: Any = 
 
     ``variant`` is ``"S"``, ``"O"``, ``"F"`` (factors of the sample weights, as on a grid), ``"labels"`` (the
     empirical class measures :math:`m^y_i = w_i 1\{y_i = y\}`, which needs ``labels``), or a pair of arrays.
+
+    Parameters
+    ----------
+    n : int
+        The number of points.
+    variant : str or (array, array)
+        ``"S"``, ``"O"``, ``"F"``, ``"labels"`` or two arrays of length n.
+    weights : array_like, optional
+        Sample weights summing to 1 (default 1/n).
+    labels : array_like, optional
+        0/1 labels, for ``"labels"``.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        :math:`m^0, m^1`, each of length n.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from maxslope.perimeter import cloud_adversarial_risk, cloud_masses, cloud_perimeter, cloud_risk
+    >>> X = np.array([[0.0], [0.1], [0.2], [1.0]])
+    >>> A = np.array([True, True, False, False])
+    >>> y = np.array([1, 1, 0, 0])
+    >>> [m.tolist() for m in cloud_masses(4, "labels", labels=y)]
+    [[0.0, 0.0, 0.25, 0.25], [0.25, 0.25, 0.0, 0.0]]
     """
     n = check_int(n, "n", 1)
     w = _weights(weights, n)
@@ -132,6 +158,21 @@ def cloud_perimeter(points: Any, A: Any, eps: float, variant: Any = "S", weights
         The class masses, see :func:`cloud_masses` (default: variant S with uniform weights 1/n).
     p : float
         The ground norm ℓp (p ≥ 1; ``inf`` allowed).
+
+    Returns
+    -------
+    float
+        :math:`\mathrm{Per}^n_\varepsilon(A)`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from maxslope.perimeter import cloud_adversarial_risk, cloud_masses, cloud_perimeter, cloud_risk
+    >>> X = np.array([[0.0], [0.1], [0.2], [1.0]])
+    >>> A = np.array([True, True, False, False])
+    >>> y = np.array([1, 1, 0, 0])
+    >>> cloud_perimeter(X, A, 0.15)  # x₃ sees A, x₂ sees the complement: (¼·½ + ¼·½)/0.15
+    1.6666666666666667
     """
     X = _points(points)
     a = _membership(A, X.shape[0])
@@ -144,7 +185,32 @@ def cloud_perimeter(points: Any, A: Any, eps: float, variant: Any = "S", weights
 
 
 def cloud_risk(A: Any, labels: Any, weights: Any = None) -> float:
-    r"""The empirical 0-1 risk :math:`J^n_0(A) = \sum_i w_i |1_A(x_i) - y_i|`."""
+    r"""The empirical 0-1 risk :math:`J^n_0(A) = \sum_i w_i |1_A(x_i) - y_i|`.
+
+    Parameters
+    ----------
+    A : array_like of bool
+        Membership, one entry per point.
+    labels : array_like
+        0/1 labels.
+    weights : array_like, optional
+        Sample weights (default 1/n).
+
+    Returns
+    -------
+    float
+        :math:`J^n_0(A)`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from maxslope.perimeter import cloud_adversarial_risk, cloud_masses, cloud_perimeter, cloud_risk
+    >>> X = np.array([[0.0], [0.1], [0.2], [1.0]])
+    >>> A = np.array([True, True, False, False])
+    >>> y = np.array([1, 1, 0, 0])
+    >>> cloud_risk(A, y)
+    0.0
+    """
     a = np.asarray(A)
     if a.ndim != 1 or a.shape[0] == 0:
         raise ValueError(f"argument 'A' must be a non-empty one-dimensional array, one entry per point, got shape {a.shape}")
@@ -162,6 +228,37 @@ def cloud_adversarial_risk(points: Any, A: Any, labels: Any, eps: float, weights
     Computed by brute force over each point's neighbour list (``query_ball_point``), a code path separate from
     :func:`cloud_perimeter`, so that the identity :math:`J^n_\varepsilon = J^n_0 + \varepsilon\,\mathrm{Per}^n_\varepsilon`
     is a real check.
+
+    Parameters
+    ----------
+    points : array_like
+        The samples, shape (n, d).
+    A : array_like of bool
+        Membership.
+    labels : array_like
+        0/1 labels.
+    eps : float
+        The budget, > 0.
+    weights : array_like, optional
+        Sample weights (default 1/n).
+    p : float
+        The ground norm.
+
+    Returns
+    -------
+    float
+        :math:`J^n_\varepsilon(A)`; it equals ``cloud_risk + eps * cloud_perimeter(..., variant="labels")``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from maxslope.perimeter import cloud_adversarial_risk, cloud_masses, cloud_perimeter, cloud_risk
+    >>> X = np.array([[0.0], [0.1], [0.2], [1.0]])
+    >>> A = np.array([True, True, False, False])
+    >>> y = np.array([1, 1, 0, 0])
+    >>> r = cloud_adversarial_risk(X, A, y, 0.15)
+    >>> r, abs(r - cloud_risk(A, y) - 0.15 * cloud_perimeter(X, A, 0.15, "labels", labels=y)) < 1e-15
+    (0.5, True)
     """
     X = _points(points)
     n = X.shape[0]
@@ -213,6 +310,29 @@ def disc_cloud_expectation(n: int, R: float, eps: float, L: float) -> tuple[floa
 
     and the limit :math:`n \to \infty` is :math:`\mathrm{Per}_\varepsilon(B_R) = 2\pi R\rho` (variant S is exact on
     discs, M3). Returns ``(expectation, limit)``; the radial integrals are adaptive Gauss–Kronrod (``quad``) to 1e-13.
+
+    Parameters
+    ----------
+    n : int
+        The number of samples, >= 2.
+    R : float
+        The disc radius.
+    eps : float
+        :math:`\varepsilon \le R`.
+    L : float
+        The half-side of the sampling box, :math:`R + 2\varepsilon \le L`.
+
+    Returns
+    -------
+    (float, float)
+        :math:`\mathbb E\,\mathrm{Per}^n_\varepsilon(B_R)` and its limit :math:`2\pi R\rho`.
+
+    Examples
+    --------
+    >>> from maxslope.perimeter import disc_cloud_expectation
+    >>> e, lim = disc_cloud_expectation(10_000, 0.5, 0.1, 1.0)
+    >>> round(lim, 6), round(e, 4)  # below the limit: points near the dilation's edge find no sample of A
+    (0.785398, 0.7301)
     """
     if not isinstance(n, int) or n < 2:
         raise ValueError(f"argument 'n' must be an integer >= 2, got {n!r}")

@@ -24,6 +24,34 @@ class SetTrajectory:
     ``perimeter[k]`` is :math:`\mathrm{Per}_\varepsilon(A_k)` of the chosen variant; ``dissipation[k]`` is
     :math:`D_k = (1/\tau)\int_{A_{k+1} \Delta A_k} |\mathrm{sd}_{A_k}|\rho` (length K); ``clip_margin[k]`` is
     :math:`\tau/\varepsilon - \max_{A_{k+1}\Delta A_k} |\mathrm{sd}_{A_k}|` (M15: clipping inactive iff ≥ 0).
+
+    Parameters
+    ----------
+    grid : Grid
+        The grid.
+    times : numpy.ndarray
+        :math:`t_k = k\tau`.
+    sets : numpy.ndarray of bool
+        Shape ``(K+1, *grid.shape)``.
+    measure : numpy.ndarray
+        :math:`\rho(A_k)`.
+    perimeter : numpy.ndarray
+        :math:`\mathrm{Per}_\varepsilon(A_k)`.
+    dissipation : numpy.ndarray
+        :math:`D_k`.
+    clip_margin : numpy.ndarray
+        Per step, :math:`\tau/\varepsilon - \max |\mathrm{sd}|` over the changed cells.
+    meta : dict
+        tau, eps, half_cell, variant, fidelity, selection, solver, c_per.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from maxslope.perimeter import Grid, disc, perimeter_flow
+    >>> G = Grid((32, 32), 1 / 32)
+    >>> traj = perimeter_flow(disc(G, 0.3), 0.005, 3 / 32, G, steps=3)
+    >>> bool(np.all(np.diff(traj.perimeter) <= 0)), traj.check_energy_inequality().passed
+    (True, True)
     """
 
     grid: Grid
@@ -36,7 +64,21 @@ class SetTrajectory:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def area_radius(self) -> np.ndarray:
-        """Volume-equivalent radius of every A_k (disc / ball tests)."""
+        """Volume-equivalent radius of every A_k (disc / ball tests).
+
+        Returns
+        -------
+        numpy.ndarray
+            One radius per step.
+
+        Examples
+        --------
+        >>> from maxslope.perimeter import Grid, disc, perimeter_flow
+        >>> G = Grid((64, 64), 1 / 64)
+        >>> R = perimeter_flow(disc(G, 0.3), 0.005, 3 / 64, G, steps=2).area_radius()
+        >>> bool(R[0] > R[1] > R[2])  # a disc shrinks
+        True
+        """
         return np.array([self.grid.area_radius(A) for A in self.sets])
 
     def check_energy_inequality(self, variant: Any = None, tol: float | None = None) -> CheckResult:
@@ -149,6 +191,40 @@ def perimeter_flow(A0: Any, tau: float, eps: float, grid: Grid, steps: int | Non
     Time is :math:`t_k = k\tau`; the limit law is :math:`V = -c_{per}(H + \partial_\nu \log\rho)` with
     :math:`c_{per}` = ``C_PER[variant]``. With ``stop_when_empty`` the run stops once the set is
     empty (extinction).
+
+    Parameters
+    ----------
+    A0 : array_like of bool
+        The initial set.
+    tau : float
+        The time step.
+    eps : float
+        :math:`\varepsilon`.
+    grid : Grid
+        The grid.
+    steps : int, optional
+        The number of steps (or give ``T``).
+    T : float, optional
+        The horizon, a multiple of τ.
+    variant, fidelity, selection, solver, half_cell
+        As in :func:`~maxslope.perimeter.perimeter_step`.
+    stop_when_empty : bool
+        Stop at extinction.
+
+    Returns
+    -------
+    SetTrajectory
+        The sets and their bookkeeping.
+
+    Examples
+    --------
+    A small disc vanishes in one step (below the extinction radius :math:`(4/\sqrt3)\sqrt\tau`, claim M10):
+
+    >>> from maxslope.perimeter import Grid, disc, perimeter_flow
+    >>> G = Grid((64, 64), 1 / 64)
+    >>> traj = perimeter_flow(disc(G, 0.1), 0.01, 3 / 64, G, steps=5)
+    >>> len(traj.times), bool(traj.sets[-1].any())
+    (2, False)
     """
     A = check_grid(grid).check_set(A0, "A0")
     tau = check_positive_scalar(tau, "tau")

@@ -44,6 +44,14 @@ class Grid:
     density : callable or array, optional
         :math:`\rho`, a callable on points of shape (..., d) or an array of the grid's shape; positive and finite.
         Default :math:`\rho \equiv 1`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from maxslope.perimeter import Grid, disc
+    >>> G = Grid((8, 8), 0.25)
+    >>> G.size, G.points[0, 0].tolist(), float(G.mass.sum())  # cell centres; ρ(box) = 4
+    (64, [-0.875, -0.875], 4.0)
     """
 
     def __init__(self, shape: tuple[int, ...], h: float, lower: Any = None, density: Callable[[np.ndarray], Any] | np.ndarray | None = None) -> None:
@@ -83,11 +91,39 @@ class Grid:
 
     @property
     def size(self) -> int:
-        r"""The number of cells."""
+        r"""The number of cells.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from maxslope.perimeter import Grid, disc
+        >>> G = Grid((8, 8), 0.25)
+        >>> G.size
+        64
+        """
         return int(np.prod(self.shape))
 
     def indicator(self, inside: Callable[[np.ndarray], Any]) -> np.ndarray:
-        """The set {x_i : inside(x_i)} as a boolean array of the grid's shape."""
+        """The set {x_i : inside(x_i)} as a boolean array of the grid's shape.
+
+        Parameters
+        ----------
+        inside : callable
+            A predicate on points of shape ``(*shape, d)`` returning booleans of the grid's shape.
+
+        Returns
+        -------
+        numpy.ndarray of bool
+            The set.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from maxslope.perimeter import Grid, disc
+        >>> G = Grid((8, 8), 0.25)
+        >>> int(G.indicator(lambda x: x[..., 0] > 0).sum())
+        32
+        """
         A = np.asarray(inside(self.points), dtype=bool)
         if A.shape != self.shape:
             raise ValueError(f"the predicate must return an array of shape {self.shape}, got {A.shape}")
@@ -107,11 +143,38 @@ class Grid:
         -------
         numpy.ndarray
             A boolean copy of ``A``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from maxslope.perimeter import Grid, disc
+        >>> G = Grid((8, 8), 0.25)
+        >>> G.check_set(np.ones((8, 8), int)).dtype
+        dtype('bool')
         """
         return as_set(A, self.shape, name, "the grid's shape")
 
     def measure(self, A: np.ndarray) -> float:
-        r""":math:`\rho(A) = \sum_{i \in A} m_i`."""
+        r""":math:`\rho(A) = \sum_{i \in A} m_i`.
+
+        Parameters
+        ----------
+        A : numpy.ndarray of bool
+            A set of the grid's shape.
+
+        Returns
+        -------
+        float
+            :math:`\rho(A)`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from maxslope.perimeter import Grid, disc
+        >>> G = Grid((8, 8), 0.25)
+        >>> G.measure(np.ones((8, 8), bool))
+        4.0
+        """
         return float(self.mass[A].sum())
 
     def boundary_points(self, A: Any) -> np.ndarray:
@@ -119,6 +182,24 @@ class Grid:
 
         Faces on the box edge count when the cell is in A (everything outside the box is outside every set).
         Returns an ``(m, d)`` array; Hausdorff distances to a reference curve use it (M18).
+
+        Parameters
+        ----------
+        A : array_like of bool
+            A set of the grid's shape.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape (m, d).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from maxslope.perimeter import Grid
+        >>> A = np.zeros((3, 3), bool); A[1, 1] = True
+        >>> Grid((3, 3), 1.0).boundary_points(A).tolist()  # the four faces of the centre cell
+        [[-0.5, 0.0], [0.5, 0.0], [0.0, -0.5], [0.0, 0.5]]
         """
         A = self.check_set(A)
         pts = []
@@ -136,13 +217,49 @@ class Grid:
         return np.concatenate(pts, axis=0)
 
     def area_radius(self, A: np.ndarray) -> float:
-        """Radius of the Lebesgue-volume-equivalent ball (h^d · #cells), for disc / ball tests."""
+        r"""Radius of the Lebesgue-volume-equivalent ball (h^d · #cells), for disc / ball tests.
+
+        Parameters
+        ----------
+        A : numpy.ndarray of bool
+            A set of the grid's shape.
+
+        Returns
+        -------
+        float
+            :math:`(h^d\,\#A / \omega_d)^{1/d}`.
+
+        Examples
+        --------
+        >>> from maxslope.perimeter import Grid, disc
+        >>> G = Grid((100, 100), 0.01)
+        >>> round(G.area_radius(disc(G, 0.3)), 3)
+        0.3
+        """
         vol = float(np.count_nonzero(A)) * self.h**self.d
         omega = math.pi ** (self.d / 2) / math.gamma(self.d / 2 + 1)
         return (vol / omega) ** (1 / self.d)
 
     def pairs(self, eps: float) -> tuple[np.ndarray, np.ndarray]:
-        """All stencil pairs (i, j), j ∈ N(i), as flat indices (both in the box), i.e. the attack graph."""
+        """All stencil pairs (i, j), j ∈ N(i), as flat indices (both in the box), i.e. the attack graph.
+
+        Parameters
+        ----------
+        eps : float
+            The stencil radius.
+
+        Returns
+        -------
+        (numpy.ndarray, numpy.ndarray)
+            The flat indices ``i`` and ``j`` of every pair.
+
+        Examples
+        --------
+        >>> from maxslope.perimeter import Grid
+        >>> i, j = Grid((3, 3), 1.0).pairs(1.0)
+        >>> len(i)  # 9 cells with themselves, 12 neighbour pairs each way
+        33
+        """
         offs = ball_offsets(eps, self.h, self.d)
         idx = np.arange(self.size).reshape(self.shape)
         src_idx, dst_idx = [], []
@@ -154,7 +271,24 @@ class Grid:
         return np.concatenate(src_idx), np.concatenate(dst_idx)
 
     def truncated(self, eps: float) -> np.ndarray:
-        """Cells whose ε-ball stencil leaves the box (their erosion is empty: the exterior is outside every set)."""
+        """Cells whose ε-ball stencil leaves the box (their erosion is empty: the exterior is outside every set).
+
+        Parameters
+        ----------
+        eps : float
+            The stencil radius.
+
+        Returns
+        -------
+        numpy.ndarray of bool
+            The cells within ε of the box edge.
+
+        Examples
+        --------
+        >>> from maxslope.perimeter import Grid
+        >>> int(Grid((5, 5), 1.0).truncated(1.0).sum())  # the outer ring
+        16
+        """
         r = int(np.abs(ball_offsets(eps, self.h, self.d)).max())
         mask = np.zeros(self.shape, dtype=bool)
         for k in range(self.d):

@@ -40,7 +40,29 @@ FIDELITIES = ("idealized", "relabeled")
 
 @dataclass
 class StepResult:
-    """The new set and the numbers of the step."""
+    r"""The new set and the numbers of the step.
+
+    Parameters
+    ----------
+    A : numpy.ndarray of bool
+        :math:`A_{k+1}`.
+    energy : float
+        The step's objective at :math:`A_{k+1}`.
+    perimeter : float
+        :math:`\mathrm{Per}_\varepsilon(A_{k+1})`.
+    dissipation : float
+        :math:`D_k`.
+    meta : dict
+        ``clip_margin``, ``solver``, ``selection``.
+
+    Examples
+    --------
+    >>> from maxslope.perimeter import Grid, disc, perimeter_step
+    >>> G = Grid((24, 24), 1 / 24)
+    >>> r = perimeter_step(disc(G, 0.3), 0.005, 2 / 24, G)
+    >>> sorted(r.meta), r.dissipation > 0
+    (['clip_margin', 'selection', 'solver'], True)
+    """
 
     A: np.ndarray  #: boolean, the grid's shape
     energy: float  #: Per_ε(A_{k+1}) + Σ_{A_{k+1}} f m (up to the constant of the fidelity)
@@ -51,9 +73,40 @@ class StepResult:
 
 def step_problem(A_k: np.ndarray, tau: float, eps: float, grid: Grid, variant: Any = "S", fidelity: str = "idealized",
                  half_cell: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(f, m0, m1, sd): fidelity per unit mass, class masses and the signed distance of A_k.
+    r"""(f, m0, m1, sd): fidelity per unit mass, class masses and the signed distance of A_k.
 
     ``half_cell=False`` drops the half-cell correction of the signed distance (only to demonstrate the pitfall).
+
+    Parameters
+    ----------
+    A_k : array_like of bool
+        The current set.
+    tau : float
+        The time step.
+    eps : float
+        :math:`\varepsilon`.
+    grid : Grid
+        The grid.
+    variant : str or (array, array)
+        The class masses of the idealized step.
+    fidelity : {"idealized", "relabeled"}
+        The step (see :func:`perimeter_step`).
+    half_cell : bool
+        The half-cell correction of the signed distance.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray, numpy.ndarray, numpy.ndarray)
+        ``f``, ``m0``, ``m1`` and ``sd``, each of the grid's shape.
+
+    Examples
+    --------
+    >>> from maxslope.perimeter import Grid, disc, step_problem, step_energy, solve_cut
+    >>> G = Grid((24, 24), 1 / 24)
+    >>> A = disc(G, 0.3)
+    >>> f, m0, m1, sd = step_problem(A, 0.005, 2 / 24, G)
+    >>> bool((f[A] < 0).all() and (f[~A] > 0).all())  # inside pays −|sd|/τ, outside +|sd|/τ
+    True
     """
     A_k = check_grid(grid).check_set(A_k, "A_k")
     tau = check_positive_scalar(tau, "tau")
@@ -75,7 +128,36 @@ def step_problem(A_k: np.ndarray, tau: float, eps: float, grid: Grid, variant: A
 
 
 def step_energy(A: np.ndarray, f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, grid: Grid) -> float:
-    """Per_ε(A; m0, m1) + Σ_A f m for a candidate set (the objective of the step)."""
+    r"""Per_ε(A; m0, m1) + Σ_A f m for a candidate set (the objective of the step).
+
+    Parameters
+    ----------
+    A : array_like of bool
+        A candidate set.
+    f : numpy.ndarray
+        The fidelity per unit mass.
+    m0, m1 : numpy.ndarray
+        The class masses.
+    eps : float
+        :math:`\varepsilon`.
+    grid : Grid
+        The grid.
+
+    Returns
+    -------
+    float
+        The step's objective at ``A``.
+
+    Examples
+    --------
+    >>> from maxslope.perimeter import Grid, disc, step_problem, step_energy, solve_cut
+    >>> G = Grid((24, 24), 1 / 24)
+    >>> A = disc(G, 0.3)
+    >>> f, m0, m1, sd = step_problem(A, 0.005, 2 / 24, G)
+    >>> B = solve_cut(f, m0, m1, 2 / 24, G)
+    >>> step_energy(B, f, m0, m1, 2 / 24, G) <= step_energy(A, f, m0, m1, 2 / 24, G)  # the cut minimizes it
+    True
+    """
     f, m0, m1, eps = _cut_inputs(f, m0, m1, eps, grid)
     A = grid.check_set(A)
     per = nonlocal_perimeter(A, eps, grid, (m0 / grid.h**grid.d, m1 / grid.h**grid.d))
@@ -83,10 +165,38 @@ def step_energy(A: np.ndarray, f: np.ndarray, m0: np.ndarray, m1: np.ndarray, ep
 
 
 def solve_cut(f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, grid: Grid, selection: str = "min") -> np.ndarray:
-    """The minimal or maximal minimizer of Per_ε(A; m0, m1) + Σ_A f m by an exact minimum s–t cut (PyMaxflow).
+    r"""The minimal or maximal minimizer of Per_ε(A; m0, m1) + Σ_A f m by an exact minimum s–t cut (PyMaxflow).
 
     ``f``, ``m0``, ``m1`` are finite arrays of the grid's shape (``m0``, ``m1`` ≥ 0: the class masses); ``eps > 0``.
     Non-finite capacities would make the max-flow solver spin, so they are refused here.
+
+    Parameters
+    ----------
+    f : numpy.ndarray
+        The fidelity per unit mass.
+    m0, m1 : numpy.ndarray
+        The class masses, >= 0.
+    eps : float
+        :math:`\varepsilon`.
+    grid : Grid
+        The grid.
+    selection : {"min", "max"}
+        The minimal or maximal minimizer.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        The minimizer.
+
+    Examples
+    --------
+    >>> from maxslope.perimeter import Grid, disc, step_problem, step_energy, solve_cut
+    >>> G = Grid((24, 24), 1 / 24)
+    >>> A = disc(G, 0.3)
+    >>> f, m0, m1, sd = step_problem(A, 0.005, 2 / 24, G)
+    >>> lo, hi = solve_cut(f, m0, m1, 2 / 24, G), solve_cut(f, m0, m1, 2 / 24, G, "max")
+    >>> bool((lo <= hi).all())  # the minimal minimizer is inside the maximal one
+    True
     """
     f, m0, m1, eps = _cut_inputs(f, m0, m1, eps, grid)
     if selection == "max":

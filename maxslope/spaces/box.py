@@ -27,6 +27,14 @@ class Box:
         The centre :math:`x_0` (a batch of centres is allowed).
     radius : float or array broadcastable to ``center``
         The half-widths :math:`\varepsilon_i \ge 0`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from maxslope.spaces import Box
+    >>> S = Box(np.zeros(2), 0.5)
+    >>> S.project(np.array([1.0, -0.2])).tolist(), S.contains(np.array([0.5, 0.5])).item()
+    ([0.5, -0.2], True)
     """
 
     def __init__(self, center: Any, radius: Any) -> None:
@@ -50,7 +58,26 @@ class Box:
 
     @classmethod
     def from_bounds(cls, lower: Any, upper: Any) -> Box:
-        """The box :math:`\\prod_i [l_i, u_i]`; raises if some :math:`l_i > u_i` (empty box)."""
+        r"""The box :math:`\\prod_i [l_i, u_i]`; raises if some :math:`l_i > u_i` (empty box).
+
+        Parameters
+        ----------
+        lower, upper : array
+            The bounds :math:`l \le u`, of one shape.
+
+        Returns
+        -------
+        Box
+            Centre :math:`(l + u)/2`, radius :math:`(u - l)/2`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from maxslope.spaces import Box
+        >>> B = Box.from_bounds(np.array([0.0, 1.0]), np.array([1.0, 3.0]))
+        >>> B.center.tolist(), B.radius.tolist()
+        ([0.5, 2.0], [0.5, 1.0])
+        """
         xp = namespace(lower=lower, upper=upper)
         lo = as_float_array(lower, "lower", xp, min_ndim=1)
         hi = as_float_array(upper, "upper", xp, min_ndim=1)
@@ -74,19 +101,79 @@ class Box:
         return x
 
     def contains(self, x: Any, tol: float = 0.0) -> Any:
-        """Boolean array over the batch: every coordinate within ``[lower - tol, upper + tol]``."""
+        """Boolean array over the batch: every coordinate within ``[lower - tol, upper + tol]``.
+
+        Parameters
+        ----------
+        x : array
+            Points, shape ``(..., d)``.
+        tol : float
+            Absolute slack, >= 0.
+
+        Returns
+        -------
+        array of bool
+            One verdict per batch element.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from maxslope.spaces import Box
+        >>> S = Box(np.zeros(2), 0.5)
+        >>> S.contains(np.array([[0.5, 0.0], [0.6, 0.0]])).tolist()
+        [True, False]
+        """
         x = self._x(x)
         xp = self.xp
         return xp.all((x >= self.lower - tol) & (x <= self.upper + tol), axis=-1)
 
     def project(self, x: Any) -> Any:
-        r"""Euclidean (and every :math:`\ell^p`) nearest point: :math:`\mathrm{clip}(x, c - r, c + r)`."""
+        r"""Euclidean (and every :math:`\ell^p`) nearest point: :math:`\mathrm{clip}(x, c - r, c + r)`.
+
+        Parameters
+        ----------
+        x : array
+            Points, shape ``(..., d)``.
+
+        Returns
+        -------
+        array
+            The nearest points of the box, same shape.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from maxslope.spaces import Box
+        >>> S = Box(np.zeros(2), 0.5)
+        >>> S.project(np.array([2.0, -3.0])).tolist()
+        [0.5, -0.5]
+        """
         x = self._x(x)
         xp = self.xp
         return xp.minimum(xp.maximum(x, self.lower), self.upper)
 
     def intersect(self, other: Box) -> Box:
-        """The intersection of two boxes (a box); raises ``ValueError`` if it is empty."""
+        """The intersection of two boxes (a box); raises ``ValueError`` if it is empty.
+
+        Parameters
+        ----------
+        other : Box
+            A box of the same dimension.
+
+        Returns
+        -------
+        Box
+            The intersection.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from maxslope.spaces import Box
+        >>> S = Box(np.zeros(2), 0.5)
+        >>> C = S.intersect(Box(np.array([0.5, 0.5]), 0.5))
+        >>> C.lower.tolist(), C.upper.tolist()
+        ([0.0, 0.0], [0.5, 0.5])
+        """
         if not isinstance(other, Box):
             raise TypeError(f"argument 'other' must be a Box, got {type(other).__name__}")
         xp = namespace(box=self.center, other=other.center)
@@ -97,13 +184,58 @@ class Box:
 
         Blocked means :math:`x_i \ge c_i + r_i - \mathrm{tol}` and :math:`\partial_i E(x) < 0` (descent pushes
         up, out of the box), or :math:`x_i \le c_i - r_i + \mathrm{tol}` and :math:`\partial_i E(x) > 0`.
+
+        Parameters
+        ----------
+        x : array
+            Points in the box, shape ``(..., d)``.
+        grad : array
+            :math:`\nabla E(x)`, same shape.
+        tol : float
+            How close to a face counts as on it.
+
+        Returns
+        -------
+        array of bool
+            Shape ``(..., d)``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from maxslope.spaces import Box
+        >>> S = Box(np.zeros(2), 0.5)
+        >>> S.blocked(np.array([0.5, 0.5]), np.array([-1.0, 1.0])).tolist()  # descent +1 leaves at x₁; −1 stays in
+        [True, False]
         """
         x = self._x(x)
         g = self._x(grad, "grad")
         return ((x >= self.upper - tol) & (g < 0)) | ((x <= self.lower + tol) & (g > 0))
 
     def restricted_slope(self, x: Any, grad: Any, tol: float = 0.0) -> Any:
-        r""":math:`|\partial(E|_S)|(x) = \sum_{i \text{ not blocked}} |\partial_i E(x)|` (ℓ∞ geometry, claim C23)."""
+        r""":math:`|\partial(E|_S)|(x) = \sum_{i \text{ not blocked}} |\partial_i E(x)|` (ℓ∞ geometry, claim C23).
+
+        Parameters
+        ----------
+        x : array
+            Points in the box.
+        grad : array
+            :math:`\nabla E(x)`.
+        tol : float
+            How close to a face counts as on it.
+
+        Returns
+        -------
+        array
+            The slope of :math:`E|_S`, one value per batch element.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from maxslope.spaces import Box
+        >>> S = Box(np.zeros(2), 0.5)
+        >>> float(S.restricted_slope(np.array([0.5, 0.5]), np.array([-1.0, 2.0])))
+        2.0
+        """
         xp = self.xp
         g = self._x(grad, "grad")
         free = ~self.blocked(x, g, tol)
