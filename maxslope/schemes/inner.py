@@ -42,7 +42,19 @@ __all__ = ["ExactInner", "GridInner", "MultistartInner", "QuasiNewtonInner", "CB
 
 
 class NoExactSolver(ValueError):
-    """Raised when no closed form exists for an energy / geometry / constraint combination."""
+    """Raised when no closed form exists for an energy / geometry / constraint combination.
+
+    Examples
+    --------
+    >>> import math, numpy as np, maxslope as ms
+    >>> from maxslope.schemes import NoExactSolver, minimizing_movement
+    >>> E = ms.FromCallables(lambda x: np.cos(x).sum(-1), lambda x: -np.sin(x))
+    >>> try:
+    ...     minimizing_movement(E, ms.Lp(math.inf), np.zeros(2), 0.1, steps=1)
+    ... except NoExactSolver as exc:
+    ...     print(str(exc)[:40])
+    inner='auto' found no closed form for Fr
+    """
 
 
 _NO_ENERGY = object()
@@ -169,6 +181,15 @@ class ExactInner:
     (energy type, space type) with a predicate for where its formula is exact, and registered by
     :func:`closed_form` next to the function that computes it; a new closed form is one decorated function.
     In a Wasserstein space a potential energy's step uses these ground entries atom by atom (claim W3).
+
+    Examples
+    --------
+    >>> import math, numpy as np, maxslope as ms
+    >>> from maxslope.schemes import ExactInner
+    >>> E = ms.SeparableQuadratic([1.0, 3.0])
+    >>> x = ExactInner()(E, ms.Lp(math.inf), np.array([0.5, -0.2]), 0.1, None)
+    >>> np.round(x, 12).tolist()
+    [0.4, -0.1]
     """
 
     name = "exact"
@@ -190,6 +211,13 @@ class ExactInner:
         -------
         bool
             True when :meth:`describe` names a registered closed form.
+
+        Examples
+        --------
+        >>> import math, maxslope as ms
+        >>> from maxslope.schemes import ExactInner
+        >>> ExactInner().supports(ms.L1Norm(2), ms.Lp(3.0), None)
+        False
         """
         try:
             self._plan(E, space, constraint)
@@ -224,6 +252,13 @@ class ExactInner:
         -------
         str
             The ``meta["inner_guarantee"]`` of a run with this solver.
+
+        Examples
+        --------
+        >>> import math, maxslope as ms
+        >>> from maxslope.schemes import ExactInner
+        >>> ExactInner().describe(ms.Linear([1.0]), ms.Lp(math.inf), None)
+        "closed form 'linear'"
         """
         cf, _, sign = self._plan(E, space, constraint)
         return f"closed form '{cf.name}'" + (" (maximization)" if sign < 0 else "")
@@ -236,7 +271,27 @@ class ExactInner:
 
 @dataclass(frozen=True)
 class ClosedForm:
-    """One closed-form ball step: for energies of type ``energy`` in spaces of type ``space`` where ``applies``."""
+    """One closed-form ball step: for energies of type ``energy`` in spaces of type ``space`` where ``applies``.
+
+    Parameters
+    ----------
+    name : str
+        The label in ``meta["inner_guarantee"]``.
+    energy : type
+        The energy class it solves.
+    space : type
+        The space class.
+    applies : callable
+        ``applies(base, sign, space, constraint) -> bool``: where the formula is exact.
+    solve : callable
+        ``solve(base, sign, space, xk, radius, constraint) -> x``.
+
+    Examples
+    --------
+    >>> from maxslope.schemes.inner import CLOSED_FORMS
+    >>> [c.name for c in CLOSED_FORMS][:3]
+    ['linear', 'l1norm', 'sepquad']
+    """
 
     name: str
     energy: type
@@ -256,6 +311,44 @@ def closed_form(energy: type, space: type, name: str, applies: Callable[[Any, fl
     maximizes ``base``; ``applies(base, sign, space, constraint)`` says where the formula is exact. Each closed
     form sits next to its formula, so adding an energy with a closed form adds code in one place only (user code
     may register its own). Registration order is the search order.
+
+    Parameters
+    ----------
+    energy : type
+        The energy class.
+    space : type
+        The space class.
+    name : str
+        The label.
+    applies : callable
+        ``applies(base, sign, space, constraint) -> bool``.
+
+    Returns
+    -------
+    callable
+        A decorator that registers ``solve`` and returns it unchanged.
+
+    Examples
+    --------
+    Register the exact ℓ∞ ball step of one's own energy (here a shifted linear energy) and let ``inner="exact"`` find it:
+
+    >>> import math, numpy as np, maxslope as ms
+    >>> from maxslope.schemes import minimizing_movement
+    >>> from maxslope.schemes.inner import CLOSED_FORMS, closed_form
+    >>> class Tilt(ms.Energy):
+    ...     def __init__(self, a):
+    ...         self.a, self.dim = np.asarray(a, dtype=float), len(a)
+    ...     def _value(self, x, xp):
+    ...         return x @ self.a
+    ...     def _grad(self, x, xp):
+    ...         return np.broadcast_to(self.a, x.shape).copy()
+    >>> @closed_form(Tilt, ms.Lp, "tilt", lambda base, sign, space, c: space.p == math.inf and c is None)
+    ... def _tilt_step(base, sign, space, xk, radius, constraint):
+    ...     return xk - sign * radius * np.sign(base.a)
+    >>> tr = minimizing_movement(Tilt([1.0, -1.0]), ms.Lp(math.inf), np.zeros(2), 0.1, steps=1, inner="exact")
+    >>> tr.final.tolist(), tr.meta["inner_guarantee"].split(";")[0]
+    ([-0.1, 0.1], "exact: closed form 'tilt'")
+    >>> _ = CLOSED_FORMS.pop()  # unregister
     """
 
     def deco(solve: Any) -> Any:
@@ -493,6 +586,24 @@ class GridInner:
     best point. The result is a global minimizer up to the final grid spacing ``h``: its value exceeds the true
     minimum by at most :math:`\mathrm{Lip}(E)\cdot h\sqrt d` when the minimizer is not in a narrower well than the
     first grid resolves. Batched over start points (chunked to bound memory).
+
+    Parameters
+    ----------
+    n : int
+        Grid points per axis, >= 3.
+    zoom : int
+        Zoom refinements around the best point, >= 0.
+    chunk : int
+        Grid points evaluated per batch (memory bound).
+
+    Examples
+    --------
+    >>> import math, numpy as np, maxslope as ms
+    >>> from maxslope.schemes import GridInner
+    >>> E = ms.SeparableQuadratic([1.0, 3.0])
+    >>> x = GridInner()(E, ms.Lp(math.inf), np.array([0.5, -0.2]), 0.1, None)
+    >>> np.round(x, 3).tolist()  # the exact step is (0.4, −0.1)
+    [0.4, -0.1]
     """
 
     name = "grid"
@@ -503,7 +614,14 @@ class GridInner:
 
     @property
     def guarantee(self) -> str:
-        r"""What the solver guarantees, in words (``meta["inner_guarantee"]``): the grid's spacing bound."""
+        r"""What the solver guarantees, in words (``meta["inner_guarantee"]``): the grid's spacing bound.
+
+        Examples
+        --------
+        >>> from maxslope.schemes import GridInner
+        >>> GridInner().guarantee.split(' ')[0]
+        'global'
+        """
         return f"global on a {self.n}-point-per-axis grid with {self.zoom} zoom refinements (final spacing reported as inner_spacing)"
 
     def __call__(self, E: Energy, space: Lp, xk: Any, radius: float, constraint: Box | None) -> Any:
@@ -557,6 +675,24 @@ class MultistartInner:
     reports one, else Armijo backtracking. Projection onto :math:`\bar B_r(x^k) \cap C` is exact in ℓ∞ and uses
     Dykstra's algorithm for ℓ2 / ℓ1 balls intersected with a box. Global only if some start lies in the basin
     of a global minimizer.
+
+    Parameters
+    ----------
+    n_random : int
+        Random starts besides :math:`x^k` and the corners.
+    iters : int
+        Projected-gradient iterations per start.
+    seed : int
+        The seed of the random starts.
+
+    Examples
+    --------
+    >>> import math, numpy as np, maxslope as ms
+    >>> from maxslope.schemes import MultistartInner
+    >>> E = ms.SeparableQuadratic([1.0, 3.0])
+    >>> x = MultistartInner()(E, ms.Lp(math.inf), np.array([0.5, -0.2]), 0.1, None)
+    >>> np.round(x, 6).tolist()
+    [0.4, -0.1]
     """
 
     name = "multistart"
@@ -568,7 +704,14 @@ class MultistartInner:
 
     @property
     def guarantee(self) -> str:
-        r"""What the solver guarantees, in words (``meta["inner_guarantee"]``): a local minimizer from its starts."""
+        r"""What the solver guarantees, in words (``meta["inner_guarantee"]``): a local minimizer from its starts.
+
+        Examples
+        --------
+        >>> from maxslope.schemes import MultistartInner
+        >>> MultistartInner().guarantee.split(' ')[0]
+        'local'
+        """
         return f"local (projected gradient from 1 + corners + {self.n_random} random starts, {self.iters} iterations)"
 
     def __call__(self, E: Energy, space: Lp, xk: Any, radius: float, constraint: Box | None) -> Any:
@@ -648,6 +791,15 @@ class QuasiNewtonInner:
         Iteration limit of each SciPy run (default 200).
     seed : int
         Seed of the random starts.
+
+    Examples
+    --------
+    >>> import math, numpy as np, maxslope as ms
+    >>> from maxslope.schemes import QuasiNewtonInner
+    >>> E = ms.SeparableQuadratic([1.0, 3.0])
+    >>> x = QuasiNewtonInner()(E, ms.Lp(math.inf), np.array([0.5, -0.2]), 0.1, None)
+    >>> np.round(x, 6).tolist()
+    [0.4, -0.1]
     """
 
     name = "quasi-newton"
@@ -659,7 +811,14 @@ class QuasiNewtonInner:
 
     @property
     def guarantee(self) -> str:
-        r"""What the solver guarantees, in words (``meta["inner_guarantee"]``): a local minimizer from its starts."""
+        r"""What the solver guarantees, in words (``meta["inner_guarantee"]``): a local minimizer from its starts.
+
+        Examples
+        --------
+        >>> from maxslope.schemes import QuasiNewtonInner
+        >>> QuasiNewtonInner().guarantee.split(' ')[0]
+        'local'
+        """
         return f"local (L-BFGS-B / SLSQP from 1 + {self.n_random} random starts, {self.maxiter} iterations)"
 
     def __call__(self, E: Energy, space: Lp, xk: Any, radius: float, constraint: Box | None) -> Any:
@@ -771,6 +930,35 @@ class CBOInner:
     reproduces the repository's very first step, which accepts the best particle even if it is worse.
     Defaults: ``N=30, max_it=30, dt=0.01, lam=1, sigma=5.1, alpha=1e8`` (``Flows.ipynb``); the difference study
     uses ``alpha=1``. Seeded; stochastic, so no optimality guarantee.
+
+    Parameters
+    ----------
+    N : int
+        Particles.
+    max_it : int
+        Iterations.
+    dt : float
+        Time step of the CBO dynamics.
+    lam : float
+        Drift toward the consensus point.
+    sigma : float
+        Noise strength.
+    alpha : float
+        Inverse temperature of the consensus weights.
+    seed : int
+        The seed.
+    initial_best : {"current", "inf"}
+        Whether the current iterate's energy is the bar to beat (monotone) or not.
+
+    Examples
+    --------
+    >>> import math, numpy as np, maxslope as ms
+    >>> from maxslope.schemes import CBOInner
+    >>> E = ms.SeparableQuadratic([1.0, 3.0])
+    >>> x0 = np.array([0.5, -0.2])
+    >>> x = CBOInner(seed=1)(E, ms.Lp(math.inf), x0, 0.1, None)
+    >>> bool(E.value(x) <= E.value(x0) and np.abs(x - x0).max() <= 0.1)  # never worse, always feasible
+    True
     """
 
     name = "cbo"
@@ -798,7 +986,15 @@ class CBOInner:
 
     @property
     def guarantee(self) -> str:
-        r"""What the solver guarantees, in words (``meta["inner_guarantee"]``): none, it is a heuristic."""
+        r"""What the solver guarantees, in words (``meta["inner_guarantee"]``): nothing, it is stochastic.
+
+        Examples
+        --------
+        >>> from maxslope.schemes import CBOInner
+        >>> CBOInner().guarantee.split(' ')[0]
+        'stochastic'
+
+        """
         return f"stochastic (CBO, N={self.N}, max_it={self.max_it}, alpha={self.alpha:g}, best particle, seed={self.seed})"
 
     def __call__(self, E: Energy, space: Lp, xk: Any, radius: float, constraint: Box | None) -> Any:
@@ -847,7 +1043,33 @@ class CBOInner:
 
 
 def get_inner(inner: Any, E: Energy, space: Lp, constraint: Box | None) -> tuple[Any, str]:
-    """Resolve ``inner`` to a solver; return it and a sentence for the metadata saying how exact it is."""
+    """Resolve ``inner`` to a solver; return it and a sentence for the metadata saying how exact it is.
+
+    Parameters
+    ----------
+    inner : str or callable
+        ``"auto"``, ``"exact"``, ``"grid"``, ``"quasi-newton"``, ``"multistart"``, ``"cbo"`` or a solver
+        ``(E, space, xk, radius, constraint) -> x``.
+    E : Energy
+        The energy.
+    space : Lp
+        The space.
+    constraint : Box or None
+        The box constraint.
+
+    Returns
+    -------
+    (callable, str)
+        The solver and its guarantee in words.
+
+    Examples
+    --------
+    >>> import math, maxslope as ms
+    >>> from maxslope.schemes.inner import get_inner
+    >>> solver, how = get_inner("auto", ms.Linear([1.0, 2.0]), ms.Lp(math.inf), None)
+    >>> how
+    "auto -> exact: closed form 'linear'; global minimizer (closed form)"
+    """
     E = as_energy(E, "E")
     if not isinstance(space, Lp):
         raise TypeError(f"argument 'space' must be an Lp space, got {type(space).__name__}")
