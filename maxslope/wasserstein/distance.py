@@ -174,7 +174,31 @@ def distance_matrix(X: np.ndarray, Y: np.ndarray, ground: Lp) -> np.ndarray:
 
 @dataclass
 class WassersteinResult:
-    """Value, optimal coupling and provenance of an exact Wasserstein computation."""
+    r"""Value, optimal coupling and provenance of an exact Wasserstein computation.
+
+    Parameters
+    ----------
+    value : float
+        :math:`W_p(\mu, \nu)`.
+    p : float
+        The order.
+    method : str
+        The solver used.
+    exact : bool
+        Whether the value is exact.
+    coupling : scipy.sparse.coo_array, optional
+        An optimal plan (n, m).
+    meta : dict
+        Provenance.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from maxslope.wasserstein import Empirical, wasserstein
+    >>> r = wasserstein(Empirical(np.zeros((2, 1))), Empirical(np.ones((2, 1))), p=2.0)
+    >>> r.value, r.exact
+    (1.0, True)
+    """
 
     value: float
     p: float
@@ -227,6 +251,15 @@ def wasserstein_distance(
         For p < 1, measures of different dimensions, or a method that does not apply.
     ImportError
         For ``method="pot"`` without POT installed.
+
+    Examples
+    --------
+    >>> import math, numpy as np, maxslope as ms
+    >>> from maxslope.wasserstein import Empirical, wasserstein_distance
+    >>> mu = Empirical(np.array([[0.0, 0.0], [1.0, 0.0]]))
+    >>> nu = Empirical(np.array([[0.0, 1.0], [1.0, 3.0]]))
+    >>> wasserstein_distance(mu, nu), wasserstein_distance(mu, nu, 1.0, ms.Lp(2.0))
+    (3.0, 2.0)
     """
     return wasserstein(mu, nu, p, ground, method).value
 

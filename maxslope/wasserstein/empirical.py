@@ -58,6 +58,14 @@ class Empirical(_Atoms):
     The atoms live on the host (NumPy): every operation on measures here is combinatorial (matchings, flows,
     sorting) and runs on the CPU. Arrays of other libraries are copied to the host after the usual checks (one
     library per call, finite values).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from maxslope.wasserstein import Empirical
+    >>> mu = Empirical(np.array([[0.0], [1.0], [1.0]]), np.array([0.5, 0.25, 0.25]))
+    >>> mu.n, mu.dim, mu.integrate(lambda x: x[:, 0] ** 2)
+    (3, 1, 0.5)
     """
 
     points: np.ndarray
@@ -100,14 +108,52 @@ class Empirical(_Atoms):
         return self
 
     def integrate(self, f: Any) -> float:
-        r""":math:`\int f\,d\mu = \sum_i w_i f(x_i)` for ``f`` mapping (n, d) points to (n,) values."""
+        r""":math:`\int f\,d\mu = \sum_i w_i f(x_i)` for ``f`` mapping (n, d) points to (n,) values.
+
+        Parameters
+        ----------
+        f : callable
+            (n, d) points to (n,) finite values.
+
+        Returns
+        -------
+        float
+            :math:`\int f\,d\mu`, correctly rounded.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from maxslope.wasserstein import Empirical
+        >>> mu = Empirical(np.array([[0.0], [1.0], [1.0]]), np.array([0.5, 0.25, 0.25]))
+        >>> mu.integrate(lambda x: 1 + x[:, 0])
+        1.5
+        """
         terms = self.weights * _values(f, self.points)
         if self.n > EXACT_SUM_MAX_N:  # the same correctly rounded sum, vectorized (and chunkable)
             return exact_sum(terms)
         return float(math.fsum(terms.tolist()))
 
     def pushforward(self, T: Any) -> Empirical:
-        r""":math:`T_\#\mu = \sum_i w_i \delta_{T(x_i)}` (same weights)."""
+        r""":math:`T_\#\mu = \sum_i w_i \delta_{T(x_i)}` (same weights).
+
+        Parameters
+        ----------
+        T : callable
+            A map (n, d) to (n, d') of points.
+
+        Returns
+        -------
+        Empirical
+            :math:`T_\#\mu`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from maxslope.wasserstein import Empirical
+        >>> mu = Empirical(np.array([[0.0], [1.0], [1.0]]), np.array([0.5, 0.25, 0.25]))
+        >>> mu.pushforward(lambda x: 2 * x + 1).points[:, 0].tolist()
+        [1.0, 3.0, 3.0]
+        """
         return Empirical(np.asarray(to_numpy(T(self.points)), dtype=np.float64).reshape(self.n, -1), self.weights.copy())
 
     def split(self, index: int, parts: int) -> Empirical:
@@ -115,6 +161,26 @@ class Empirical(_Atoms):
 
         The measure is unchanged; the particle representation gains curves that may follow different selections
         (at a critical point the flow may send mass both ways).
+
+        Parameters
+        ----------
+        index : int
+            The atom.
+        parts : int
+            The number of copies, >= 1.
+
+        Returns
+        -------
+        Empirical
+            The same measure with ``parts`` particles at that atom.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from maxslope.wasserstein import Empirical
+        >>> mu = Empirical(np.array([[0.0], [1.0], [1.0]]), np.array([0.5, 0.25, 0.25]))
+        >>> mu.split(0, 2).weights.tolist()
+        [0.25, 0.25, 0.25, 0.25]
         """
         if not isinstance(parts, int) or parts < 1:
             raise ValueError(f"argument 'parts' must be a positive integer, got {parts!r}")
@@ -126,7 +192,22 @@ class Empirical(_Atoms):
         return Empirical(pts, w)
 
     def compress(self) -> Empirical:
-        """Merge repeated atoms (adding their masses) and drop atoms of zero mass."""
+        """Merge repeated atoms (adding their masses) and drop atoms of zero mass.
+
+        Returns
+        -------
+        Empirical
+            The measure with distinct atoms of positive mass.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from maxslope.wasserstein import Empirical
+        >>> mu = Empirical(np.array([[0.0], [1.0], [1.0]]), np.array([0.5, 0.25, 0.25]))
+        >>> c = mu.compress()
+        >>> c.points[:, 0].tolist(), c.weights.tolist()
+        ([0.0, 1.0], [0.5, 0.5])
+        """
         keep = self.weights > 0
         pts, inv = np.unique(self.points[keep], axis=0, return_inverse=True)
         w = np.zeros(pts.shape[0])
@@ -140,7 +221,37 @@ class Empirical(_Atoms):
 
 def check_weights(weights: Any, n: int, name: str = "weights", atol: float = WEIGHT_SUM_ATOL, xp: Any = None) -> np.ndarray:
     """Validated probability weights: a finite, non-negative host float64 copy of shape (n,) summing to 1 within
-    ``atol``; ``ValueError``/``TypeError`` naming ``name`` otherwise."""
+    ``atol``; ``ValueError``/``TypeError`` naming ``name`` otherwise.
+
+    Parameters
+    ----------
+    weights : array_like
+        The candidate weights.
+    n : int
+        The number of atoms.
+    name : str
+        The argument name for the error message.
+    atol : float
+        The tolerance of the sum.
+    xp : array namespace, optional
+        The library of ``weights``.
+
+    Returns
+    -------
+    numpy.ndarray
+        A float64 copy.
+
+    Examples
+    --------
+    >>> from maxslope.wasserstein.empirical import check_weights
+    >>> import numpy as np
+    >>> check_weights(np.array([0.5, 0.5]), 2).tolist()
+    [0.5, 0.5]
+    >>> check_weights(np.array([0.5, 0.6]), 2)
+    Traceback (most recent call last):
+    ...
+    ValueError: argument 'weights' must sum to 1 (within atol=1e-12), sums to 1.1
+    """
     n = check_int(n, "n", 1)
     xp = namespace(**{name: weights}) if xp is None else xp
     w = np.array(to_numpy(as_float_array(weights, name, xp, min_ndim=1)), dtype=np.float64)
@@ -160,6 +271,28 @@ def integer_masses(w: np.ndarray, max_denominator: int = MAX_DENOMINATOR) -> tup
     Each weight is read as the simplest fraction with denominator at most 10^6 that rounds to it (uniform weights
     1/n, weights k/n); the masses are exact when those fractions sum to exactly 1 and their common denominator
     ``L`` is at most ``max_denominator``. Returns None otherwise.
+
+    Parameters
+    ----------
+    w : numpy.ndarray
+        Weights summing to 1.
+    max_denominator : int
+        The largest denominator tried.
+
+    Returns
+    -------
+    (numpy.ndarray, int) or None
+        Integer masses and their common denominator, or None.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from maxslope.wasserstein.empirical import integer_masses
+    >>> k, L = integer_masses(np.array([0.5, 0.25, 0.25]))
+    >>> k.tolist(), L
+    ([2, 1, 1], 4)
+    >>> integer_masses(np.array([1 / np.pi, 1 - 1 / np.pi])) is None
+    True
     """
     if np.ndim(w) != 1:
         raise ValueError(f"argument 'w' must be a 1-D array of weights, got shape {np.shape(w)}")

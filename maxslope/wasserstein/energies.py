@@ -35,6 +35,15 @@ class MeasureEnergy:
 
     Subclasses implement ``value(mu)`` and ``field(mu)`` (the gradient of the first variation at the atoms,
     shape (n, d)); the slope and the gradient-free numerical slope follow from them here.
+
+    Examples
+    --------
+    >>> import math, numpy as np, maxslope as ms
+    >>> from maxslope.wasserstein import Empirical, InteractionEnergy, PotentialEnergy, Wasserstein
+    >>> mu = Empirical(np.array([[1.0, 0.0], [-1.0, 2.0]]))
+    >>> V = PotentialEnergy(ms.Linear([1.0, -2.0]))
+    >>> V.value(mu), V.slope(Wasserstein(math.inf), mu)
+    (-2.0, 3.0)
     """
 
     smooth = True
@@ -51,6 +60,14 @@ class MeasureEnergy:
         -------
         float
             :math:`\mathcal E(\mu)`.
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> from maxslope.wasserstein import Empirical, InteractionEnergy, PotentialEnergy, Wasserstein
+        >>> mu = Empirical(np.array([[1.0, 0.0], [-1.0, 2.0]]))
+        >>> PotentialEnergy(ms.SeparableQuadratic([1.0, 1.0])).value(mu)
+        1.5
         """
         raise NotImplementedError
 
@@ -66,6 +83,14 @@ class MeasureEnergy:
         -------
         numpy.ndarray
             Shape (n, d), one vector per atom.
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> from maxslope.wasserstein import Empirical, InteractionEnergy, PotentialEnergy, Wasserstein
+        >>> mu = Empirical(np.array([[1.0, 0.0], [-1.0, 2.0]]))
+        >>> PotentialEnergy(ms.SeparableQuadratic([1.0, 1.0])).field(mu).tolist()
+        [[1.0, 0.0], [-1.0, 2.0]]
         """
         raise NotImplementedError
 
@@ -79,7 +104,29 @@ class MeasureEnergy:
         return out
 
     def slope(self, space: Any, mu: Empirical) -> float:
-        r""":math:`|\partial\mathcal E|_{W_p}(\mu) = (\sum_i w_i \|\xi(x_i)\|_*^{p'})^{1/p'}` (claim W2)."""
+        r""":math:`|\partial\mathcal E|_{W_p}(\mu) = (\sum_i w_i \|\xi(x_i)\|_*^{p'})^{1/p'}` (claim W2).
+
+        Parameters
+        ----------
+        space : Wasserstein
+            :math:`W_p` over a normed ground space.
+        mu : Empirical
+            The measure.
+
+        Returns
+        -------
+        float
+            The exact slope.
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> from maxslope.wasserstein import Empirical, InteractionEnergy, PotentialEnergy, Wasserstein
+        >>> mu = Empirical(np.array([[1.0, 0.0], [-1.0, 2.0]]))
+        >>> E = PotentialEnergy(ms.SeparableQuadratic([1.0, 1.0]))
+        >>> E.slope(Wasserstein(math.inf, ms.Lp(math.inf)), mu)  # ∫ |ξ|₁ dμ = (1 + 3)/2
+        2.0
+        """
         space, mu = _space(space), _as_measure(mu)
         g = _pnorm(self.field(mu), space.ground.dual_exponent, np)
         return _lp_mean(g, mu.weights, space.dual_exponent)
@@ -93,6 +140,30 @@ class MeasureEnergy:
         (\sum_j w_j\|\hat\xi_j\|_*^{p'})^{1/p}` with :math:`u_i` a ground steepest direction, so the particles'
         coupling certifies :math:`W_p(\nu, \mu) \le h`. The quotient converges to the slope at :math:`O(h)` for
         :math:`C^2` energies. Costs :math:`2nd` evaluations of :math:`\mathcal E` at perturbed measures.
+
+        Parameters
+        ----------
+        space : Wasserstein
+            The space.
+        mu : Empirical
+            The measure.
+        h : float
+            The radius of the quotient, > 0.
+
+        Returns
+        -------
+        float
+            The quotient; it tends to :meth:`slope` as :math:`h \to 0`.
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> from maxslope.wasserstein import Empirical, InteractionEnergy, PotentialEnergy, Wasserstein
+        >>> mu = Empirical(np.array([[1.0, 0.0], [-1.0, 2.0]]))
+        >>> E = InteractionEnergy(ms.SeparableQuadratic([1.0, 1.0]))
+        >>> W = Wasserstein(2.0, ms.Lp(2.0))
+        >>> round(abs(E.numerical_slope(W, mu, 1e-4) - E.slope(W, mu)), 3)
+        0.0
         """
         space, mu = _space(space), _as_measure(mu)
         h = check_positive_scalar(h, "h")
@@ -157,6 +228,14 @@ class PotentialEnergy(MeasureEnergy):
     :math:`\sum_i w_i \max_{\|y - x_i\| = h}(V(x_i) - V(y))^+/h` (the C20 identity), computed by
     :func:`~maxslope.numerical_slope` in the ground space at every atom. Minimizing movements decouple into
     per-atom ground steps for every curve exponent equal to the order of the space (claim W3).
+
+    Examples
+    --------
+    >>> import math, numpy as np, maxslope as ms
+    >>> from maxslope.wasserstein import Empirical, InteractionEnergy, PotentialEnergy, Wasserstein
+    >>> mu = Empirical(np.array([[1.0, 0.0], [-1.0, 2.0]]))
+    >>> PotentialEnergy(ms.Linear([1.0, 0.0])).value(mu)  # the mean first coordinate
+    0.0
     """
 
     def __init__(self, V: Any) -> None:
@@ -167,11 +246,49 @@ class PotentialEnergy(MeasureEnergy):
         return f"PotentialEnergy({type(self.V).__name__})"
 
     def value(self, mu: Empirical) -> float:
-        r""":math:`\mathcal E(\mu) = \sum_i w_i V(x_i)`."""
+        r""":math:`\mathcal E(\mu) = \sum_i w_i V(x_i)`.
+
+        Parameters
+        ----------
+        mu : Empirical
+            The measure.
+
+        Returns
+        -------
+        float
+            :math:`\sum_i w_i V(x_i)`, correctly rounded.
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> from maxslope.wasserstein import Empirical, InteractionEnergy, PotentialEnergy, Wasserstein
+        >>> mu = Empirical(np.array([[1.0, 0.0], [-1.0, 2.0]]))
+        >>> PotentialEnergy(ms.Linear([0.0, 1.0])).value(mu)
+        1.0
+        """
         return _as_measure(mu).integrate(self.V.value)
 
     def field(self, mu: Empirical) -> np.ndarray:
-        r""":math:`\xi(x_i) = \nabla V(x_i)`, shape (n, d)."""
+        r""":math:`\xi(x_i) = \nabla V(x_i)`, shape (n, d).
+
+        Parameters
+        ----------
+        mu : Empirical
+            The measure.
+
+        Returns
+        -------
+        numpy.ndarray
+            :math:`\nabla V(x_i)`, shape (n, d).
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> from maxslope.wasserstein import Empirical, InteractionEnergy, PotentialEnergy, Wasserstein
+        >>> mu = Empirical(np.array([[1.0, 0.0], [-1.0, 2.0]]))
+        >>> PotentialEnergy(ms.Linear([0.0, 1.0])).field(mu).tolist()
+        [[0.0, 1.0], [0.0, 1.0]]
+        """
         return np.asarray(to_numpy(self.V.grad(_as_measure(mu).points)), dtype=np.float64)
 
     def _atom_values(self, mu: Empirical, i: np.ndarray, Y: np.ndarray) -> np.ndarray:
@@ -200,6 +317,14 @@ class InteractionEnergy(MeasureEnergy):
     W : Energy
         The even interaction kernel on :math:`\mathbb R^d` (e.g. ``SeparableQuadratic(np.ones(d))`` for
         :math:`|z|_2^2/2`, claim W5). Evenness is checked on the atoms where it is evaluated.
+
+    Examples
+    --------
+    >>> import math, numpy as np, maxslope as ms
+    >>> from maxslope.wasserstein import Empirical, InteractionEnergy, PotentialEnergy, Wasserstein
+    >>> mu = Empirical(np.array([[1.0, 0.0], [-1.0, 2.0]]))
+    >>> InteractionEnergy(ms.SeparableQuadratic([1.0, 1.0])).value(mu)  # ½ · 2 ordered pairs · ¼ · |x₁ − x₂|²/2
+    1.0
     """
 
     def __init__(self, W: Any) -> None:
@@ -215,13 +340,51 @@ class InteractionEnergy(MeasureEnergy):
         return X[:, None, :] - X[None, :, :]
 
     def value(self, mu: Empirical) -> float:
-        r""":math:`\tfrac12\sum_{i,j} w_i w_j W(x_i - x_j)`."""
+        r""":math:`\tfrac12\sum_{i,j} w_i w_j W(x_i - x_j)`.
+
+        Parameters
+        ----------
+        mu : Empirical
+            The measure.
+
+        Returns
+        -------
+        float
+            :math:`\tfrac12\sum_{ij} w_i w_j W(x_i - x_j)`.
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> from maxslope.wasserstein import Empirical, InteractionEnergy, PotentialEnergy, Wasserstein
+        >>> mu = Empirical(np.array([[1.0, 0.0], [-1.0, 2.0]]))
+        >>> InteractionEnergy(ms.SeparableQuadratic([1.0, 1.0])).value(mu)
+        1.0
+        """
         mu = _as_measure(mu)
         V = np.asarray(to_numpy(self.W.value(self._diffs(mu))), dtype=np.float64)
         return 0.5 * float(mu.weights @ V @ mu.weights)
 
     def field(self, mu: Empirical) -> np.ndarray:
-        r""":math:`\xi(x_i) = \sum_j w_j \nabla W(x_i - x_j)`, shape (n, d)."""
+        r""":math:`\xi(x_i) = \sum_j w_j \nabla W(x_i - x_j)`, shape (n, d).
+
+        Parameters
+        ----------
+        mu : Empirical
+            The measure.
+
+        Returns
+        -------
+        numpy.ndarray
+            :math:`\xi(x_i) = \sum_j w_j\nabla W(x_i - x_j)`, shape (n, d).
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> from maxslope.wasserstein import Empirical, InteractionEnergy, PotentialEnergy, Wasserstein
+        >>> mu = Empirical(np.array([[1.0, 0.0], [-1.0, 2.0]]))
+        >>> InteractionEnergy(ms.SeparableQuadratic([1.0, 1.0])).field(mu).tolist()  # toward the mean (0, 1)
+        [[1.0, -1.0], [-1.0, 1.0]]
+        """
         mu = _as_measure(mu)
         G = np.asarray(to_numpy(self.W.grad(self._diffs(mu))), dtype=np.float64)
         return np.einsum("ijd,j->id", G, mu.weights)

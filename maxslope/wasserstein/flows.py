@@ -64,6 +64,27 @@ def mass_splitting_flow(T: float = 1.0, nodes: int = 64) -> tuple[Trajectory, An
 
     Returns the flow (two particles of mass 1/2 from 0) and the energy. :math:`\mathcal E(\mu_t) = -t^2/2`,
     :math:`G(\mu_t) = t`, :math:`W_\infty(\mu_s, \mu_t) = |t - s|`.
+
+    Parameters
+    ----------
+    T : float
+        The horizon.
+    nodes : int
+        The number of steps of the sampled curve.
+
+    Returns
+    -------
+    (Trajectory, Energy)
+        The curve of measures and :math:`-x^2/2`.
+
+    Examples
+    --------
+    >>> import math, maxslope as ms
+    >>> from maxslope.checks import check_speed
+    >>> from maxslope.wasserstein import Wasserstein, mass_splitting_flow
+    >>> tr, E = mass_splitting_flow(T=1.0, nodes=8)
+    >>> tr.node(-1).points[:, 0].tolist(), check_speed(tr, Wasserstein(math.inf)).passed
+    ([-1.0, 1.0], True)
     """
     from ..energies import Negated, SeparableQuadratic
 
@@ -77,7 +98,31 @@ def mass_splitting_flow(T: float = 1.0, nodes: int = 64) -> tuple[Trajectory, An
 def uniform_spreading_curve(T: float = 1.0, atoms: int = 200, nodes: int = 64) -> Trajectory:
     r""":math:`\mu_t = \mathrm{Unif}[-t, t]` (quantized to ``atoms`` equal atoms at :math:`c_i t`,
     :math:`c_i = (2i - 1)/N - 1`), W_∞-speed 1 but not a flow of :math:`-x^2/2`: :math:`d\mathcal E/dt \approx
-    -t/3 \ne -G(\mu_t) \approx -t/2`."""
+    -t/3 \ne -G(\mu_t) \approx -t/2`.
+
+    Parameters
+    ----------
+    T : float
+        The horizon.
+    atoms : int
+        The number of equal atoms.
+    nodes : int
+        The number of steps.
+
+    Returns
+    -------
+    Trajectory
+        The curve of measures.
+
+    Examples
+    --------
+    >>> import math
+    >>> from maxslope.checks import check_energy_dissipation
+    >>> from maxslope.wasserstein import Wasserstein, mass_splitting_flow, uniform_spreading_curve
+    >>> _, E = mass_splitting_flow()
+    >>> check_energy_dissipation(uniform_spreading_curve(atoms=50, nodes=8), E, Wasserstein(math.inf)).passed
+    False
+    """
     T, nodes = _horizon(T, nodes)
     if isinstance(atoms, bool) or not isinstance(atoms, int) or atoms < 1:
         raise ValueError(f"argument 'atoms' must be a positive integer, got {atoms!r}")
@@ -179,6 +224,38 @@ def ball_transport_lp(values: np.ndarray, mu: Empirical, grid: np.ndarray, radiu
     ``values[i, k]`` is the integrand at grid point ``k`` for atom ``i`` (so label-dependent losses fit). Solved
     by SciPy's HiGHS; no decoupling is assumed, which is what the claims check. The ground norm ``ground``
     defaults to ``Lp(inf)``, as everywhere in :mod:`maxslope.wasserstein`.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        Shape (n, m): the integrand per atom and grid point.
+    mu : Empirical
+        The first marginal.
+    grid : numpy.ndarray
+        The candidate support, shape (m, d) (or (m,) in 1-D).
+    radius : float
+        :math:`r \ge 0`.
+    ground : Lp, optional
+        The ground norm (default ℓ∞).
+    sense : {"min", "max"}
+        Minimize or maximize.
+
+    Returns
+    -------
+    (float, scipy.sparse.coo_array)
+        The optimal value and plan (n, m).
+
+    Examples
+    --------
+    For a loss without label dependence the LP decouples into per-atom extrema over the balls (claim C20):
+
+    >>> import numpy as np
+    >>> from maxslope.wasserstein import Empirical, ball_transport_lp
+    >>> mu = Empirical(np.array([[0.0], [1.0]]))
+    >>> g = np.linspace(-1.0, 2.0, 31)
+    >>> val, plan = ball_transport_lp(np.vstack([g, g]) ** 2, mu, g, 0.5, sense="max")
+    >>> round(val, 12)  # ½·0.5² + ½·1.5²
+    1.25
     """
     mu = _as_measure(mu)
     space = _ground(ground)
@@ -201,8 +278,11 @@ def ball_transport_lp(values: np.ndarray, mu: Empirical, grid: np.ndarray, radiu
                          "extend the grid")
     c = v[ii, kk] * (1.0 if sense == "min" else -1.0)
     A = sp.csr_array((np.ones(len(ii)), (ii, np.arange(len(ii)))), shape=(mu.n, len(ii)))
-    res = linprog(c, A_eq=A, b_eq=mu.weights, bounds=(0, None), method="highs")
+    # HiGHS's optimality tolerances are absolute: solve with max |cost| = 1 (the plan is scale-free), scale back
+    scale = float(np.abs(c).max()) if c.size else 1.0
+    scale = scale if scale > 0 else 1.0
+    res = linprog(c / scale, A_eq=A, b_eq=mu.weights, bounds=(0, None), method="highs")
     if res.status != 0:
         raise RuntimeError(f"HiGHS failed: {res.message}")
     plan = sp.coo_array((res.x, (ii, kk)), shape=(mu.n, grid.shape[0]))
-    return float(res.fun) * (1.0 if sense == "min" else -1.0), plan
+    return float(res.fun) * scale * (1.0 if sense == "min" else -1.0), plan

@@ -34,6 +34,24 @@ class ParticleInner:
     :math:`\|y_i - x_i\|_\infty \le \tau` (:math:`W_\infty` over ℓ∞). The particles' own coupling bounds the
     transport cost from above, so the step is feasible; it is a *local* minimizer of this particle relaxation
     (no mass splitting), started from :math:`\mu^k`, with :math:`\nabla_{y_i}\mathcal E = w_i\xi(y_i)`.
+
+    Parameters
+    ----------
+    gtol : float
+        L-BFGS-B's gradient tolerance, > 0.
+    maxiter : int
+        Its iteration limit.
+
+    Examples
+    --------
+    >>> import math, numpy as np, maxslope as ms
+    >>> from maxslope.schemes import minimizing_movement
+    >>> from maxslope.wasserstein import Empirical, InteractionEnergy, ParticleInner, Wasserstein
+    >>> mu = Empirical(np.array([[-1.0, 0.0], [1.0, 0.0]]))
+    >>> E = InteractionEnergy(ms.SeparableQuadratic(np.ones(2)))  # attraction: the atoms move together
+    >>> tr = minimizing_movement(E, Wasserstein(2.0, ms.Lp(2.0)), mu, 0.1, steps=2, p=2.0, inner=ParticleInner())
+    >>> bool(np.abs(tr.points[-1, :, 0]).max() < 1.0)
+    True
     """
 
     name = "particle"
@@ -43,7 +61,14 @@ class ParticleInner:
 
     @property
     def guarantee(self) -> str:
-        r"""What the ground solver guarantees, in words, per atom."""
+        r"""What the ground solver guarantees, in words, per atom.
+
+        Examples
+        --------
+        >>> from maxslope.wasserstein import ParticleInner
+        >>> ParticleInner().guarantee.split(':')[0]
+        'approximate'
+        """
         return f"approximate: local minimizer over particle positions (L-BFGS-B, gtol={self.gtol:g}), identity coupling"
 
     def supports(self, space: Any, p: float) -> bool:
@@ -59,7 +84,16 @@ class ParticleInner:
         Returns
         -------
         bool
-            True for the per-atom decoupled steps (:math:`W_\infty`, ``p = inf``).
+            True for :math:`W_\infty` over ℓ∞ with ``p = inf`` (per-atom boxes), and for :math:`W_p` over ℓ2 with
+            the curve exponent equal to the order :math:`p`.
+
+        Examples
+        --------
+        >>> import math, maxslope as ms
+        >>> from maxslope.wasserstein import ParticleInner, Wasserstein
+        >>> P = ParticleInner()
+        >>> P.supports(Wasserstein(2.0, ms.Lp(2.0)), 2.0), P.supports(Wasserstein(2.0, ms.Lp(1.0)), 2.0)
+        (True, False)
         """
         if p == math.inf:
             return space.p == math.inf and space.ground.p == math.inf

@@ -70,7 +70,15 @@ class Wasserstein:
     # ------------------------------------------------------------------ basics
     @property
     def dual_exponent(self) -> float:
-        r"""The exponent :math:`p' = p/(p - 1)` of the slope :math:`(\int \|\xi\|_*^{p'} d\mu)^{1/p'}` (1 for p = ∞)."""
+        r"""The exponent :math:`p' = p/(p - 1)` of the slope :math:`(\int \|\xi\|_*^{p'} d\mu)^{1/p'}` (1 for p = ∞).
+
+        Examples
+        --------
+        >>> import math
+        >>> from maxslope.wasserstein import Wasserstein
+        >>> Wasserstein(math.inf).dual_exponent, Wasserstein(2.0).dual_exponent
+        (1.0, 2.0)
+        """
         return Lp(self.p).dual_exponent
 
     def __repr__(self) -> str:
