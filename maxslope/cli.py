@@ -251,6 +251,15 @@ def main(argv: list[str] | None = None) -> int:
     -------
     int
         The exit status: 0 when every claim holds, 1 when one fails, 2 for a usage error.
+
+    Examples
+    --------
+    >>> from maxslope.cli import main
+    >>> main(["verify", "--only", "C1"])  # doctest: +ELLIPSIS
+    <BLANKLINE>
+    maxslope verify — profile fast: 1/1 claims hold (...)
+    ...
+    0
     """
     from . import __version__
 

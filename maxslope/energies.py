@@ -65,6 +65,19 @@ class Energy:
         slope is its dual norm.
     dim : int or None
         The dimension :math:`d` if the energy fixes it.
+
+    Examples
+    --------
+    A new energy implements ``_value`` and ``_grad``; validation, batching and the slope come from the base:
+
+    >>> import math, numpy as np, maxslope as ms
+    >>> class Cosh(ms.Energy):
+    ...     def _value(self, x, xp):
+    ...         return xp.sum(xp.cosh(x), axis=-1)
+    ...     def _grad(self, x, xp):
+    ...         return xp.sinh(x)
+    >>> round(float(ms.slope(Cosh(), ms.Lp(math.inf), np.array([1.0, -1.0]))), 6)  # 2 sinh 1
+    2.350402
     """
 
     smooth: bool = True
@@ -333,7 +346,19 @@ class Quadratic(Energy):
         return g
 
     def is_convex(self) -> bool:
-        """True if :math:`A` is positive semidefinite (smallest eigenvalue ≥ −1e-12·‖A‖)."""
+        r"""True if :math:`A` is positive semidefinite (smallest eigenvalue ≥ −1e-12·‖A‖).
+
+        Returns
+        -------
+        bool
+            Whether :math:`A \succeq 0`.
+
+        Examples
+        --------
+        >>> import maxslope as ms
+        >>> ms.Quadratic([[1.0, 0.0], [0.0, -1.0]]).is_convex()
+        False
+        """
         An = to_numpy(self.A)
         ev = np.linalg.eigvalsh(An)
         return bool(ev[0] >= -1e-12 * max(abs(ev[-1]), 1e-300))
@@ -590,6 +615,13 @@ class FromCallables(Energy):
     smooth : bool
         Whether the energy is C^1 (default True).
     dim : int, optional
+
+    Examples
+    --------
+    >>> import math, numpy as np, maxslope as ms
+    >>> E = ms.FromCallables(lambda x: np.sin(x).sum(-1), np.cos, dim=2)
+    >>> E.grad(np.zeros(2)).tolist(), float(ms.slope(E, ms.Lp(math.inf), np.zeros(2)))
+    ([1.0, 1.0], 2.0)
     """
 
     def __init__(
@@ -676,7 +708,31 @@ class TorchEnergy(Energy):
 
 
 def as_energy(e: Any, name: str = "E") -> Energy:
-    """Return ``e`` if it is an :class:`Energy`; wrap a duck-typed object with ``value``/``grad``; else raise."""
+    """Return ``e`` if it is an :class:`Energy`; wrap a duck-typed object with ``value``/``grad``; else raise.
+
+    Parameters
+    ----------
+    e : Energy or object
+        An energy, or an object with ``value(x)`` and ``grad(x)`` (and optionally ``grad_lipschitz``, ``smooth``,
+        ``dim``).
+    name : str
+        The argument name for the error message.
+
+    Returns
+    -------
+    Energy
+        ``e``, or a :class:`FromCallables` wrapping it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from maxslope.energies import as_energy
+    >>> class Half:
+    ...     def value(self, x): return (x**2).sum(-1) / 2
+    ...     def grad(self, x): return x
+    >>> as_energy(Half()).grad(np.array([1.0, 2.0])).tolist()
+    [1.0, 2.0]
+    """
     if isinstance(e, Energy):
         return e
     if hasattr(e, "value") and hasattr(e, "grad") and callable(e.value) and callable(e.grad):

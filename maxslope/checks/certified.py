@@ -34,7 +34,31 @@ __all__ = ["CertifiedResult", "certify_energy_dissipation"]
 
 @dataclass
 class CertifiedResult(_Verdict):
-    """Outcome of a certified check: ``passed`` when the identity is certified on every cell."""
+    """Outcome of a certified check: ``passed`` when the identity is certified on every cell.
+
+    Parameters
+    ----------
+    status : {"certified", "refuted", "undecided"}
+        The verdict.
+    tol : float
+        The tolerance on :math:`|R|`.
+    enclosure_max : float
+        An upper bound of :math:`|R|` over the decided cells.
+    cells : int
+        The number of cells decided.
+    witness : (float, float), optional
+        A cell where the identity is refuted or undecided.
+    details : dict
+        Further numbers.
+
+    Examples
+    --------
+    >>> from maxslope.checks import certify_energy_dissipation
+    >>> from maxslope.exact import linear_flow
+    >>> r = certify_energy_dissipation(linear_flow([1.0, -2.0], [0.0, 0.0], T=0.5), cells=4, max_depth=2)
+    >>> r.status, r.passed
+    ('certified', True)
+    """
 
     status: str  # "certified" | "refuted" | "undecided"
     tol: float
@@ -45,17 +69,41 @@ class CertifiedResult(_Verdict):
 
     @property
     def passed(self) -> bool:  # type: ignore[override]
-        r"""True when the identity is certified on every cell."""
+        r"""True when the identity is certified on every cell.
+
+        Examples
+        --------
+        >>> from maxslope.checks import CertifiedResult
+        >>> r = CertifiedResult("certified", 1e-25, 3e-30, 8)
+        >>> r.passed
+        True
+        """
         return self.status == "certified"
 
     @property
     def measured(self) -> float:
-        r"""The certified upper bound of :math:`|R|` (the measured value of the verdict)."""
+        r"""The certified upper bound of :math:`|R|` (the measured value of the verdict).
+
+        Examples
+        --------
+        >>> from maxslope.checks import CertifiedResult
+        >>> r = CertifiedResult("certified", 1e-25, 3e-30, 8)
+        >>> r.measured
+        3e-30
+        """
         return self.enclosure_max
 
     @property
     def tolerance(self) -> float:
-        r"""The tolerance ``tol`` the enclosure is compared with."""
+        r"""The tolerance ``tol`` the enclosure is compared with.
+
+        Examples
+        --------
+        >>> from maxslope.checks import CertifiedResult
+        >>> r = CertifiedResult("certified", 1e-25, 3e-30, 8)
+        >>> r.tolerance
+        1e-25
+        """
         return self.tol
 
     def __str__(self) -> str:
@@ -84,7 +132,35 @@ def _abs_args(expr: sp.Expr) -> list[sp.Expr]:
 
 
 def certify_energy_dissipation(flow: ClosedFormFlow, tol: float = 1e-25, cells: int = 32, max_depth: int = 6, dps: int = 50) -> CertifiedResult:
-    """Enclose the EDE residual of ``flow`` on :math:`[0, T]` in interval arithmetic (see the module docstring)."""
+    """Enclose the EDE residual of ``flow`` on :math:`[0, T]` in interval arithmetic (see the module docstring).
+
+    Parameters
+    ----------
+    flow : ClosedFormFlow
+        The closed-form curve.
+    tol : float
+        The bound on :math:`|R|` to certify, > 0.
+    cells : int
+        The initial number of time cells.
+    max_depth : int
+        How often an undecided cell is bisected.
+    dps : int
+        The interval precision in decimal digits, >= 15.
+
+    Returns
+    -------
+    CertifiedResult
+        ``certified`` when every cell's enclosure of :math:`|R|` is below ``tol``, ``refuted`` when one lies above.
+
+    Examples
+    --------
+    >>> from maxslope.checks import certify_energy_dissipation
+    >>> from maxslope.exact import sliding_flow, sliding_lazy_curve
+    >>> certify_energy_dissipation(sliding_flow(), cells=8, max_depth=3).status
+    'certified'
+    >>> certify_energy_dissipation(sliding_lazy_curve(), cells=8, max_depth=3).status
+    'refuted'
+    """
     if not isinstance(flow, ClosedFormFlow):
         raise TypeError(f"argument 'flow' must be a ClosedFormFlow, got {type(flow).__name__}")
     tol = check_positive_scalar(tol, "tol")

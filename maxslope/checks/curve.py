@@ -329,6 +329,8 @@ def check_energy_dissipation(
     allowance : float
         An extra absolute tolerance for discretization error (e.g. :math:`C\tau` for a scheme's output). The
         reported tolerance is the quadrature budget + rounding + this allowance.
+    allowance_reason : str
+        Why the allowance has its size, for the report (e.g. ``"C·τ from check_residual_order"``).
     m : int
         Even number of Gauss–Legendre nodes per step.
 

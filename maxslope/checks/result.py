@@ -15,7 +15,7 @@ __all__ = ["CheckResult", "CombinedResult"]
 class CheckResult(_Verdict):
     """The verdict of one check, with how far from failing it was.
 
-    Attributes
+    Parameters
     ----------
     name : str
         Which check (e.g. ``"speed"``).
@@ -33,6 +33,16 @@ class CheckResult(_Verdict):
         Further numbers (per-interval residuals, margins, ...), for reports.
     location_name : str
         What ``worst_location`` is: ``"t"`` (a time, the default) or ``"step"`` (an index).
+
+    Examples
+    --------
+    >>> import math, numpy as np, maxslope as ms
+    >>> from maxslope.checks import check_speed, check_curve_of_maximal_slope
+    >>> from maxslope.schemes import steepest_descent
+    >>> tr = steepest_descent(ms.SeparableQuadratic([1.0, 3.0]), ms.Lp(math.inf), np.array([0.5, -0.2]), 0.05, steps=4)
+    >>> r = check_speed(tr, ms.Lp(math.inf))
+    >>> r.passed, r.measured <= r.tolerance, r.location_name
+    (True, True, 't')
     """
 
     name: str
@@ -55,7 +65,14 @@ class CheckResult(_Verdict):
 
     @property
     def margin(self) -> float:
-        """``tolerance - measured`` (positive: passed with room to spare)."""
+        """``tolerance - measured`` (positive: passed with room to spare).
+
+        Examples
+        --------
+        >>> from maxslope.checks import CheckResult
+        >>> CheckResult("x", 0.25, 1.0, "demo", True).margin
+        0.75
+        """
         return self.tolerance - self.measured
 
     def __str__(self) -> str:
@@ -71,12 +88,19 @@ class CheckResult(_Verdict):
 class CombinedResult(_Verdict):
     """Several checks combined (all must pass).
 
-    Attributes
+    Parameters
     ----------
     name : str
         What the combination checks.
     parts : list of CheckResult
         The checks; ``details`` maps each part's name to it.
+
+    Examples
+    --------
+    >>> from maxslope.checks import CheckResult, CombinedResult
+    >>> ok, bad = CheckResult("a", 0.0, 1.0, "r", True), CheckResult("b", 2.0, 1.0, "r", False)
+    >>> CombinedResult("both", [ok, bad]).passed, sorted(CombinedResult("both", [ok, bad]).details)
+    (False, ['a', 'b'])
     """
 
     name: str
@@ -84,12 +108,26 @@ class CombinedResult(_Verdict):
 
     @property
     def passed(self) -> bool:  # type: ignore[override]
-        r"""True when every part passed."""
+        r"""True when every part passed.
+
+        Examples
+        --------
+        >>> from maxslope.checks import CheckResult, CombinedResult
+        >>> CombinedResult("one", [CheckResult("a", 0.0, 1.0, "r", True)]).passed
+        True
+        """
         return all(p.passed for p in self.parts)
 
     @property
     def details(self) -> dict[str, Any]:
-        """``{part.name: part}`` for every part."""
+        """``{part.name: part}`` for every part.
+
+        Examples
+        --------
+        >>> from maxslope.checks import CheckResult, CombinedResult
+        >>> list(CombinedResult("one", [CheckResult("a", 0.0, 1.0, "r", True)]).details)
+        ['a']
+        """
         return {p.name: p for p in self.parts}
 
     def __str__(self) -> str:

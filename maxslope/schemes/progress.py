@@ -26,7 +26,7 @@ __all__ = ["Progress", "print_progress"]
 class Progress:
     """The state of a scheme after one step, handed to the ``callback`` of a scheme.
 
-    Attributes
+    Parameters
     ----------
     step : int
         The step just taken, :math:`k + 1` (1 … ``steps``).
@@ -39,6 +39,18 @@ class Progress:
         own library and dtype. Do not modify it: the scheme continues from it.
     elapsed : float
         Wall-clock seconds since the scheme started.
+    _energy, _value
+        Internal: how to compute :attr:`energy`, and its value once computed.
+
+    Examples
+    --------
+    >>> import math, numpy as np, maxslope as ms
+    >>> from maxslope.schemes import steepest_descent
+    >>> seen = []
+    >>> _ = steepest_descent(ms.Linear([1.0]), ms.Lp(math.inf), np.zeros(1), 0.1, steps=3,
+    ...                      callback=lambda pr: seen.append((pr.step, round(pr.t, 2), round(float(pr.energy), 12))))
+    >>> seen
+    [(1, 0.1, -0.1), (2, 0.2, -0.2), (3, 0.3, -0.3)]
     """
 
     step: int
@@ -51,7 +63,17 @@ class Progress:
 
     @property
     def energy(self) -> Any:
-        """:math:`E(x^{k+1})` (one value per batch point), computed on first access if the scheme had not."""
+        """:math:`E(x^{k+1})` (one value per batch point), computed on first access if the scheme had not.
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> from maxslope.schemes import steepest_descent
+        >>> out = []
+        >>> _ = steepest_descent(ms.Linear([2.0]), ms.Lp(math.inf), np.zeros(1), 0.5, steps=1, callback=lambda pr: out.append(float(pr.energy)))
+        >>> out
+        [-1.0]
+        """
         if self._value is None:
             self._value = self._energy()
         return self._value
@@ -68,6 +90,11 @@ def print_progress(every: int = 1, file: TextIO | None = None) -> Callable[[Prog
         Print every ``every``-th step (a positive integer).
     file : text stream, optional
         Where to print (default ``sys.stderr``, so that the run's own output stays clean).
+
+    Returns
+    -------
+    callable
+        The callback, ``f(progress) -> None``.
 
     Examples
     --------

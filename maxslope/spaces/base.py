@@ -34,6 +34,20 @@ class MetricSpace(Protocol):
     lift_energy(E)
         How an energy given on the ground space acts on this space's points (a Wasserstein space reads a ground
         energy :math:`V` as the potential energy :math:`\int V\,d\mu`).
+
+    Parameters
+    ----------
+    *args, **kwargs
+        Unused: a protocol is not instantiated; :class:`~maxslope.spaces.Lp` and
+        :class:`~maxslope.wasserstein.Wasserstein` implement it.
+
+    Examples
+    --------
+    >>> import math, maxslope as ms
+    >>> from maxslope.spaces import MetricSpace
+    >>> from maxslope.wasserstein import Wasserstein
+    >>> isinstance(ms.Lp(2.0), MetricSpace), isinstance(Wasserstein(math.inf), MetricSpace), isinstance(3, MetricSpace)
+    (True, True, False)
     """
 
     def distance(self, x: Any, y: Any) -> Any:  # pragma: no cover - protocol
@@ -67,6 +81,19 @@ class NormedSpace(MetricSpace, Protocol):
     Required on top of :class:`MetricSpace`: ``p`` (the exponent of the norm), ``norm(x)``, ``dual_norm(xi)``,
     ``steepest_direction(xi, selection)`` (an element of :math:`\partial\|\cdot\|_*(\xi)`),
     ``in_steepest_set(v, xi, tol)`` (membership) and ``project_ball(x, center, radius)``.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        Unused: a protocol is not instantiated.
+
+    Examples
+    --------
+    >>> import math, maxslope as ms
+    >>> from maxslope.spaces import NormedSpace
+    >>> from maxslope.wasserstein import Wasserstein
+    >>> isinstance(ms.Lp(2.0), NormedSpace), isinstance(Wasserstein(math.inf), NormedSpace)
+    (True, False)
     """
 
     p: float

@@ -41,6 +41,13 @@ def pnorm(x: Any, p: float, xp: Any = None) -> Any:
     -------
     array, shape (...)
         :math:`\|x\|_p` over the last axis, in the library of ``x``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from maxslope.spaces import pnorm
+    >>> float(pnorm(np.array([3.0, 4.0]), 2.0))
+    5.0
     """
     if xp is not None and not (hasattr(xp, "asarray") and hasattr(xp, "abs")):
         raise TypeError(f"argument 'xp' must be an array namespace (e.g. numpy) or None, got {type(xp).__name__}")
@@ -101,7 +108,14 @@ class Lp:
     # ------------------------------------------------------------------ basic quantities
     @property
     def dual_exponent(self) -> float:
-        """The conjugate exponent :math:`q = p/(p-1)` (``inf`` for p = 1, 1 for p = ∞)."""
+        """The conjugate exponent :math:`q = p/(p-1)` (``inf`` for p = 1, 1 for p = ∞).
+
+        Examples
+        --------
+        >>> import math, maxslope as ms
+        >>> ms.Lp(1.0).dual_exponent, ms.Lp(4.0).dual_exponent
+        (inf, 1.3333333333333333)
+        """
         p = self.p
         if p == 1.0:
             return math.inf
@@ -111,7 +125,14 @@ class Lp:
 
     @property
     def dual(self) -> Lp:
-        """The dual space :math:`(\\mathbb R^d, \\|\\cdot\\|_q)`."""
+        """The dual space :math:`(\\mathbb R^d, \\|\\cdot\\|_q)`.
+
+        Examples
+        --------
+        >>> import maxslope as ms
+        >>> ms.Lp(3.0).dual.p
+        1.5
+        """
         return Lp(self.dual_exponent)
 
     def __repr__(self) -> str:
@@ -265,6 +286,12 @@ class Lp:
         Returns
         -------
         array, shape (..., d)
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> ms.Lp(1.0).steepest_direction(np.array([1.0, -3.0, 3.0]), selection="average").tolist()  # the tie is shared
+        [0.0, -0.5, 0.5]
         """
         xp = namespace(xi=xi)
         xi = as_float_array(xi, "xi", xp, min_ndim=1)
