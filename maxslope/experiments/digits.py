@@ -51,6 +51,20 @@ def load_digits_split(test_fraction: float = 0.3, seed: int = 0) -> tuple[np.nda
     -------
     X_train, y_train, X_test, y_test : arrays
         Images as rows of 64 float64 pixels in [0, 1], labels 0–9.
+
+    Parameters
+    ----------
+    test_fraction : float
+        The share of test images, in (0, 1).
+    seed : int
+        The seed of the split.
+
+    Examples
+    --------
+    >>> from maxslope.experiments.digits import load_digits_split
+    >>> Xtr, ytr, Xte, yte = load_digits_split()
+    >>> Xtr.shape[1], len(Xtr) + len(Xte), float(Xtr.max()) <= 1.0
+    (64, 1797, True)
     """
     try:
         from sklearn.datasets import load_digits
@@ -69,7 +83,24 @@ def load_digits_split(test_fraction: float = 0.3, seed: int = 0) -> tuple[np.nda
 
 @dataclass
 class LinearClassifier:
-    """Logits :math:`z(x) = x W^T + b` (``W``: classes × 64)."""
+    """Logits :math:`z(x) = x W^T + b` (``W``: classes × 64).
+
+    Parameters
+    ----------
+    W : numpy.ndarray
+        The weights, (classes, d) with at least two classes.
+    b : numpy.ndarray
+        The biases, (classes,).
+
+    Examples
+    --------
+    >>> import math, numpy as np, maxslope as ms
+    >>> from maxslope.experiments.digits import LinearClassifier, MarginLoss
+    >>> clf = LinearClassifier(np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]]), np.zeros(3))  # 3 classes on R²
+    >>> X, y = np.array([[0.6, 0.1], [0.2, 0.7], [-0.5, -0.4]]), np.array([0, 1, 2])
+    >>> clf.logits(X).argmax(-1).tolist(), clf.accuracy(X, y)
+    ([0, 1, 2], 1.0)
+    """
 
     W: np.ndarray
     b: np.ndarray
@@ -97,6 +128,15 @@ class LinearClassifier:
         -------
         numpy.ndarray
             Shape (..., classes).
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> from maxslope.experiments.digits import LinearClassifier, MarginLoss
+        >>> clf = LinearClassifier(np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]]), np.zeros(3))  # 3 classes on R²
+        >>> X, y = np.array([[0.6, 0.1], [0.2, 0.7], [-0.5, -0.4]]), np.array([0, 1, 2])
+        >>> clf.logits(np.array([1.0, 2.0])).tolist()
+        [1.0, 2.0, -3.0]
         """
         xp = namespace(x=x)
         x = as_float_array(x, "x", xp, min_ndim=1)
@@ -121,13 +161,46 @@ class LinearClassifier:
         -------
         float
             In [0, 1].
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> from maxslope.experiments.digits import LinearClassifier, MarginLoss
+        >>> clf = LinearClassifier(np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]]), np.zeros(3))  # 3 classes on R²
+        >>> X, y = np.array([[0.6, 0.1], [0.2, 0.7], [-0.5, -0.4]]), np.array([0, 1, 2])
+        >>> clf.accuracy(X, np.array([0, 0, 2]))
+        0.6666666666666666
         """
         return float(np.mean(np.argmax(self.logits(X), axis=-1) == y))
 
 
 def train_linear_classifier(X: np.ndarray, y: np.ndarray, lam: float = 1e-3, classes: int = 10) -> LinearClassifier:
     r"""Multinomial logistic regression by L-BFGS (scipy) on :math:`\frac1n\sum_i \mathrm{CE}(z(x_i), y_i) +
-    \frac\lambda2 |W|_F^2`: a strictly convex problem, so the result does not depend on a seed."""
+    \frac\lambda2 |W|_F^2`: a strictly convex problem, so the result does not depend on a seed.
+
+    Parameters
+    ----------
+    X : numpy.ndarray
+        Images (n, d).
+    y : numpy.ndarray
+        Labels (n,).
+    lam : float
+        The ridge penalty, > 0.
+    classes : int
+        The number of classes.
+
+    Returns
+    -------
+    LinearClassifier
+        The softmax-regression classifier.
+
+    Examples
+    --------
+    >>> from maxslope.experiments.digits import load_digits_split, train_linear_classifier
+    >>> Xtr, ytr, Xte, yte = load_digits_split()
+    >>> train_linear_classifier(Xtr, ytr).accuracy(Xte, yte) > 0.9
+    True
+    """
     from scipy.optimize import minimize
 
     if not isinstance(classes, int) or isinstance(classes, bool) or classes < 2:
@@ -155,7 +228,25 @@ def train_linear_classifier(X: np.ndarray, y: np.ndarray, lam: float = 1e-3, cla
 class MarginLoss(Energy):
     r"""The margin :math:`\ell_y(x) = \max_{j\ne y} z_j(x) - z_y(x)` of a linear classifier: convex, piecewise
     affine. ``grad`` is the gradient of the active piece, :math:`w_{j^*} - w_y` with :math:`j^*` the first
-    maximizing class."""
+    maximizing class.
+
+    Parameters
+    ----------
+    clf : LinearClassifier
+        The classifier.
+    y : int
+        The true class.
+
+    Examples
+    --------
+    >>> import math, numpy as np, maxslope as ms
+    >>> from maxslope.experiments.digits import LinearClassifier, MarginLoss
+    >>> clf = LinearClassifier(np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]]), np.zeros(3))  # 3 classes on R²
+    >>> X, y = np.array([[0.6, 0.1], [0.2, 0.7], [-0.5, -0.4]]), np.array([0, 1, 2])
+    >>> L = MarginLoss(clf, 0)
+    >>> float(L.value(X[0])), L.grad(X[0]).tolist()  # max(0.1, −0.7) − 0.6; the active piece is class 1
+    (-0.5, [-1.0, 1.0])
+    """
 
     smooth = False
 
@@ -186,7 +277,20 @@ class MaxAffineInner:
     negated): over the box :math:`[l, u] = \bar B_r(x^k) \cap C`, piece j is maximized at the vertex
     :math:`v_j` with :math:`v_{j,i} = u_i` if :math:`a_{j,i} > 0`, :math:`l_i` if :math:`a_{j,i} < 0`,
     :math:`x^k_i` otherwise, and the maximum of the pieces at the best :math:`v_j` (first on ties). Global, in
-    closed form, in any dimension; written here because no library solves this max-of-affine box problem."""
+    closed form, in any dimension; written here because no library solves this max-of-affine box problem.
+
+    Examples
+    --------
+    >>> import math, numpy as np, maxslope as ms
+    >>> from maxslope.experiments.digits import LinearClassifier, MarginLoss
+    >>> clf = LinearClassifier(np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]]), np.zeros(3))  # 3 classes on R²
+    >>> X, y = np.array([[0.6, 0.1], [0.2, 0.7], [-0.5, -0.4]]), np.array([0, 1, 2])
+    >>> from maxslope.experiments.digits import MaxAffineInner
+    >>> from maxslope.energies import Negated
+    >>> x = MaxAffineInner()(Negated(MarginLoss(clf, 0)), ms.Lp(math.inf), X[0], 0.1, None)
+    >>> np.round(x, 12).tolist()  # the vertex that raises the class-1 piece: x₁ − 0.1, x₂ + 0.1
+    [0.5, 0.2]
+    """
 
     name = "max-affine"
     guarantee = "global maximizer of the margin over the feasible box (closed form: best per-piece vertex)"
@@ -212,7 +316,32 @@ class MaxAffineInner:
 
 @dataclass
 class DigitsStudy:
-    """IFGSM against the exact minimizing movement on the digits classifier, per τ, with observed orders."""
+    r"""IFGSM against the exact minimizing movement on the digits classifier, per τ, with observed orders.
+
+    Parameters
+    ----------
+    taus : list of float
+        The step sizes.
+    steps : list of int
+        :math:`K = T/\tau`.
+    sup_linf : list of float
+        Mean over images of :math:`\max_k \|x_k^{IFGSM} - x_k^{MMS}\|_\infty`.
+    loss_gap : list of float
+        Mean over images of :math:`\ell(x_K^{MMS}) - \ell(x_K^{IFGSM})`.
+    samples : int
+        The number of images.
+    eps : float
+        The budget.
+    meta : dict
+        Provenance.
+
+    Examples
+    --------
+    >>> from maxslope.experiments.digits import DigitsStudy
+    >>> st = DigitsStudy([0.1, 0.05, 0.025], [2, 4, 8], [0.02, 0.0, 0.0], [0.0, 0.0, 0.0], 5, 0.1)
+    >>> st.coincide_from()
+    0.05
+    """
 
     taus: list[float]
     steps: list[int]
@@ -229,12 +358,32 @@ class DigitsStudy:
         -------
         list of float
             One order per halving of τ.
+
+        Examples
+        --------
+        >>> from maxslope.experiments.digits import DigitsStudy
+        >>> st = DigitsStudy([0.1, 0.05, 0.025], [2, 4, 8], [0.02, 0.0, 0.0], [0.0, 0.0, 0.0], 5, 0.1)
+        >>> st.orders()
+        [nan, nan]
         """
         d = self.sup_linf
         return [math.log2(a / b) if a > 0 and b > 0 else math.nan for a, b in zip(d[:-1], d[1:], strict=True)]
 
     def coincide_from(self) -> float | None:
-        """The largest τ from which on every smaller τ of the study gives identical trajectories (None if none)."""
+        """The largest τ from which on every smaller τ of the study gives identical trajectories (None if none).
+
+        Returns
+        -------
+        float or None
+            That τ.
+
+        Examples
+        --------
+        >>> from maxslope.experiments.digits import DigitsStudy
+        >>> st = DigitsStudy([0.1, 0.05, 0.025], [2, 4, 8], [0.02, 0.0, 0.0], [0.0, 0.0, 0.0], 5, 0.1)
+        >>> st.coincide_from()
+        0.05
+        """
         k = len(self.sup_linf)
         while k > 0 and self.sup_linf[k - 1] == 0.0:
             k -= 1
@@ -288,7 +437,39 @@ def digits_study(clf: LinearClassifier, X: np.ndarray, y: np.ndarray, n_taus: in
                  T: float | None = None) -> DigitsStudy:
     r"""IFGSM (step τ) against the exact ℓ∞ minimizing movement (:class:`MaxAffineInner`) on the budget box
     :math:`\bar B_\varepsilon(x_0)`, for :math:`\tau_i = \varepsilon 2^{-i}` and :math:`K = T/\tau` (default
-    :math:`T = 2\varepsilon`: the free phase and the phase on the budget's faces), from every row of ``X``."""
+    :math:`T = 2\varepsilon`: the free phase and the phase on the budget's faces), from every row of ``X``.
+
+    Parameters
+    ----------
+    clf : LinearClassifier
+        The classifier.
+    X : numpy.ndarray
+        The start images (n, d).
+    y : numpy.ndarray
+        Their labels.
+    n_taus : int
+        The number of step sizes.
+    eps : float
+        The budget.
+    T : float, optional
+        The horizon (default 2ε).
+
+    Returns
+    -------
+    DigitsStudy
+        The differences per τ.
+
+    Examples
+    --------
+    >>> import math, numpy as np, maxslope as ms
+    >>> from maxslope.experiments.digits import LinearClassifier, MarginLoss
+    >>> clf = LinearClassifier(np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]]), np.zeros(3))  # 3 classes on R²
+    >>> X, y = np.array([[0.6, 0.1], [0.2, 0.7], [-0.5, -0.4]]), np.array([0, 1, 2])
+    >>> from maxslope.experiments.digits import digits_study
+    >>> st = digits_study(clf, X, y, n_taus=2, eps=0.1)
+    >>> st.taus, st.steps
+    ([0.1, 0.05], [2, 4])
+    """
     X, y = _labelled(X, y, _check_clf(clf).W.shape[0])
     if X.shape[1] != clf.W.shape[1]:
         raise ValueError(f"argument 'X' has {X.shape[1]} columns, the classifier takes {clf.W.shape[1]}")
@@ -319,7 +500,37 @@ def distributional_comparison(clf: LinearClassifier, X: np.ndarray, y: np.ndarra
     the empirical measure of the test set (claim C20, computed by :func:`~maxslope.wasserstein.distributional_adversary`
     with :class:`MaxAffineInner`), the mean margin after batch IFGSM (``ifgsm_steps`` steps of ε/K; a lower
     bound), the mean per-image maximum computed independently (enumerating the pieces' vertices of the ε-box),
-    and the clean mean margin."""
+    and the clean mean margin.
+
+    Parameters
+    ----------
+    clf : LinearClassifier
+        The classifier.
+    X : numpy.ndarray
+        The images.
+    y : numpy.ndarray
+        Their labels.
+    eps : float
+        The budget.
+    ifgsm_steps : int
+        The IFGSM steps of the lower bound.
+
+    Returns
+    -------
+    dict of str to float
+        ``distributional``, ``per_image_max``, ``batch_ifgsm`` and ``clean`` mean margins, and ``ifgsm_steps``.
+
+    Examples
+    --------
+    >>> import math, numpy as np, maxslope as ms
+    >>> from maxslope.experiments.digits import LinearClassifier, MarginLoss
+    >>> clf = LinearClassifier(np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]]), np.zeros(3))  # 3 classes on R²
+    >>> X, y = np.array([[0.6, 0.1], [0.2, 0.7], [-0.5, -0.4]]), np.array([0, 1, 2])
+    >>> from maxslope.experiments.digits import distributional_comparison
+    >>> r = distributional_comparison(clf, X, y, eps=0.1)
+    >>> abs(r["distributional"] - r["per_image_max"]) < 1e-12, r["batch_ifgsm"] <= r["distributional"] + 1e-12
+    (True, True)
+    """
     from ..wasserstein import Empirical, distributional_adversary
 
     X, y = _labelled(X, y, _check_clf(clf).W.shape[0])
@@ -344,7 +555,40 @@ def torchattacks_comparison(clf: LinearClassifier, X: np.ndarray, y: np.ndarray,
                             alpha: float = 0.02, steps: int = 10) -> dict[str, Any] | None:
     """maxslope's ``"torchattacks"`` PGD preset against torchattacks' own ``PGD`` (no random start) on the same
     network (float32, cross-entropy, the data box [0, 1]), iterate by iterate. Returns None without torch or
-    torchattacks."""
+    torchattacks.
+
+    Parameters
+    ----------
+    clf : LinearClassifier
+        The classifier.
+    X : numpy.ndarray
+        Images in [0, 1].
+    y : numpy.ndarray
+        Their labels.
+    eps : float
+        The budget.
+    alpha : float
+        The PGD step.
+    steps : int
+        The PGD steps.
+
+    Returns
+    -------
+    dict or None
+        ``iterates`` compared, whether they are ``bit_exact``, ``images``, ``robust_accuracy`` and the torchattacks
+        version; None without torch or torchattacks.
+
+    Examples
+    --------
+    >>> import math, numpy as np, maxslope as ms
+    >>> from maxslope.experiments.digits import LinearClassifier, MarginLoss
+    >>> clf = LinearClassifier(np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]]), np.zeros(3))  # 3 classes on R²
+    >>> X, y = np.array([[0.6, 0.1], [0.2, 0.7], [-0.5, -0.4]]), np.array([0, 1, 2])
+    >>> from maxslope.experiments.digits import torchattacks_comparison
+    >>> r = torchattacks_comparison(clf, np.clip(X, 0, 1), y)
+    >>> r is None or r["bit_exact"]  # None here without torchattacks
+    True
+    """
     try:
         import torch
         import torchattacks
@@ -381,7 +625,26 @@ def torchattacks_comparison(clf: LinearClassifier, X: np.ndarray, y: np.ndarray,
 
 
 def format_digits_table(study: DigitsStudy) -> str:
-    """The difference table with observed orders."""
+    """The difference table with observed orders.
+
+    Parameters
+    ----------
+    study : DigitsStudy
+        The study.
+
+    Returns
+    -------
+    str
+        A Markdown table.
+
+    Examples
+    --------
+    >>> from maxslope.experiments.digits import DigitsStudy
+    >>> st = DigitsStudy([0.1, 0.05, 0.025], [2, 4, 8], [0.02, 0.0, 0.0], [0.0, 0.0, 0.0], 5, 0.1)
+    >>> from maxslope.experiments.digits import format_digits_table
+    >>> print(format_digits_table(st).splitlines()[2])
+    | 0.1 | 2 | 0.02 |  | 0 |
+    """
     if not isinstance(study, DigitsStudy):
         raise TypeError(f"argument 'study' must be a DigitsStudy, got {type(study).__name__}")
     lines = ["| τ | K | mean sup ℓ∞ difference | order | mean ℓ(MMS) − ℓ(IFGSM) at T |", "|---|---|---|---|---|"]
@@ -394,7 +657,34 @@ def format_digits_table(study: DigitsStudy) -> str:
 
 def run_digits(n_taus: int = 7, samples: int = 50, eps: float = 0.1, seed: int = 0, echo: Any = print) -> dict[str, Any]:
     """The whole example: train, the τ study on ``samples`` test images, the distributional comparison on the
-    whole test set, and (with torch and torchattacks) the peer comparison. Prints and returns the results."""
+    whole test set, and (with torch and torchattacks) the peer comparison. Prints and returns the results.
+
+    Parameters
+    ----------
+    n_taus : int
+        The number of step sizes.
+    samples : int
+        The test images of the τ study.
+    eps : float
+        The budget.
+    seed : int
+        The seed of the split.
+    echo : callable
+        Where the text goes.
+
+    Returns
+    -------
+    dict
+        The ``classifier``, the ``study``, the ``distributional`` comparison and the ``peer`` comparison (None
+        without torchattacks).
+
+    Examples
+    --------
+    >>> from maxslope.experiments.digits import run_digits
+    >>> out = run_digits(n_taus=2, samples=3, echo=lambda *a: None)
+    >>> sorted(out), out["study"].steps
+    (['classifier', 'distributional', 'peer', 'study'], [2, 4])
+    """
     if not isinstance(samples, int) or samples < 1:
         raise ValueError(f"argument 'samples' must be a positive integer, got {samples!r}")
     Xtr, ytr, Xte, yte = load_digits_split(seed=seed)

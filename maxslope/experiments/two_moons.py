@@ -96,7 +96,29 @@ def _check_start(x0: Any) -> np.ndarray:
 
 
 def make_moons(n: int = 1000, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Two interleaving half circles (scikit-learn's recipe): ``n`` points (n//2 outer, label 0), Gaussian noise."""
+    """Two interleaving half circles (scikit-learn's recipe): ``n`` points (n//2 outer, label 0), Gaussian noise.
+
+    Parameters
+    ----------
+    n : int
+        The number of points, >= 2.
+    noise : float
+        The standard deviation of the Gaussian noise, >= 0.
+    seed : int
+        The seed.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        Points (n, 2) and 0/1 labels (n,).
+
+    Examples
+    --------
+    >>> from maxslope.experiments.two_moons import make_moons
+    >>> X, y = make_moons(10, seed=0)
+    >>> X.shape, int(y.sum())
+    ((10, 2), 5)
+    """
     n = check_int(n, "n", 2)
     noise = check_positive_scalar(noise, "noise", allow_zero=True)
     seed = check_int(seed, "seed", 0)
@@ -134,6 +156,15 @@ class MoonsClassifier:
     activation : {"relu", "gelu"}
     bn_eps : float
         BatchNorm's :math:`\epsilon` (torch default 1e-5).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from maxslope.experiments.two_moons import make_moons, train_classifier
+    >>> model = train_classifier("gelu", epochs=3)
+    >>> h, g = model.value_and_grad(np.zeros((3, 2)))
+    >>> h.shape, g.shape, bool(((0 < h) & (h < 1)).all())
+    ((3,), (3, 2), True)
     """
 
     def __init__(self, state: dict[str, Any], activation: str, bn_eps: float = 1e-5) -> None:
@@ -165,7 +196,31 @@ class MoonsClassifier:
 
     @classmethod
     def from_file(cls, path: str | Path, activation: str) -> MoonsClassifier:
-        """Load a PyTorch state-dict file (``torch.save(model.state_dict())``) without torch."""
+        """Load a PyTorch state-dict file (``torch.save(model.state_dict())``) without torch.
+
+        Parameters
+        ----------
+        path : str or Path
+            A ``torch.save`` zip file of the authors' state dict.
+        activation : {"gelu", "relu"}
+            The network's activation.
+
+        Returns
+        -------
+        MoonsClassifier
+            The network.
+
+        Examples
+        --------
+        >>> import os
+        >>> from pathlib import Path
+        >>> from maxslope.experiments.two_moons import MoonsClassifier, make_moons
+        >>> data = Path(os.environ.get("MAXSLOPE_TWO_MOONS_DATA", "../shared/data/two_moons"))
+        >>> path = data / "two_moons_GeLU.pt"  # the authors' trained network, where the data sit beside the checkout
+        >>> model = MoonsClassifier.from_file(path, "gelu") if path.is_file() else None
+        >>> model is None or (model.activation, model.accuracy(*make_moons(500, seed=0)) > 0.95) == ("gelu", True)
+        True
+        """
         return cls(load_state_dict(path), activation)
 
     def state_dict(self) -> dict[str, np.ndarray]:
@@ -175,6 +230,14 @@ class MoonsClassifier:
         -------
         dict of str to numpy.ndarray
             The layer weights and biases.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from maxslope.experiments.two_moons import make_moons, train_classifier
+        >>> model = train_classifier("gelu", epochs=3)
+        >>> sorted(model.state_dict())[:2]
+        ['0.bias', '0.weight']
         """
         return {k: v.copy() for k, v in self.params.items()}
 
@@ -194,7 +257,29 @@ class MoonsClassifier:
         return 1.0 / (1.0 + np.exp(-self._layers(x)[1]))  # type: ignore[no-any-return]
 
     def value_and_grad(self, x: Any) -> tuple[np.ndarray, np.ndarray]:
-        r""":math:`h(x)` and :math:`\nabla h(x)` (backpropagation through the eval-mode network)."""
+        r""":math:`h(x)` and :math:`\nabla h(x)` (backpropagation through the eval-mode network).
+
+        Parameters
+        ----------
+        x : array_like
+            Points, shape (..., 2).
+
+        Returns
+        -------
+        (numpy.ndarray, numpy.ndarray)
+            :math:`h(x)`, shape (...), and :math:`\nabla h(x)`, shape (..., 2).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from maxslope.experiments.two_moons import make_moons, train_classifier
+        >>> model = train_classifier("gelu", epochs=3)
+        >>> x = np.array([0.3, -0.2])
+        >>> h, g = model.value_and_grad(x)
+        >>> fd = (model(x + [1e-6, 0]) - model(x - [1e-6, 0])) / 2e-6
+        >>> bool(abs(g[0] - fd) < 1e-6)
+        True
+        """
         x = _points(x)
         cache, logit = self._layers(x)
         h = 1.0 / (1.0 + np.exp(-logit))
@@ -217,6 +302,14 @@ class MoonsClassifier:
         -------
         float
             In [0, 1].
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from maxslope.experiments.two_moons import make_moons, train_classifier
+        >>> model = train_classifier("gelu", epochs=3)
+        >>> 0.0 <= model.accuracy(*make_moons(50, seed=2)) <= 1.0
+        True
         """
         return float(np.mean((self(X) > 0.5) == (np.asarray(y) == 1)))
 
@@ -231,7 +324,26 @@ def _points(x: Any) -> np.ndarray:
 
 
 class AttackLoss(Energy):
-    r"""The attack loss :math:`\ell(x) = |h(x) - y|^2` for a fixed target class ``y`` (0 or 1)."""
+    r"""The attack loss :math:`\ell(x) = |h(x) - y|^2` for a fixed target class ``y`` (0 or 1).
+
+    Parameters
+    ----------
+    model : MoonsClassifier
+        The network :math:`h`.
+    y : {0, 1}
+        The target class.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from maxslope.experiments.two_moons import make_moons, train_classifier
+    >>> model = train_classifier("gelu", epochs=3)
+    >>> from maxslope.experiments.two_moons import AttackLoss
+    >>> L = AttackLoss(model, 1)
+    >>> x = np.zeros(2)
+    >>> bool(np.isclose(L.value(x), (model(x) - 1) ** 2))
+    True
+    """
 
     dim = 2
 
@@ -255,6 +367,35 @@ def train_classifier(activation: str, X: np.ndarray | None = None, y: np.ndarray
 
     Initialization as torch's defaults (uniform :math:`\\pm 1/\\sqrt{\\text{fan-in}}`, BN weight 1, bias 0), BN in
     train mode with batch statistics and running averages (momentum 0.1, unbiased running variance). Seeded.
+
+    Parameters
+    ----------
+    activation : {"gelu", "relu"}
+        The network's activation.
+    X, y : numpy.ndarray, optional
+        The training data (default ``make_moons(1000, 0.1, seed=0)``).
+    epochs : int
+        Passes over the data.
+    batch : int
+        The batch size.
+    lr : float
+        Adam's learning rate.
+    seed : int
+        The seed of the initialization.
+
+    Returns
+    -------
+    MoonsClassifier
+        The trained network in eval mode.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from maxslope.experiments.two_moons import make_moons, train_classifier
+    >>> model = train_classifier("gelu", epochs=3)
+    >>> X, y = make_moons(200, seed=1)
+    >>> model.accuracy(X, y) > 0.75  # three epochs already separate the moons
+    True
     """
     if activation not in ACTIVATIONS:
         raise ValueError(f"argument 'activation' must be one of {ACTIVATIONS}, got {activation!r}")
@@ -368,7 +509,29 @@ def _rebuild_tensor(storage: np.ndarray, offset: int, size: tuple[int, ...], str
 
 
 def load_state_dict(path: str | Path) -> dict[str, np.ndarray]:
-    """The tensors of a ``torch.save`` zip file as NumPy arrays, read without torch (no code is executed)."""
+    """The tensors of a ``torch.save`` zip file as NumPy arrays, read without torch (no code is executed).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        The tensors.
+
+    Examples
+    --------
+    >>> import os
+    >>> from pathlib import Path
+    >>> from maxslope.experiments.two_moons import load_state_dict
+    >>> data = Path(os.environ.get("MAXSLOPE_TWO_MOONS_DATA", "../shared/data/two_moons"))
+    >>> path = data / "two_moons_GeLU.pt"
+    >>> state = load_state_dict(path) if path.is_file() else None
+    >>> state is None or (state["0.weight"].shape, str(state["0.weight"].dtype)) == ((20, 2), "float32")
+    True
+    """
     if not isinstance(path, (str, Path)):
         raise TypeError(f"argument 'path' must be a file path (str or Path), got {type(path).__name__}")
     path = Path(path)
@@ -394,7 +557,24 @@ def load_state_dict(path: str | Path) -> dict[str, np.ndarray]:
 
 # ------------------------------------------------------------------------------------------ the study
 def get_inner(name: str) -> tuple[Any, str]:
-    """The inner solver of the minimizing movement and a description for the output."""
+    """The inner solver of the minimizing movement and a description for the output.
+
+    Parameters
+    ----------
+    name : {"exact", "grid", "cbo"}
+        The solver's name.
+
+    Returns
+    -------
+    (callable, str)
+        The solver and its description.
+
+    Examples
+    --------
+    >>> from maxslope.experiments.two_moons import get_inner
+    >>> get_inner("exact")[1].split(" ")[:2]
+    ['dense', 'grid']
+    """
     if name == "exact":
         return GridInner(n=81, zoom=5), "dense grid 81×81 + 5 zoom refinements (global to spacing ≈ 1e-8 of the box)"
     if name == "grid":
@@ -406,7 +586,33 @@ def get_inner(name: str) -> tuple[Any, str]:
 
 @dataclass
 class DifferenceStudy:
-    """Mean IFGSM–MMS trajectory differences per τ (both metrics) with observed orders."""
+    r"""Mean IFGSM–MMS trajectory differences per τ (both metrics) with observed orders.
+
+    Parameters
+    ----------
+    activation : str
+        The network.
+    taus : list of float
+        The step sizes.
+    steps : list of int
+        :math:`K = T/\tau`.
+    code_metric : list of float
+        Mean over samples of :math:`\max_k \|x_k^F - x_k^M\|_1`.
+    sup_linf : list of float
+        Mean over samples of :math:`\sup_t \|u^F - u^M\|_\infty`.
+    inner : str
+        The MMS inner solver.
+    samples : int
+        The number of start points.
+    meta : dict
+        Provenance.
+
+    Examples
+    --------
+    >>> from maxslope.experiments.two_moons import DifferenceStudy
+    >>> DifferenceStudy("gelu", [0.2, 0.1], [5, 10], [0.4, 0.2], [0.2, 0.1], "grid", 4).orders()
+    [1.0]
+    """
 
     activation: str
     taus: list[float]
@@ -429,6 +635,12 @@ class DifferenceStudy:
         -------
         list of float
             One order per halving of τ.
+
+        Examples
+        --------
+        >>> from maxslope.experiments.two_moons import DifferenceStudy
+        >>> DifferenceStudy("gelu", [0.2, 0.1], [5, 10], [0.4, 0.1], [0.2, 0.1], "grid", 4).orders("code_metric")
+        [2.0]
         """
         d = getattr(self, which)
         return [math.log2(a / b) if a > 0 and b > 0 else math.nan for a, b in zip(d[:-1], d[1:], strict=True)]
@@ -459,6 +671,42 @@ def difference_study(model: MoonsClassifier, n_taus: int = 5, samples: int = 20,
     Start points uniform in :math:`[-1, 1]^2` (seeded). ``time_scale`` ≠ 1 runs the MMS with step
     ``time_scale·τ`` against IFGSM with step τ (a time-misaligned comparison, the negative control of C24).
     ``progress=True`` shows a bar over the τ values when standard error is a terminal (a stream: always there).
+
+    Parameters
+    ----------
+    model : MoonsClassifier
+        The network.
+    n_taus : int
+        The number of step sizes :math:`\tau_i = \varepsilon 2^{-i}`.
+    samples : int
+        The number of start points.
+    eps : float
+        The budget.
+    T : float
+        The horizon.
+    inner : str or callable
+        The MMS inner solver (see :func:`get_inner`).
+    seed : int
+        The seed of the start points.
+    time_scale : float
+        The MMS step relative to IFGSM's (1: aligned).
+    progress : bool or text stream
+        A bar over the τ values.
+
+    Returns
+    -------
+    DifferenceStudy
+        The mean differences per τ.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from maxslope.experiments.two_moons import make_moons, train_classifier
+    >>> model = train_classifier("gelu", epochs=3)
+    >>> from maxslope.experiments.two_moons import difference_study
+    >>> st = difference_study(model, n_taus=2, samples=3)
+    >>> st.taus, st.steps
+    ([0.2, 0.1], [5, 10])
     """
     model = _check_model(model)
     progress = check_progress(progress)
@@ -497,7 +745,24 @@ def difference_study(model: MoonsClassifier, n_taus: int = 5, samples: int = 20,
 
 # ------------------------------------------------------------------------------------------ the command
 def format_table(studies: list[DifferenceStudy]) -> str:
-    """The table of mean differences against τ for each network, both metrics, with observed orders."""
+    """The table of mean differences against τ for each network, both metrics, with observed orders.
+
+    Parameters
+    ----------
+    studies : list of DifferenceStudy
+        One per network.
+
+    Returns
+    -------
+    str
+        The table.
+
+    Examples
+    --------
+    >>> from maxslope.experiments.two_moons import DifferenceStudy, format_table
+    >>> print(format_table([DifferenceStudy("gelu", [0.2, 0.1], [5, 10], [0.4, 0.2], [0.2, 0.1], "grid", 4)]).splitlines()[0])
+    | τ | K | GELU: max_k ℓ1 (code) | order | GELU: sup ℓ∞ | order |
+    """
     studies = _check_studies(studies)
     lines = []
     head = "| τ | K | " + " | ".join(f"{s.activation.upper()}: max_k ℓ1 (code) | order | {s.activation.upper()}: sup ℓ∞ | order" for s in studies) + " |"
@@ -566,6 +831,16 @@ def plot_paths(model: MoonsClassifier, inner: Any, x0: tuple[float, float] | Non
     -------
     matplotlib.figure.Figure
         The figure (pyplot, so that notebooks and the gallery show it); :func:`path_figure` saves it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from maxslope.experiments.two_moons import make_moons, train_classifier
+    >>> model = train_classifier("gelu", epochs=3)
+    >>> from maxslope.experiments.two_moons import get_inner, plot_paths
+    >>> fig = plot_paths(model, get_inner("grid")[0], cases=[(0.1, 2)])
+    >>> len(fig.axes) >= 1
+    True
     """
     import matplotlib.pyplot as plt
 
@@ -626,7 +901,43 @@ def _save(fig: Any, path: Path) -> Path:
 
 def path_figure(model: MoonsClassifier, out: Path, inner: Any, x0: tuple[float, float] | None = None, eps: float | None = None,
                 cases: str | list[tuple[float, int]] = "notebook", name: str | None = None) -> Path:
-    """Save `plot_paths` as ``out/<name>.png`` (default ``two_moons_paths_<activation>``) and return the path."""
+    """Save `plot_paths` as ``out/<name>.png`` (default ``two_moons_paths_<activation>``) and return the path.
+
+    Parameters
+    ----------
+    model : MoonsClassifier
+        The network.
+    out : Path
+        The output folder.
+    inner : callable
+        The MMS inner solver.
+    x0 : (float, float), optional
+        The start point.
+    eps : float, optional
+        The budget.
+    cases : str or list of (float, int)
+        The (τ, K) panels.
+    name : str, optional
+        The file name without ``.png``.
+
+    Returns
+    -------
+    Path
+        The saved file.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from maxslope.experiments.two_moons import make_moons, train_classifier
+    >>> model = train_classifier("gelu", epochs=3)
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from maxslope.experiments.two_moons import get_inner, path_figure
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = path_figure(model, Path(d), get_inner("grid")[0], cases=[(0.1, 2)])
+    ...     print(p.name, p.stat().st_size > 0)
+    two_moons_paths_gelu.png True
+    """
     model, out = _check_model(model), _check_out(out)
     if name is not None and (not isinstance(name, str) or not name or "/" in name or "\\" in name):
         raise ValueError(f"argument 'name' must be a non-empty file name without a folder, got {name!r}")
@@ -635,7 +946,25 @@ def path_figure(model: MoonsClassifier, out: Path, inner: Any, x0: tuple[float, 
 
 
 def plot_differences(studies: list[DifferenceStudy]) -> Any:
-    """Log–log plot of the mean differences against τ (both metrics, both networks) with a slope-1 guide."""
+    """Log–log plot of the mean differences against τ (both metrics, both networks) with a slope-1 guide.
+
+    Parameters
+    ----------
+    studies : list of DifferenceStudy
+        One per network.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+
+    Examples
+    --------
+    >>> from maxslope.experiments.two_moons import DifferenceStudy, plot_differences
+    >>> fig = plot_differences([DifferenceStudy("gelu", [0.2, 0.1], [5, 10], [0.4, 0.2], [0.2, 0.1], "grid", 4)])
+    >>> len(fig.axes)
+    1
+    """
     import matplotlib.pyplot as plt
 
     studies = _check_studies(studies)
@@ -656,7 +985,29 @@ def plot_differences(studies: list[DifferenceStudy]) -> Any:
 
 
 def difference_figure(studies: list[DifferenceStudy], out: Path) -> Path:
-    """Save `plot_differences` as ``out/two_moons_differences.png`` and return the path."""
+    """Save `plot_differences` as ``out/two_moons_differences.png`` and return the path.
+
+    Parameters
+    ----------
+    studies : list of DifferenceStudy
+        One per network.
+    out : Path
+        The output folder.
+
+    Returns
+    -------
+    Path
+        The saved file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from maxslope.experiments.two_moons import DifferenceStudy, difference_figure
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     print(difference_figure([DifferenceStudy("gelu", [0.2, 0.1], [5, 10], [0.4, 0.2], [0.2, 0.1], "grid", 4)], Path(d)).name)
+    two_moons_differences.png
+    """
     out = _check_out(out)
     return _save(plot_differences(studies), out / "two_moons_differences.png")
 
@@ -671,6 +1022,40 @@ def run_experiment(n_taus: int = 5, samples: int = 20, inner: str = "grid", out:
     ``paths="notebook"`` (default) draws the path figures with the notebook's counts (:func:`notebook_cases`) and
     adds its third start point (τ = 10⁻³, 1000 steps) for each network; ``"reduced"`` uses K ∈ {1, 3, 50, 100}
     and no third start point (a quick run).
+
+    Parameters
+    ----------
+    n_taus : int
+        The number of step sizes.
+    samples : int
+        The number of start points.
+    inner : str
+        The MMS inner solver's name.
+    out : str or Path or None
+        Where to save the figures (None: no figures).
+    weights : dict of str to str, optional
+        State-dict files per activation (default: train here).
+    seed : int
+        The seed of the start points.
+    echo : callable
+        Where the text goes (default ``print``).
+    paths : {"notebook", "reduced"}
+        The path panels.
+    progress : bool or text stream
+        Bars over the τ values.
+
+    Returns
+    -------
+    list of DifferenceStudy
+        One per network.
+
+    Examples
+    --------
+    >>> from maxslope.experiments.two_moons import run_experiment
+    >>> lines = []
+    >>> studies = run_experiment(n_taus=2, samples=2, out=None, echo=lines.append)
+    >>> [s.activation for s in studies], lines[0].split(":")[0]
+    (['relu', 'gelu'], 'RELU classifier')
     """
     if paths not in ("notebook", "reduced"):
         raise ValueError(f"argument 'paths' must be 'notebook' or 'reduced', got {paths!r}")
