@@ -274,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     v.add_argument("--only", help="comma-separated claim ids, e.g. C1,C4,C23")
     v.add_argument("--profile", choices=["fast", "thorough"], default="fast", help="problem sizes (default: fast)")
-    v.add_argument("--json", metavar="FILE", help="write the results as JSON (schema: docs/verify_json_schema.md)")
+    v.add_argument("--json", metavar="FILE", help="write the results as JSON (JSON Schema: maxslope/verify_schema.json in the package)")
     v.add_argument("--report", metavar="DIR", help="write a Markdown report with plots to DIR")
     v.add_argument("--load", action="append", default=[], metavar="MODULE",
                    help="import a module (name or .py path) that registers user claims 'U…' (repeatable)")
