@@ -104,8 +104,15 @@ def _l2_direction_in_linf() -> ClosedFormFlow:
     return ClosedFormFlow.from_pieces("x0 − t a/|a|_2 under ℓ∞", f, [Piece(sp.Integer(0), sp.Integer(1), -T_SYM * a / a.norm())])
 
 
+def _c2_one_step_slow() -> Evidence:
+    """Minimal control: the sliding flow sampled at 400 steps, with one step (the 200th) 1e-6 slower."""
+    s = sliding_flow()
+    r = check_energy_dissipation(one_step_faster(sample(s), 200, 1 - 1e-6), s.energy, s.space)
+    return Evidence(r.passed, r.measured, r.tolerance, "the sliding flow with one of its 400 steps 1e-6 slower", str(r))
+
+
 def _c2_negative(profile: str) -> Evidence:
-    return _c2_measure([_l2_direction_in_linf()])
+    return all_rejected([_c2_measure([_l2_direction_in_linf()]), _c2_one_step_slow()])
 
 
 register(
@@ -116,7 +123,8 @@ register(
     section="§1.3, §2 C2",
     check=_c2_check,
     negative=_c2_negative,
-    negative_description="the unit-speed ℓ2-normalized direction under ℓ∞ for E = ⟨a, x⟩ (not the steepest one)",
+    negative_description="the unit-speed ℓ2-normalized direction under ℓ∞ for E = ⟨a, x⟩ (not the steepest one); and "
+                         "the sliding flow with one of its 400 steps 1e-6 slower",
 )
 
 # ---------------------------------------------------------------------------------------------------- C3
@@ -184,7 +192,13 @@ def _c4_check(profile: str) -> Evidence:
 
 
 def _c4_negative(profile: str) -> Evidence:
-    return _c4_measure(sliding_lazy_curve())
+    # minimal control: the exact flow with one of its 800 steps 1e-6 slower (u̇ leaves the steepest set there)
+    s = sliding_flow()
+    res = check_curve_of_maximal_slope(one_step_faster(sample(s, 800), 400, 1 - 1e-6), s.energy, LINF)
+    incl = res.parts[-1]
+    one = Evidence(res.passed, incl.measured, incl.tolerance, "the sliding flow with one of its 800 steps 1e-6 slower",
+                   f"∫ r dt = {incl.measured:.2e}")
+    return all_rejected([_c4_measure(sliding_lazy_curve()), one])
 
 
 register(
@@ -195,7 +209,8 @@ register(
     section="§1.5, §4.5, §2 C4",
     check=_c4_check,
     negative=_c4_negative,
-    negative_description="the 'lazy' selection u̇₁ = 0 where ∂₁E = 0 on the sliding example",
+    negative_description="the 'lazy' selection u̇₁ = 0 where ∂₁E = 0 on the sliding example; and the exact flow with one "
+                         "of its 800 steps 1e-6 slower",
 )
 
 # ---------------------------------------------------------------------------------------------------- C5
@@ -327,6 +342,30 @@ def _c8_measure(profile: str, inner: object) -> Evidence:
                     "max_k [lower Riemann bound of ∫_0^τ |∂E|(x_{k,r}) dr − (E(x^k) − E(x^{k+1}))]")
 
 
+class _OneStepShort:
+    """Minimal control of C8: the exact inner solver, except that call ``at`` stops 1e-6 short of the minimizer."""
+
+    name = "exact, one step 1e-6 short"
+    guarantee = "none (negative control)"
+
+    def __init__(self, at: int) -> None:
+        self.at, self.calls = at, 0
+
+    def __call__(self, E, space, xk, r, c):  # noqa: ANN001, ANN204
+        self.calls += 1
+        x = ExactInner()(E, space, xk, r, c)
+        return xk + (1 - 1e-6) * (x - xk) if self.calls == self.at else x
+
+
+def _c8_negative(profile: str) -> Evidence:
+    # step 15 of 18 is the linear energy's third: its slope is constant along the interpolant, so the Riemann
+    # lower bound is exact there and a step 1e-6 short is a visible violation (for the quadratics the bound's own
+    # slack, about τ·Δ|∂E|/m, hides departures below ~1e-2)
+    one = _c8_measure(profile, _OneStepShort(15))
+    one.test_case = "the exact MMS with one of its 18 steps (linear energy) 1e-6 short of the minimizer"
+    return all_rejected([_c8_measure(profile, HalfStep()), one])
+
+
 register(
     id="C8",
     title="MMS discrete energy inequality",
@@ -334,8 +373,9 @@ register(
     hypotheses="E lsc, exact global minimizers",
     section="§1.4, §2 C8",
     check=lambda pr: _c8_measure(pr, "exact"),
-    negative=lambda pr: _c8_measure(pr, HalfStep()),
-    negative_description="an inner solver that returns the half-way point (not a minimizer)",
+    negative=_c8_negative,
+    negative_description="an inner solver that returns the half-way point (not a minimizer); and the exact one with a "
+                         "single step 1e-6 short",
 )
 
 # ---------------------------------------------------------------------------------------------------- C9
