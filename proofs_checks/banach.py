@@ -162,7 +162,14 @@ def _c3_negative(profile: str) -> Evidence:
     E = _c3_energy()
     f = steepest_descent(E, LINF, np.array([1.0, -1.0]), 0.01, steps=60)
     ug = check_upper_gradient(f, E, LINF, slope=lambda x: 0.5 * np.sum(np.abs(E.grad(x)), axis=-1))
-    return Evidence(ug.passed, ug.measured, ug.tolerance, "steepest-descent curve with the halved slope ½‖∇E‖₁ offered as upper gradient")
+    half = Evidence(ug.passed, ug.measured, ug.tolerance, "steepest-descent curve with the halved slope ½‖∇E‖₁ offered as upper gradient")
+    # minimal control: along the exact flow the inequality is an equality, so a slope only 1e-6 too small fails
+    q = separable_quadratic_flow([1, 2, 3], [0.73, -0.41, 0.05])
+    tight = check_upper_gradient(sample(q), q.energy, LINF,
+                                 slope=lambda x: (1 - 1e-6) * np.sum(np.abs(q.energy.grad(x)), axis=-1))
+    one = Evidence(tight.passed, tight.measured, tight.tolerance,
+                   "the exact flow of ½Σλᵢxᵢ² with the slope (1 − 1e-6)‖∇E‖₁ offered as upper gradient")
+    return all_rejected([half, one])
 
 
 register(
@@ -173,7 +180,8 @@ register(
     section="§1.2, §2 C3",
     check=_c3_check,
     negative=_c3_negative,
-    negative_description="half the slope, ½‖∇E‖₁, is not an upper gradient: the inequality must fail along a steepest curve",
+    negative_description="half the slope, ½‖∇E‖₁, is not an upper gradient: the inequality must fail along a steepest "
+                         "curve; so must (1 − 1e-6)‖∇E‖₁ along the exact flow",
 )
 
 # ---------------------------------------------------------------------------------------------------- C4

@@ -19,6 +19,7 @@ from maxslope.perimeter import (
     signed_distance,
     solve_cut,
     star,
+    stencil_max,
     step_problem,
 )
 from maxslope.perimeter import references as ref
@@ -69,6 +70,24 @@ def _m1(profile: str, swap: bool) -> Evidence:
               "relative |J_ε − (J_0 + ε Per_ε(A; (1−η)ρ, ηρ))|, J_ε by brute force over the stencil")
 
 
+def _m1_one_cell(profile: str) -> Evidence:
+    """Minimal control: the identity with the label-0 weight of one dilation-band cell 1e-6 too large."""
+    rng = np.random.default_rng(1)
+    G = Grid((30, 30), 0.05, density=_wavy)
+    A = _random_set(rng, G.shape)
+    eta = rng.uniform(size=G.shape)
+    eps = 0.1
+    w0, w1 = (1 - eta) * G.rho, eta * G.rho
+    band = np.argwhere((stencil_max(A.astype(float), eps, G) > 0) & ~A)
+    cell = tuple(int(i) for i in band[len(band) // 2])
+    w0 = w0.copy()
+    w0[cell] *= 1 + 1e-6
+    lhs = adversarial_risk(A, eta, eps, G)
+    rel = abs(lhs - (risk(A, eta, G) + eps * nonlocal_perimeter(A, eps, G, (w0, w1)))) / lhs
+    return le(rel, 1e-13, f"one random set, the label-0 weight of the one band cell {cell} 1e-6 too large",
+              "relative |J_ε − (J_0 + ε Per_ε)|")
+
+
 register(
     id="M1",
     title="adversarial-risk identity",
@@ -76,8 +95,9 @@ register(
     hypotheses="any A and data law μ",
     section="§1.3, §3 M1",
     check=lambda pr: _m1(pr, False),
-    negative=lambda pr: _m1(pr, True),
-    negative_description="the weights swapped (dilation with ρ_1, erosion with ρ_0)",
+    negative=lambda pr: all_rejected([_m1(pr, True), _m1_one_cell(pr)]),
+    negative_description="the weights swapped (dilation with ρ_1, erosion with ρ_0); and one cell's label-0 weight "
+                         "1e-6 too large",
     source=SRC,
 )
 
