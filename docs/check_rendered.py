@@ -71,7 +71,10 @@ _INSPECT_JS = r"""
   const ids = Array.from(document.querySelectorAll('[id]')).map(n => n.id)
       .concat(Array.from(document.querySelectorAll('a[name]')).map(n => n.getAttribute('name')));
   const links = Array.from(document.querySelectorAll('a[href]')).map(a => a.href);
-  return {imgs, nmath: mathNodes.length, untypeset, merrors, undefinedMacros, raw, ids, links,
+  // code cut at the page edge: a code block whose text is wider than its box (hidden, or behind a scrollbar)
+  const cut = Array.from(body.querySelectorAll('pre')).filter(p => p.scrollWidth > p.clientWidth + 1)
+      .map(p => p.textContent.split('\n').reduce((a, b) => (b.length > a.length ? b : a), '').slice(0, 60));
+  return {imgs, nmath: mathNodes.length, untypeset, merrors, undefinedMacros, raw, ids, links, cut,
           height: document.documentElement.scrollHeight};
 }
 """
@@ -228,6 +231,8 @@ def check_pages(
                     rep.problems.append(f"undefined TeX macro: {m!r}")
                 for t in info["raw"]:
                     rep.problems.append(f"raw TeX delimiter in the text: {t!r}")
+                for c in info["cut"]:
+                    rep.problems.append(f"code wider than its box (cut at the page edge): {c!r}")
                 rep.problems.extend(errors)
                 rep.problems.extend(f"request to the outside refused: {u}" for u in dict.fromkeys(refused)
                                     if not u.startswith(CDN_PREFIX) or mirror is not None)

@@ -66,9 +66,11 @@ def _offline_mathjax() -> str | None:
     return str(root)
 
 
+html_static_path = ["_static"]
+html_css_files = ["maxslope.css"]  # code blocks wrap instead of being cut at the page edge
 _mathjax_static = _offline_mathjax()
 if _mathjax_static is not None:
-    html_static_path = [_mathjax_static]
+    html_static_path.append(_mathjax_static)
     mathjax_path = "mathjax/es5/tex-mml-chtml.js"
 
 # the two-moons example reads the authors' reference weights when they sit beside the checkout

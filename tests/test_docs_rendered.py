@@ -59,6 +59,7 @@ def test_sound_page_passes_and_each_fault_is_reported(tmp_path: Path) -> None:
                 "<script>undefined_function()</script>"
             ),
             "nomath.html": _page("<span class='math notranslate'>\\(x^2\\)</span>"),
+            "wide.html": _page("<pre style='width: 300px; overflow: auto'>" + "x = 1  # " + "long " * 80 + "</pre>"),
         },
     )
     out = tmp_path / "shots"
@@ -72,6 +73,7 @@ def test_sound_page_passes_and_each_fault_is_reported(tmp_path: Path) -> None:
     nomath = "\n".join(got["nomath.html"])
     for needle in ("loads no MathJax", "1/1 formulas not typeset", "raw TeX delimiter"):
         assert needle in nomath, nomath
+    assert any("code wider than its box" in m for m in got["wide.html"]), got["wide.html"]
     assert (out / "index.png").stat().st_size > 0 and (out / "broken.png").is_file()
 
 

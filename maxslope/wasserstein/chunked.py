@@ -107,7 +107,7 @@ class ChunkedEmpirical(_Atoms):
         Examples
         --------
         >>> import numpy as np
-        >>> da = __import__('pytest').importorskip('dask.array')
+        >>> import dask.array as da  # the dask extra
         >>> from maxslope.wasserstein import ChunkedEmpirical
         >>> mu = ChunkedEmpirical(da.from_array(np.arange(6.0).reshape(3, 2), chunks=(2, 2)))
         >>> mu.weights.compute().tolist()
@@ -135,7 +135,7 @@ class ChunkedEmpirical(_Atoms):
         Examples
         --------
         >>> import numpy as np
-        >>> da = __import__('pytest').importorskip('dask.array')
+        >>> import dask.array as da  # the dask extra
         >>> from maxslope.wasserstein import ChunkedEmpirical
         >>> mu = ChunkedEmpirical(da.from_array(np.arange(6.0).reshape(3, 2), chunks=(2, 2)))
         >>> mu.integrate(lambda x: x[:, 0]) == mu.compute().integrate(lambda x: x[:, 0])
@@ -166,7 +166,7 @@ class ChunkedEmpirical(_Atoms):
         Examples
         --------
         >>> import numpy as np
-        >>> da = __import__('pytest').importorskip('dask.array')
+        >>> import dask.array as da  # the dask extra
         >>> from maxslope.wasserstein import ChunkedEmpirical
         >>> mu = ChunkedEmpirical(da.from_array(np.arange(6.0).reshape(3, 2), chunks=(2, 2)))
         >>> mu.compute().points.shape

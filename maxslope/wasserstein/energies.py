@@ -296,6 +296,33 @@ class PotentialEnergy(MeasureEnergy):
         return self.value(mu) + mu.weights[i] * dv
 
     def numerical_slope(self, space: Any, mu: Empirical, h: float) -> float:
+        r"""The difference quotient of :meth:`MeasureEnergy.numerical_slope`; in :math:`W_\infty` exactly the per-atom one.
+
+        In :math:`W_\infty` it is :math:`\sum_i w_i \max_{\|y - x_i\| = h}(V(x_i) - V(y))^+/h`, each atom's ground
+        quotient by :func:`~maxslope.numerical_slope` (claim W2); otherwise the base class's.
+
+        Parameters
+        ----------
+        space : Wasserstein
+            The space.
+        mu : Empirical
+            The measure.
+        h : float
+            The radius, > 0.
+
+        Returns
+        -------
+        float
+            The quotient.
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> from maxslope.wasserstein import Empirical, PotentialEnergy, Wasserstein
+        >>> E = PotentialEnergy(ms.Linear([1.0, -2.0]))
+        >>> E.numerical_slope(Wasserstein(math.inf), Empirical(np.zeros((3, 2))), 0.1)  # exact for a linear V
+        3.0
+        """
         space, mu = _space(space), _as_measure(mu)
         if space.p == math.inf:
             from ..slopes import numerical_slope
