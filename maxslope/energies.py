@@ -287,6 +287,24 @@ class Linear(Energy):
         return xp.zeros_like(x) + self._param(self.a, "a", xp, x.dtype)
 
     def grad_lipschitz(self, space: Lp) -> float:
+        r"""0: the gradient of a linear energy is constant.
+
+        Parameters
+        ----------
+        space : Lp
+            The geometry of the domain.
+
+        Returns
+        -------
+        float or None
+            :math:`L`, or None when unknown.
+
+        Examples
+        --------
+        >>> import maxslope as ms
+        >>> ms.Linear([1.0, 2.0]).grad_lipschitz(ms.Lp(2.0))
+        0.0
+        """
         return 0.0
 
 
@@ -364,6 +382,24 @@ class Quadratic(Energy):
         return bool(ev[0] >= -1e-12 * max(abs(ev[-1]), 1e-300))
 
     def grad_lipschitz(self, space: Lp) -> float | None:
+        r"""The operator norm :math:`\|A\|_{p \to q}` (see the class docstring for which are exact).
+
+        Parameters
+        ----------
+        space : Lp
+            The geometry of the domain.
+
+        Returns
+        -------
+        float or None
+            :math:`L`, or None when unknown.
+
+        Examples
+        --------
+        >>> import math, maxslope as ms
+        >>> ms.Quadratic([[2.0, 0.0], [0.0, 1.0]]).grad_lipschitz(ms.Lp(math.inf))  # max over sign vectors of |As|_1
+        3.0
+        """
         An = to_numpy(self.A)
         d = An.shape[0]
         if space.p == 2.0:
@@ -423,6 +459,24 @@ class SeparableQuadratic(Energy):
         return self._param(self.lam, "lam", xp, x.dtype) * self._shift(x, xp)
 
     def grad_lipschitz(self, space: Lp) -> float:
+        r""":math:`\|\mathrm{diag}\,\lambda\|_{p\to q}` (see the class docstring).
+
+        Parameters
+        ----------
+        space : Lp
+            The geometry of the domain.
+
+        Returns
+        -------
+        float or None
+            :math:`L`, or None when unknown.
+
+        Examples
+        --------
+        >>> import maxslope as ms
+        >>> ms.SeparableQuadratic([1.0, 3.0]).grad_lipschitz(ms.Lp(2.0))
+        3.0
+        """
         lam = to_numpy(self.lam)
         p, q = space.p, space.dual_exponent
         if q <= p:
@@ -509,6 +563,24 @@ class Negated(Energy):
         return -self.inner.grad(x)
 
     def grad_lipschitz(self, space: Lp) -> float | None:
+        r"""The inner energy's constant (negation does not change :math:`\|\nabla E\|` differences).
+
+        Parameters
+        ----------
+        space : Lp
+            The geometry of the domain.
+
+        Returns
+        -------
+        float or None
+            :math:`L`, or None when unknown.
+
+        Examples
+        --------
+        >>> import maxslope as ms
+        >>> ms.Negated(ms.SeparableQuadratic([1.0, 3.0])).grad_lipschitz(ms.Lp(2.0))
+        3.0
+        """
         return self.inner.grad_lipschitz(space)
 
 
@@ -600,6 +672,24 @@ class Sum(Energy):
         return out
 
     def grad_lipschitz(self, space: Lp) -> float | None:
+        r"""The sum of the parts' constants, or None if one is unknown.
+
+        Parameters
+        ----------
+        space : Lp
+            The geometry of the domain.
+
+        Returns
+        -------
+        float or None
+            :math:`L`, or None when unknown.
+
+        Examples
+        --------
+        >>> import maxslope as ms
+        >>> (ms.SeparableQuadratic([1.0, 1.0]) + ms.Linear([1.0, 0.0])).grad_lipschitz(ms.Lp(2.0))
+        1.0
+        """
         ls = [e.grad_lipschitz(space) for e in self.parts]
         return None if any(v is None for v in ls) else float(sum(ls))  # type: ignore[arg-type]
 
@@ -648,6 +738,25 @@ class FromCallables(Energy):
         return g
 
     def grad_lipschitz(self, space: Lp) -> float | None:
+        r"""What the ``lipschitz`` callable gives for ``space``, or None without one.
+
+        Parameters
+        ----------
+        space : Lp
+            The geometry of the domain.
+
+        Returns
+        -------
+        float or None
+            :math:`L`, or None when unknown.
+
+        Examples
+        --------
+        >>> import math, numpy as np, maxslope as ms
+        >>> E = ms.FromCallables(lambda x: (x**2).sum(-1) / 2, lambda x: x, lipschitz=lambda space: 1.0)
+        >>> E.grad_lipschitz(ms.Lp(2.0))
+        1.0
+        """
         return None if self._lip is None else self._lip(space)
 
 
