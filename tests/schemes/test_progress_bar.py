@@ -31,23 +31,22 @@ def test_progress_true_is_quiet_off_a_terminal(capsys) -> None:
     assert capsys.readouterr().err == ""
 
 
-def test_progress_true_draws_on_a_terminal(monkeypatch) -> None:
-    class Tty(io.StringIO):
-        def isatty(self) -> bool:
-            return True
+class _Tty(io.StringIO):
+    """A stream that says it is a terminal."""
 
-    err = Tty()
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_true_draws_on_a_terminal(monkeypatch) -> None:
+    err = _Tty()
     monkeypatch.setattr("sys.stderr", err)
     steepest_descent(E, LINF, X0, 0.05, steps=3, progress=True)
     assert "3/3" in err.getvalue()
 
 
 def test_progress_false_draws_nothing_even_on_a_terminal(monkeypatch) -> None:
-    class Tty(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
-    err = Tty()
+    err = _Tty()
     monkeypatch.setattr("sys.stderr", err)
     steepest_descent(E, LINF, X0, 0.05, steps=3)
     assert err.getvalue() == ""
