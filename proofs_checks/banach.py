@@ -264,22 +264,42 @@ def _c6_measure(profile: str, perturb: bool) -> Evidence:
     rng = np.random.default_rng(6)
     n = 300 if profile == "fast" else 3000
     xi = rng.integers(-2, 3, size=(n, 5)).astype(float)  # zeros and ties are common
-    worst, accepted, total = 0.0, 0, 0
+    worst, accepted, total, wrong = 0.0, 0, 0, 0
     cases: list[tuple[float, list[Any]]] = [(math.inf, ["zero", 0.5, -1.0]), (1.0, ["first", "average"]), (2.0, [None]), (3.0, [None])]
     for p, sels in cases:
         L = Lp(p)
         nz = np.any(xi != 0, axis=-1)
         for sel in sels:
-            v = L.steepest_direction(xi, selection=sel)
+            v0 = L.steepest_direction(xi, selection=sel)
+            v = v0
             if perturb:  # leave the face: shrink (p ≠ 1) or move mass off the tie set (p = 1)
-                v = 0.9 * v if p != 1.0 else v + 0.2 * (np.abs(xi) < np.max(np.abs(xi), -1, keepdims=True)) * np.sign(xi)
+                v = 0.9 * v0 if p != 1.0 else v0 + 0.2 * (np.abs(xi) < np.max(np.abs(xi), -1, keepdims=True)) * np.sign(xi)
             gap = np.abs(np.sum(xi * v, -1) - L.dual_norm(xi)) + np.maximum(L.norm(v) - 1, 0)
             worst = max(worst, float(gap[nz].max()))
-            acc = L.in_steepest_set(v, xi)[nz]
-            accepted += int(acc.sum())
+            acc = L.in_steepest_set(v, xi)
+            moved = nz & np.any(v != v0, axis=-1)
+            accepted += int(acc[nz].sum())
             total += int(nz.sum())
+            wrong += int(acc[moved].sum())  # a direction off the face that the test accepted
+    if perturb:  # the control passes (wrongly) if any direction moved off the face was accepted
+        return Evidence(wrong > 0, worst, 1e-12, f"{n} random ξ, every direction moved off its face, ℓ∞/ℓ1/ℓ2/ℓ3",
+                        f"{wrong} directions off the face accepted")
     return Evidence(accepted == total, worst, 1e-12, f"{n} random ξ ∈ {{−2..2}}⁵ (zeros and ties), ℓ∞/ℓ1/ℓ2/ℓ3, all selections",
                     f"membership accepted for {accepted}/{total}; max |⟨ξ,v⟩ − ‖ξ‖_*| + (‖v‖ − 1)⁺")
+
+
+def _c6_one_direction(profile: str) -> Evidence:
+    """Minimal control: one ℓ2 steepest direction of 300 shrunk by 1e-9 (the rest exact) must be rejected."""
+    rng = np.random.default_rng(6)
+    xi = rng.integers(-2, 3, size=(300, 5)).astype(float)
+    xi[xi.sum(-1) == 0] += 1.0
+    L = Lp(2.0)
+    v = L.steepest_direction(xi)
+    v[137] *= 1 - 1e-9
+    acc = L.in_steepest_set(v, xi)
+    return Evidence(bool(acc[137]), float(1 - np.sum(xi[137] * v[137]) / L.dual_norm(xi[137])), 1e-12,
+                    "one of 300 ℓ2 steepest directions shrunk by 1e-9",
+                    f"the other 299 accepted: {bool(acc[np.arange(300) != 137].all())}")
 
 
 register(
@@ -289,8 +309,9 @@ register(
     hypotheses="any norm",
     section="§1.5, §2 C6",
     check=lambda pr: _c6_measure(pr, False),
-    negative=lambda pr: _c6_measure(pr, True),
-    negative_description="directions moved off the face (0.9·v, or ℓ1 mass off the tie set) must be rejected by the membership test",
+    negative=lambda pr: all_rejected([_c6_measure(pr, True), _c6_one_direction(pr)]),
+    negative_description="directions moved off the face (0.9·v, or ℓ1 mass off the tie set) must each be rejected by the "
+                         "membership test; so must one ℓ2 direction of 300 shrunk by 1e-9",
 )
 
 # ---------------------------------------------------------------------------------------------------- C7
