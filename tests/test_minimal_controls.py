@@ -48,7 +48,7 @@ def test_all_rejected_passes_if_any_control_is_accepted() -> None:
         all_rejected([])
 
 
-@pytest.mark.parametrize("cid", ["C1", "C2", "C3", "C4", "C6", "C8", "C9", "C13", "C17", "C18", "W1", "C22", "M1", "M8", "W7"])
+@pytest.mark.parametrize("cid", ["C1", "C2", "C3", "C4", "C6", "C8", "C9", "C13", "C17", "C18", "W1", "C22", "C23", "M1", "M8", "W7"])
 def test_claims_with_minimal_controls_reject_them(cid: str) -> None:
     out = pc.run_claim(pc.REGISTRY[cid], "fast")
     assert out.holds, out.error or out.negative
