@@ -27,9 +27,9 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import linprog
 
 from .._backend import as_float_array, check_positive_scalar, namespace, to_numpy
+from .._lp import linprog_unit_cost
 from .functional import class_masses, nonlocal_perimeter
 from .grid import Grid, check_grid, signed_distance
 
@@ -296,15 +296,10 @@ def lp_relaxation(f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, gri
     A_ub = sp.csr_array((vals, (rows, cols)), shape=(2 * E, 3 * n))
     ub = np.ones(3 * n)
     ub[2 * n :][grid.truncated(eps).ravel()] = 0.0  # the box exterior is outside A: empty erosion there
-    # HiGHS's optimality tolerances are absolute (1e-7): on a problem whose costs are all far below them (a small
-    # density or a fine grid) it stops at a non-optimal vertex. The minimizers do not change under a positive
-    # scaling of the objective, so the LP is solved with max |cost| = 1 and its value scaled back.
-    scale = float(np.abs(cost).max())
-    scale = scale if scale > 0 else 1.0
-    res = linprog(cost / scale, A_ub=A_ub, b_ub=np.zeros(2 * E), bounds=np.stack([np.zeros(3 * n), ub], 1), method="highs-ds")
+    res = linprog_unit_cost(cost, A_ub=A_ub, b_ub=np.zeros(2 * E), bounds=np.stack([np.zeros(3 * n), ub], 1), method="highs-ds")
     if res.status != 0:
         raise RuntimeError(f"HiGHS failed on the perimeter LP: {res.message}")
-    return float(res.fun) * scale, res.x[:n].reshape(grid.shape)
+    return float(res.fun), res.x[:n].reshape(grid.shape)
 
 
 def _solve_lp(f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, grid: Grid, selection: str) -> np.ndarray:

@@ -31,9 +31,9 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import linprog
 
 from .._backend import as_float_array, check_finite, check_positive_scalar
+from .._lp import linprog_unit_cost
 from ..curves import Trajectory
 from ..energies import _blame, as_energy
 from ..schemes.minimizing_movement import minimizing_movement
@@ -278,11 +278,8 @@ def ball_transport_lp(values: np.ndarray, mu: Empirical, grid: np.ndarray, radiu
                          "extend the grid")
     c = v[ii, kk] * (1.0 if sense == "min" else -1.0)
     A = sp.csr_array((np.ones(len(ii)), (ii, np.arange(len(ii)))), shape=(mu.n, len(ii)))
-    # HiGHS's optimality tolerances are absolute: solve with max |cost| = 1 (the plan is scale-free), scale back
-    scale = float(np.abs(c).max()) if c.size else 1.0
-    scale = scale if scale > 0 else 1.0
-    res = linprog(c / scale, A_eq=A, b_eq=mu.weights, bounds=(0, None), method="highs")
+    res = linprog_unit_cost(c, A_eq=A, b_eq=mu.weights, bounds=(0, None), method="highs")
     if res.status != 0:
         raise RuntimeError(f"HiGHS failed: {res.message}")
     plan = sp.coo_array((res.x, (ii, kk)), shape=(mu.n, grid.shape[0]))
-    return float(res.fun) * scale * (1.0 if sense == "min" else -1.0), plan
+    return float(res.fun) * (1.0 if sense == "min" else -1.0), plan
