@@ -12,7 +12,7 @@ from .._backend import check_positive_scalar, check_real_scalar
 from ..checks.result import CheckResult
 from .functional import C_PER, nonlocal_perimeter
 from .grid import Grid, check_grid, signed_distance
-from .step import perimeter_step
+from .step import _dissipation, perimeter_step
 
 __all__ = ["SetTrajectory", "check_set_energy_inequality", "perimeter_flow"]
 
@@ -338,14 +338,7 @@ def check_set_energy_inequality(sets: Any, tau: float, eps: float, grid: Grid, v
     per = [nonlocal_perimeter(A, eps, grid, variant) for A in S]
     D, excess = [], []
     for k in range(n - 1):
-        ch = S[k + 1] ^ S[k]
-        if not ch.any():
-            d = 0.0
-        elif not S[k].any() or S[k].all():
-            d = math.inf
-        else:
-            sd = signed_distance(S[k], grid, half_cell=bool(half_cell))
-            d = math.fsum((np.abs(sd[ch]) * grid.mass[ch]).tolist()) / tau
+        d = _dissipation(signed_distance(S[k], grid, half_cell=bool(half_cell)), S[k + 1] ^ S[k], grid, tau)
         D.append(d)
         excess.append(per[k + 1] + d - per[k])
     tol_v = 1e-12 * max(1.0, per[0]) if tol is None else tol

@@ -312,6 +312,12 @@ def _solve_lp(f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, grid: G
     return x > 0.5
 
 
+def _dissipation(sd: np.ndarray, changed: np.ndarray, grid: Grid, tau: float) -> float:
+    r""":math:`D_k = \frac1\tau\sum_{i \in A_{k+1}\Delta A_k} |\mathrm{sd}_{A_k}(x_i)|\,m_i`, exactly rounded (0 for no change;
+    :math:`\infty` when an empty or full :math:`A_k`, whose signed distance is :math:`\pm\infty`, changes)."""
+    return math.fsum((np.abs(sd[changed]) * grid.mass[changed]).tolist()) / tau if changed.any() else 0.0
+
+
 def perimeter_step(A_k: Any, tau: float, eps: float, grid: Grid, variant: Any = "S", fidelity: str = "idealized",
                    selection: str = "min", solver: str = "maxflow", half_cell: bool = True) -> StepResult:
     r"""One step :math:`A_k \mapsto A_{k+1}` of the minimizing movement (module docstring), solved exactly.
@@ -370,6 +376,6 @@ def perimeter_step(A_k: Any, tau: float, eps: float, grid: Grid, variant: Any = 
     per = nonlocal_perimeter(A, eps, grid, (m0 / scale, m1 / scale))
     energy = per + math.fsum((f * grid.mass)[A].tolist())
     changed = A ^ A_k
-    D = math.fsum((np.abs(sd[changed]) * grid.mass[changed]).tolist()) / tau if changed.any() else 0.0
+    D = _dissipation(sd, changed, grid, tau)
     band = float(np.abs(sd[changed]).max()) if changed.any() else 0.0
     return StepResult(A, energy, per, D, {"clip_margin": tau / eps - band, "solver": solver, "selection": selection})
