@@ -21,12 +21,17 @@ CHECKS = ("PR01", "RT01", "EX01", "GL08")
 BACKLOG = Path(__file__).with_name("numpydoc_backlog.txt")
 
 
-def public_objects() -> list[str]:
-    """Fully qualified names of the public classes, functions, methods and properties."""
+def public_modules() -> list[str]:
+    """``maxslope`` and its submodules whose dotted names have no part starting with an underscore."""
     import maxslope as ms
 
-    mods = ["maxslope"] + [m.name for m in pkgutil.walk_packages(ms.__path__, "maxslope.")
+    return ["maxslope"] + [m.name for m in pkgutil.walk_packages(ms.__path__, "maxslope.")
                            if not any(p.startswith("_") for p in m.name.split("."))]
+
+
+def public_objects() -> list[str]:
+    """Fully qualified names of the public classes, functions, methods and properties."""
+    mods = public_modules()
     seen: set[int] = set()
     out: list[str] = []
     for m in mods:
@@ -52,10 +57,7 @@ def data_attributes() -> set[str]:
     """
     import dataclasses
 
-    import maxslope as ms
-
-    mods = ["maxslope"] + [m.name for m in pkgutil.walk_packages(ms.__path__, "maxslope.")
-                           if not any(p.startswith("_") for p in m.name.split("."))]
+    mods = public_modules()
     out: set[str] = set()
     for m in mods:
         mod = importlib.import_module(m)
