@@ -52,7 +52,7 @@ ENERGY_KINDS = ("separable_quadratic", "linear", "quadratic", "l1")
 
 def _sequence(v: Any, name: str, what: str) -> list[Any]:
     """``list(v)`` for a sequence; a TypeError naming the argument for a string, a scalar or a non-iterable."""
-    if isinstance(v, (str, bytes, np.ndarray)) and np.ndim(v) == 0 or isinstance(v, (str, bytes)):
+    if isinstance(v, (str, bytes)) or (isinstance(v, np.ndarray) and v.ndim == 0):
         raise TypeError(f"argument {name!r} must be a sequence of {what}, got {type(v).__name__}")
     try:
         return list(v)

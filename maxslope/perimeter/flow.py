@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .._backend import check_positive_scalar, check_real_scalar
+from .._backend import check_positive_scalar
 from ..checks.result import CheckResult
 from .functional import C_PER, nonlocal_perimeter
 from .grid import Grid, check_grid, signed_distance
@@ -345,7 +345,7 @@ def check_set_energy_inequality(sets: Any, tau: float, eps: float, grid: Grid, v
     reason = "rounding budget 1e-12·max(1, Per(A_0)) of exactly rounded sums" if tol is None else "user tolerance"
     worst = int(np.argmax(excess))
     total = math.fsum(D) if all(math.isfinite(d) for d in D) else math.inf
-    return CheckResult("set energy inequality", check_real_scalar(excess[worst], "excess", allow_inf=True), tol_v, reason,
+    return CheckResult("set energy inequality", float(excess[worst]), tol_v, reason,
                        excess[worst] <= tol_v and total <= per[0] * (1 + 1e-12) + tol_v, worst,
                        {"perimeter": np.array(per), "dissipation": np.array(D), "excess": np.array(excess),
                         "total_dissipation": total, "initial_perimeter": per[0]}, location_name="step")
