@@ -16,9 +16,9 @@ from maxslope.exact import (
     separable_quadratic_flow,
     sliding_flow,
 )
-from maxslope.schemes import minimizing_movement, steepest_descent
+from maxslope.schemes import ExactInner, minimizing_movement, steepest_descent
 
-from ._common import LINF, HalfStep, taus
+from ._common import LINF, HalfStep, all_rejected, taus
 from .registry import Evidence, Plot, register
 
 
@@ -33,12 +33,30 @@ def _flows() -> list:
 # ---------------------------------------------------------------------------------------------------- C10
 
 
-def _c10_measure(profile: str, inner: object) -> Evidence:
+class _OffOnce:
+    """An inner solver that is exact except at its ``k``-th call, where the minimizer's first coordinate is moved
+    ``delta`` towards x^k (still in the ball, no longer the minimizer): a minimal negative control."""
+
+    name = "exact except one step (negative control)"
+    guarantee = "none (negative control)"
+
+    def __init__(self, k: int, delta: float) -> None:
+        self.k, self.delta, self.calls = k, delta, 0
+
+    def __call__(self, E, space, xk, r, c):  # noqa: ANN001, ANN204
+        x = np.array(ExactInner()(E, space, xk, r, c), dtype=np.float64, copy=True)
+        self.calls += 1
+        if self.calls == self.k:
+            x[..., 0] -= np.sign(x[..., 0] - xk[..., 0]) * self.delta
+        return x
+
+
+def _c10_measure(profile: str, make_inner: Callable[[], object]) -> Evidence:
     ts = taus(profile)
     worst, series = 0.0, {}
     for f, T in _flows():
         def scheme(tau: float, f: Any = f, T: float = T) -> Trajectory:
-            return minimizing_movement(f.energy, LINF, f.x0, tau, T=round(T / tau) * tau, inner=inner)
+            return minimizing_movement(f.energy, LINF, f.x0, tau, T=round(T / tau) * tau, inner=make_inner())
 
         cs = convergence_study(scheme, f, ts)
         series[f.name] = [max(e, 1e-17) for e in cs.node_errors]
@@ -54,16 +72,18 @@ register(
     statement="For τ_n → 0 a subsequence of the MMS interpolants converges uniformly to an ∞-curve of maximal slope; in the unique closed-form cases MMS is exact at the nodes.",
     hypotheses="E lsc, bounded below, compact sublevels; exact global inner minimizers",
     section="§1.4, §2 C10",
-    check=lambda pr: _c10_measure(pr, "exact"),
-    negative=lambda pr: _c10_measure(pr, HalfStep()),
-    negative_description="MMS whose inner solver returns only the half-way point",
+    check=lambda pr: _c10_measure(pr, lambda: "exact"),
+    negative=lambda pr: all_rejected([_c10_measure(pr, HalfStep), _c10_measure(pr, lambda: _OffOnce(3, 1e-9))]),
+    negative_description="MMS whose inner solver returns only the half-way point; and one whose third step alone "
+                         "misses the minimizer by 1e-9 in one coordinate",
 )
 
 # ---------------------------------------------------------------------------------------------------- C11
 
 
 def _c11_measure(profile: str, slow: float) -> Evidence:
-    ts = taus(profile)
+    # down to τ = 0.1·2⁻⁸: a scheme 0.1 % slow lags about 8e-4 behind, more than the allowance τ there
+    ts = taus(profile, 9, 11)
     worst, series, mono = 0.0, {}, True
     for (f, T), bound in zip(_flows()[::2], (1.0, 1.5), strict=True):  # separable quadratic, sliding
         E = f.energy if slow == 1.0 else ms.FromCallables(f.energy.value, f.energy.grad)
@@ -90,25 +110,31 @@ register(
     hypotheses="E ∈ C¹ with uniformly continuous gradient; any selection",
     section="§1.6, §2 C11",
     check=lambda pr: _c11_measure(pr, 1.0),
-    negative=lambda pr: _c11_measure(pr, 0.9),
-    negative_description="a scheme moving at speed 0.9 (steps 0.9τ): its error does not vanish",
+    negative=lambda pr: all_rejected([_c11_measure(pr, 0.9), _c11_measure(pr, 0.999)]),
+    negative_description="a scheme moving at speed 0.9 (steps 0.9τ): its error does not vanish; nor does that of one "
+                         "at speed 0.999",
 )
 
 # ---------------------------------------------------------------------------------------------------- C14
 
 
-def _c14_measure(profile: str, classical: bool) -> Evidence:
+def _c14_measure(profile: str, classical: bool, delay: float = 0.0) -> Evidence:
+    """``classical``: the unreparametrized flow as reference; ``delay``: the true reference delayed by that time."""
     ref = ArcLengthQuadraticFlow(np.diag([1.0, 3.0]), [1.0, 0.5])
     reference: Callable = ref
     if classical:  # the classical flow x(t) = e^{−At}x0, not reparametrized by arc length
         reference = lambda t: ref.x_classical(np.asarray(t))  # noqa: E731
+    elif delay:
+        reference = lambda t: ref(np.maximum(np.asarray(t) - delay, 0.0))  # noqa: E731
     ts = taus(profile, 4, 6)
     cs = convergence_study(lambda tau: steepest_descent(ref.energy, Lp(2), ref.x0, tau, T=round(0.8 / tau) * tau), reference, ts)
     ratio = float(np.max(cs.node_errors / np.array(ts)))
     orders = cs.node_orders
-    ok = ratio <= 1.0 and bool(np.all(orders > 0.8)) and ref.verify_symbolic() == 0
-    return Evidence(ok, ratio, 1.0, "ℓ2 normalized GD for ½xᵀdiag(1,3)x from (1, 0.5), T = 0.8",
-                    f"max node error / τ; observed orders {np.round(orders, 2).tolist()}",
+    # the node error is C·τ with C = 0.122 here; allowance 0.2, and every observed order above 0.9
+    ok = ratio <= 0.2 and bool(np.all(orders > 0.9)) and ref.verify_symbolic() == 0
+    case = f"; reference delayed by {delay:g}" if delay else ""
+    return Evidence(ok, ratio, 0.2, "ℓ2 normalized GD for ½xᵀdiag(1,3)x from (1, 0.5), T = 0.8" + case,
+                    f"max node error / τ (≤ 0.2); observed orders {np.round(orders, 2).tolist()} (each > 0.9)",
                     [Plot("loglog", "ℓ2 normalized GD vs arc-length flow", ts, {"node error": list(cs.node_errors)}, "τ", "error")])
 
 
@@ -119,19 +145,30 @@ register(
     hypotheses="E ∈ C¹, ∇E ≠ 0 on the window",
     section="§2 C14, §4.6",
     check=lambda pr: _c14_measure(pr, False),
-    negative=lambda pr: _c14_measure(pr, True),
-    negative_description="the classical (not reparametrized) gradient flow used as reference",
+    negative=lambda pr: all_rejected([_c14_measure(pr, True), _c14_measure(pr, False, 1e-3)]),
+    negative_description="the classical (not reparametrized) gradient flow used as reference; and the true reference "
+                         "delayed by 1e-3 (0.125 % of the window)",
 )
 
 # ---------------------------------------------------------------------------------------------------- C15
 
 
-def _c15_measure(profile: str, phi: Callable, dphi: Callable, desc: str) -> Evidence:
+def _c15_measure(profile: str, phi: Callable | None, dphi: Callable | None, desc: str) -> Evidence:
+    """``phi = None``: the minimal control, φ(s) = s except that it decreases on an interval of width 1e-9 around
+    the energy of one start point (so only that atom's first step may change)."""
     rng = np.random.default_rng(15)
     A = rng.normal(size=(3, 3))
     E = ms.Quadratic(A @ A.T + np.eye(3), rng.normal(size=3), c=-3.0)  # takes negative values
-    F = ms.FromCallables(lambda x: phi(E.value(x)), lambda x: dphi(E.value(x))[..., None] * E.grad(x))
     x0 = rng.normal(size=(200 if profile == "fast" else 2000, 3))
+    if phi is None or dphi is None:
+        lo, w = float(E.value(x0[17])) - 5e-10, 1e-9
+
+        def phi(s: Any) -> Any:
+            return s - 2 * np.clip(s - lo, 0.0, w)
+
+        def dphi(s: Any) -> Any:
+            return np.where((s > lo) & (s < lo + w), -1.0, 1.0)
+    F = ms.FromCallables(lambda x: phi(E.value(x)), lambda x: dphi(E.value(x))[..., None] * E.grad(x))
     a = steepest_descent(E, LINF, x0, 0.01, steps=80)
     b = steepest_descent(F, LINF, x0, 0.01, steps=80)
     diff = float(np.max(np.abs(a.points - b.points)))
@@ -148,6 +185,9 @@ register(
     hypotheses="φ' > 0",
     section="§2 C15, §4.8",
     check=lambda pr: _c15_measure(pr, np.arctan, lambda s: 1 / (1 + s * s), "E vs arctan∘E (quadratic with negative values), 80 signed steps"),
-    negative=lambda pr: _c15_measure(pr, lambda s: s * s, lambda s: 2 * s, "E vs E² (not monotone where E < 0)"),
-    negative_description="φ(s) = s², not increasing where E < 0: the iterates must differ",
+    negative=lambda pr: all_rejected([
+        _c15_measure(pr, lambda s: s * s, lambda s: 2 * s, "E vs E² (not monotone where E < 0)"),
+        _c15_measure(pr, None, None, "E vs φ∘E, φ decreasing only on an interval of width 1e-9 around one start energy")]),
+    negative_description="φ(s) = s², not increasing where E < 0: the iterates must differ; so must they for φ(s) = s "
+                         "except on an interval of width 1e-9 around the energy of one of the start points",
 )

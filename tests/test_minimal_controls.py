@@ -48,8 +48,26 @@ def test_all_rejected_passes_if_any_control_is_accepted() -> None:
         all_rejected([])
 
 
-@pytest.mark.parametrize("cid", ["C1", "C2", "C3", "C4", "C6", "C8", "C9", "C13", "C17", "C18", "W1", "C22", "C23", "M1", "M8", "W7"])
+@pytest.mark.parametrize("cid", ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9", "C10", "C11", "C12", "C13", "C14", "C15", "C17",
+                                 "C18", "C19", "C20", "W1", "C22", "C23", "M1", "M8", "W7"])
 def test_claims_with_minimal_controls_reject_them(cid: str) -> None:
     out = pc.run_claim(pc.REGISTRY[cid], "fast")
     assert out.holds, out.error or out.negative
     assert ";" in out.negative.test_case  # the everywhere control and the minimal one were both run
+
+
+def test_off_once_inner_misses_exactly_one_step() -> None:
+    from proofs_checks.convergence import _OffOnce
+
+    s = sliding_flow()
+    good = minimizing_movement(s.energy, LINF, s.x0, 0.1, steps=6)
+    bad = minimizing_movement(s.energy, LINF, s.x0, 0.1, steps=6, inner=_OffOnce(3, 1e-9))
+    d = np.abs(bad.points - good.points).max(-1)
+    assert np.all(d[:3] == 0) and d[3] == pytest.approx(1e-9, rel=1e-6)
+
+
+def test_c15_dip_changes_one_atom_only() -> None:
+    from proofs_checks.convergence import _c15_measure
+
+    ev = _c15_measure("fast", None, None, "dip")
+    assert not ev.passed and ev.measured > 0
