@@ -81,8 +81,10 @@ register(
     hypotheses="(ii) needs ∂_iE ≠ 0 on the compared coordinates",
     section="§1.7, §2 C21",
     check=lambda pr: _c21_measure(pr, 1.0, GridInner(n=41, zoom=4)),
-    negative=lambda pr: _c21_measure(pr, 2.0, GridInner(n=3, zoom=0)),
-    negative_description="K τ = 2ε (the clamp acts) and a 3×3-grid inner solver (not a global maximizer)",
+    negative=lambda pr: all_rejected([_c21_measure(pr, 2.0, GridInner(n=3, zoom=0)),
+                                      _c21_measure(pr, 1.0001, GridInner(n=41, zoom=4))]),
+    negative_description="K τ = 2ε (the clamp acts) and a 3×3-grid inner solver (not a global maximizer); and K τ = "
+                         "(1 + 1e-4)ε with the true inner solver (the clamp acts by 2e-5)",
 )
 
 # ---------------------------------------------------------------------------------------------------- C22

@@ -49,7 +49,8 @@ def test_all_rejected_passes_if_any_control_is_accepted() -> None:
 
 
 @pytest.mark.parametrize("cid", ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9", "C10", "C11", "C12", "C13", "C14", "C15", "C17",
-                                 "C18", "C19", "C20", "W1", "W2", "W4", "W5", "W7", "W8", "C22", "C23", "M1", "M8"])
+                                 "C16", "C18", "C19", "C20", "C21", "W1", "W2", "W4", "W5", "W7", "W8", "C22", "C23",
+                                 "M1", "M2", "M3", "M7", "M8", "M15"])
 def test_claims_with_minimal_controls_reject_them(cid: str) -> None:
     out = pc.run_claim(pc.REGISTRY[cid], "fast")
     assert out.holds, out.error or out.negative
@@ -71,3 +72,13 @@ def test_w6_negative_includes_the_one_atom_flows() -> None:
     out = pc.run_claim(pc.REGISTRY["W6"], "fast")
     assert out.holds, out.error or out.negative
     assert out.negative.details.count("one atom 0.1 % too fast") == 2 and ": pass" not in out.negative.details
+
+
+def test_one_cell_tv_is_tv_without_its_perturbation() -> None:
+    from maxslope.perimeter import Grid, nonlocal_tv
+    from proofs_checks.perimeter import _tv_one_cell, _wavy
+
+    G = Grid((24, 24), 0.05, density=_wavy)
+    u = np.random.default_rng(0).uniform(size=G.shape)
+    assert _tv_one_cell(u, 0.1, G, 0.0) == pytest.approx(nonlocal_tv(u, 0.1, G), rel=1e-15)
+    assert _tv_one_cell(u, 0.1, G, 1e-6) > nonlocal_tv(u, 0.1, G)
