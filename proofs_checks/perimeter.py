@@ -525,7 +525,7 @@ def _m15(profile: str, flip: bool, one_cell: bool = False) -> Evidence:
     G = Grid((40, 40), 1 / 40, density=_wavy)
     eps, tau = 1.5 / 40, 0.01
     bad = 0
-    margins = []
+    margins: list[float] = []
     for _ in range(3 if profile == "fast" else 10):
         A = _random_set(rng, G.shape, 3)
         sd = signed_distance(A, G)
@@ -586,7 +586,7 @@ register(
 )
 
 
-def _m6(profile: str, negative_mass: bool, one_cell: float = 0.0) -> Evidence:
+def _m6(profile: str, negative_mass: bool, one_cell: float = 0.0, swapped: bool = False) -> Evidence:
     """LP relaxation over u ∈ [0, 1] = minimum over sets (all 2^12 sets of a 3×4 grid), with a binary optimal vertex.
 
     ``one_cell``: the erosion mass of the one cell (1, 1) set to ``-one_cell`` times its mass (a minimal control)."""
@@ -615,20 +615,62 @@ def _m6(profile: str, negative_mass: bool, one_cell: float = 0.0) -> Evidence:
         best = float(((mx - sets) @ (m0.ravel() / eps) + (sets - mn) @ (m1.ravel() / eps) + sets @ (f * G.mass).ravel()).min())
         gap = max(gap, abs(value - best))
         frac += int(np.count_nonzero(np.minimum(u, 1 - u) > 1e-9))
-    return Evidence(gap <= 1e-9 and frac == 0, gap, 1e-9, "3×4 grid, ρ = 1 + ½sin3x cos2y, ε = 1.5h, random fidelities; brute force over all 4096 sets",
-                    f"|LP relaxation value − min over sets| (HiGHS dual simplex); fractional entries of the optimal u: {frac}")
+    tied, wrong = _tie_selection(swapped)
+    ok = gap <= 1e-9 and frac == 0 and tied > 0 and wrong == 0
+    return Evidence(ok, gap, 1e-9, "3×4 grid, ρ = 1 + ½sin3x cos2y, ε = 1.5h, random fidelities; brute force over all 4096 sets; "
+                    "dyadic data with exact ties" + ("; the cut's selections swapped" if swapped else ""),
+                    f"|LP relaxation value − min over sets| (HiGHS dual simplex); fractional entries of the optimal u: {frac}; "
+                    f"exact-cut selections that are not the intersection / union of the argmins: {wrong} of {2 * tied} "
+                    f"({tied} problems with ties)")
+
+
+def _tie_selection(swapped: bool) -> tuple[int, int]:
+    """Problems with exact ties (h = ½, ε = h, ρ ≡ 1, fidelities ±4 favouring a random set B, and one cell next to B
+    whose fidelity makes adding it free): how many had ties, and how many of the exact cut's minimal / maximal
+    minimizers were not the intersection / union of all 4096 argmins (``swapped``: min and max exchanged)."""
+    G, eps = Grid((3, 4), 0.5), 0.5
+    m0, m1 = G.mass / 2, G.mass / 2
+    n = G.size
+    sets = ((np.arange(2**n)[:, None] >> np.arange(n)[None, :]) & 1).astype(float)
+    i, j = G.pairs(eps)
+    N = np.zeros((n, n))
+    N[i, j] = 1.0
+    mn = 1.0 - ((1 - sets) @ N.T > 0)
+    mn[:, G.truncated(eps).ravel()] = 0.0  # the box exterior is outside the set
+    per = ((sets @ N.T > 0) - sets) @ (m0.ravel() / eps) + (sets - mn) @ (m1.ravel() / eps)
+    rng = np.random.default_rng(66)
+    tied = wrong = 0
+    for _ in range(10):
+        B = rng.random(n) < 0.5
+        c = int(rng.choice(np.flatnonzero(~B))) if (~B).any() else 0
+        f = np.where(B, -4.0, 4.0)
+        Bc = B.copy()
+        Bc[c] = True
+        f[c] = -(per[int(Bc @ (2 ** np.arange(n)))] - per[int(B @ (2 ** np.arange(n)))]) / G.mass.ravel()[c]
+        vals = per + sets @ (f * G.mass.ravel())
+        best = sets[vals == vals.min()].astype(bool)
+        inter, union = best.all(0).reshape(G.shape), best.any(0).reshape(G.shape)
+        if (inter == union).all():
+            continue
+        tied += 1
+        lo, hi = ("max", "min") if swapped else ("min", "max")
+        F = f.reshape(G.shape)
+        wrong += int(not (solve_cut(F, m0, m1, eps, G, lo) == inter).all()) + int(not (solve_cut(F, m0, m1, eps, G, hi) == union).all())
+    return tied, wrong
 
 
 register(
     id="M6",
     title="exact relaxation / integrality",
-    statement="min over u ∈ [0, 1]ⁿ of TV_ε(u) + ⟨g, u⟩ equals the minimum over sets; the lifted LP is totally unimodular (0/1 vertices).",
+    statement="min over u ∈ [0, 1]ⁿ of TV_ε(u) + ⟨g, u⟩ equals the minimum over sets; the lifted LP is totally unimodular (0/1 vertices); "
+              "the exact cut returns the intersection and the union of all minimizers (the minimal and maximal ones), ties included.",
     hypotheses="ρ_0, ρ_1 ≥ 0",
     section="§1.3, §4.2, §3 M6",
     check=lambda pr: _m6(pr, False),
-    negative=lambda pr: all_rejected([_m6(pr, True), _m6(pr, False, 0.01)]),
+    negative=lambda pr: all_rejected([_m6(pr, True), _m6(pr, False, 0.01), _m6(pr, False, swapped=True)]),
     negative_description="a negative class mass (non-submodular erosion term): the relaxation drops below the set "
-                         "minimum; so must it with the one cell (1, 1)'s erosion mass −0.01 m",
+                         "minimum; so must it with the one cell (1, 1)'s erosion mass −0.01 m; and the cut's minimal and "
+                         "maximal selections swapped must be caught on the exact ties",
     source=SRC,
 )
 

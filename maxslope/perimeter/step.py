@@ -12,9 +12,12 @@ with the fidelity per unit mass
 **Solvers.** ``"maxflow"`` builds the exact s–t graph of the lifted problem — nodes :math:`u_i` (in A), :math:`z_i` (in the
 dilation), :math:`v_i` (in the erosion), infinite arcs :math:`u_j \to z_i` and :math:`v_i \to u_j` for
 :math:`j \in N(i)` — and solves it with PyMaxflow's Boykov–Kolmogorov max-flow (a core dependency). The
-*minimal* minimizer is the source side reachable in the residual graph; the *maximal* one is the complement of
-the minimal minimizer of the complementary problem (:math:`\mathrm{Per}(B^c; \rho_0, \rho_1) =
-\mathrm{Per}(B; \rho_1, \rho_0)` holds exactly on the grid). ``"lp"`` solves the lifted LP (see :func:`lp_relaxation`) with HiGHS
+*maximal* minimizer is what PyMaxflow reports as the source side: Boykov–Kolmogorov ends with its source tree equal
+to the nodes reachable from s in the residual graph and its sink tree equal to those that reach t, and PyMaxflow puts
+the nodes of neither tree on the source side, so the source side is the complement of the sink tree, the largest
+minimum cut. The *minimal* minimizer is the complement of the maximal minimizer of the complementary problem
+(:math:`\mathrm{Per}(B^c; \rho_0, \rho_1) = \mathrm{Per}(B; \rho_1, \rho_0)` holds exactly on the grid). Exact
+ties, where the two differ, are tested against brute force over all sets of a small grid. ``"lp"`` solves the lifted LP (see :func:`lp_relaxation`) with HiGHS
 (dual simplex; its constraint matrix is totally unimodular, so vertex optima are 0/1), the cross-check for small
 grids; the selection is made by a ±δ·m perturbation of the fidelity.
 """
@@ -199,13 +202,13 @@ def solve_cut(f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, grid: G
     True
     """
     f, m0, m1, eps = _cut_inputs(f, m0, m1, eps, grid)
-    if selection == "max":
-        # A_max = complement of the minimal minimizer B of Per(B; m1, m0) − Σ_B f m, where B contains the box
+    if selection == "min":
+        # A_min = complement of the maximal minimizer B of Per(B; m1, m0) − Σ_B f m, where B contains the box
         # exterior (Per(A; m0, m1) = Per(A^c; m1, m0) exactly when the exterior switches sides)
-        return ~_min_cut(-f, m1, m0, eps, grid, exterior_inside=True)
-    if selection != "min":
+        return ~_max_cut(-f, m1, m0, eps, grid, exterior_inside=True)
+    if selection != "max":
         raise ValueError(f"argument 'selection' must be 'min' or 'max', got {selection!r}")
-    return _min_cut(f, m0, m1, eps, grid, exterior_inside=False)
+    return _max_cut(f, m0, m1, eps, grid, exterior_inside=False)
 
 
 def _cut_inputs(f: Any, m0: Any, m1: Any, eps: Any, grid: Any, signed_masses: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
@@ -222,7 +225,8 @@ def _cut_inputs(f: Any, m0: Any, m1: Any, eps: Any, grid: Any, signed_masses: bo
     return out[0], out[1], out[2], eps
 
 
-def _min_cut(f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, grid: Grid, exterior_inside: bool) -> np.ndarray:
+def _max_cut(f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, grid: Grid, exterior_inside: bool) -> np.ndarray:
+    """The maximal minimizer: the u-nodes outside the sink tree of the Boykov–Kolmogorov max-flow (module docstring)."""
     try:
         import maxflow
     except ImportError:
@@ -247,7 +251,8 @@ def _min_cut(f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, grid: Gr
     else:
         g.add_grid_tedges(v, np.zeros(n), edge)  # the exterior is outside the set: empty erosion at edge cells
     g.maxflow()
-    return ~np.asarray(g.get_grid_segments(u), dtype=bool).reshape(grid.shape)  # source side = inside
+    # get_grid_segments is True on the sink tree only: nodes of neither tree count as source side (the largest min cut)
+    return ~np.asarray(g.get_grid_segments(u), dtype=bool).reshape(grid.shape)
 
 
 def lp_relaxation(f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, grid: Grid) -> tuple[float, np.ndarray]:
@@ -284,6 +289,11 @@ def lp_relaxation(f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, gri
     >>> bool(np.all(np.isclose(u, 0) | np.isclose(u, 1)))  # total unimodularity: a set
     True
     """
+    return _lp_relaxation(f, m0, m1, eps, grid)
+
+
+def _lp_relaxation(f: Any, m0: Any, m1: Any, eps: Any, grid: Grid, tol: float | None = None) -> tuple[float, np.ndarray]:
+    """:func:`lp_relaxation`, with HiGHS's primal and dual feasibility tolerances set to ``tol`` when given."""
     f, m0, m1, eps = _cut_inputs(f, m0, m1, eps, grid, signed_masses=True)
     n = grid.size
     i, j = grid.pairs(eps)
@@ -296,17 +306,23 @@ def lp_relaxation(f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, gri
     A_ub = sp.csr_array((vals, (rows, cols)), shape=(2 * E, 3 * n))
     ub = np.ones(3 * n)
     ub[2 * n :][grid.truncated(eps).ravel()] = 0.0  # the box exterior is outside A: empty erosion there
-    res = linprog_unit_cost(cost, A_ub=A_ub, b_ub=np.zeros(2 * E), bounds=np.stack([np.zeros(3 * n), ub], 1), method="highs-ds")
+    opts = {} if tol is None else {"options": {"primal_feasibility_tolerance": tol, "dual_feasibility_tolerance": tol}}
+    res = linprog_unit_cost(cost, A_ub=A_ub, b_ub=np.zeros(2 * E), bounds=np.stack([np.zeros(3 * n), ub], 1), method="highs-ds", **opts)
     if res.status != 0:
         raise RuntimeError(f"HiGHS failed on the perimeter LP: {res.message}")
     return float(res.fun), res.x[:n].reshape(grid.shape)
 
 
 def _solve_lp(f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, grid: Grid, selection: str) -> np.ndarray:
-    """The minimal / maximal minimizer from the LP, selected by a ±δ·m perturbation of the fidelity."""
+    """The minimal / maximal minimizer from the LP, selected by a ±δ·m perturbation of the fidelity.
+
+    Each cell's perturbation δ·m_i is at most 1e-8 of the largest cost, a hundred times HiGHS's feasibility and
+    optimality tolerances (set to 1e-10 here; at its default 1e-7 the perturbation would be ignored and exact ties
+    broken arbitrarily). So the selection is exact unless two sets' energies differ by less than the total
+    perturbation, n·1e-8 of the largest cost: the cross-check for small grids, where brute force confirms it."""
     scale = float(np.abs(f * grid.mass).max()) + float(m0.max() + m1.max()) / eps + 1e-300
-    delta = 1e-7 * scale / max(float(grid.mass.sum()), 1e-300)
-    _, x = lp_relaxation(f + (delta if selection == "min" else -delta), m0, m1, eps, grid)
+    delta = 1e-8 * scale / max(float(grid.mass.max()), 1e-300)
+    _, x = _lp_relaxation(f + (delta if selection == "min" else -delta), m0, m1, eps, grid, tol=1e-10)
     if np.any(np.minimum(np.abs(x), np.abs(1 - x)) > 1e-9):
         raise RuntimeError("the perimeter LP returned a non-binary vertex (total unimodularity violated?)")
     return x > 0.5

@@ -82,22 +82,24 @@ def test_selection_brackets_and_relabeled_step() -> None:
         np.testing.assert_array_equal(r1.A, r2.A)
 
 
-def test_brute_force_minimizer_on_a_tiny_grid() -> None:
-    """All 2^12 sets of a 3×4 grid: the cut's minimal and maximal minimizers are the smallest and largest argmins."""
+@pytest.mark.parametrize(("variant", "fidelity"), [("S", "idealized"), ("O", "idealized"), ("F", "idealized"), ("S", "relabeled")])
+def test_brute_force_minimizer_on_a_tiny_grid(variant: str, fidelity: str) -> None:
+    """All 2^12 sets of a 3×4 grid: the cut's minimal and maximal minimizers are the smallest and largest argmins,
+    for every variant (O and F have unequal class masses) and both fidelities, with both solvers."""
     from maxslope.perimeter import step_energy, step_problem
 
     G = Grid((3, 4), 0.1, density=_wavy)
-    rng = np.random.default_rng(5)
-    A = rng.random(G.shape) < 0.5
-    f, m0, m1, _ = step_problem(A, 0.01, 0.15, G)
+    A = np.random.default_rng(5).random(G.shape) < 0.5
     sets = [np.array([(k >> b) & 1 for b in range(12)], dtype=bool).reshape(G.shape) for k in range(4096)]
+    f, m0, m1, _ = step_problem(A, 0.01, 0.15, G, variant, fidelity)
     vals = np.array([step_energy(S, f, m0, m1, 0.15, G) for S in sets])
     best = vals.min()
     argmins = [S for S, v in zip(sets, vals, strict=True) if v <= best + 1e-12]
     inter = np.logical_and.reduce(argmins)
     union = np.logical_or.reduce(argmins)
-    np.testing.assert_array_equal(perimeter_step(A, 0.01, 0.15, G, selection="min").A, inter)
-    np.testing.assert_array_equal(perimeter_step(A, 0.01, 0.15, G, selection="max").A, union)
+    for solver in ("maxflow", "lp"):
+        np.testing.assert_array_equal(perimeter_step(A, 0.01, 0.15, G, variant, fidelity, "min", solver).A, inter)
+        np.testing.assert_array_equal(perimeter_step(A, 0.01, 0.15, G, variant, fidelity, "max", solver).A, union)
 
 
 def test_adversarial_identity_and_coarea_in_3d() -> None:
@@ -206,3 +208,52 @@ def test_solve_cut_refuses_non_finite_and_bad_input_instead_of_spinning() -> Non
         solve_cut(f, ok, ok, 0.0, G)
     with pytest.raises(TypeError, match="'grid'"):
         solve_cut(f, ok, ok, 0.2, "grid")
+
+
+
+@pytest.mark.parametrize("variant", ["S", "O", "F"])
+def test_cut_selects_the_extreme_minimizers_among_exact_ties(variant: str) -> None:
+    """Dyadic data (h = ½, ε = h, ρ ≡ 1), so that energies tie exactly: a fidelity of ±4 favours a random set B and
+    one cell c next to B gets the fidelity that makes adding it free. Over all 4096 sets (energies computed exactly
+    in one vectorized pass, checked against step_energy), both solvers must return the intersection and the union
+    of the argmins, and the ties must make these differ."""
+    from maxslope.perimeter import class_masses, solve_cut, step_energy
+    from maxslope.perimeter.step import _solve_lp
+
+    G, eps = Grid((3, 4), 0.5), 0.5
+    m0, m1 = class_masses(G, variant)
+    n = G.size
+    sets = ((np.arange(2**n)[:, None] >> np.arange(n)[None, :]) & 1).astype(float)
+    i, j = G.pairs(eps)
+    N = np.zeros((n, n))
+    N[i, j] = 1.0
+    mx = (sets @ N.T > 0).astype(float)
+    mn = 1.0 - ((1 - sets) @ N.T > 0)
+    mn[:, G.truncated(eps).ravel()] = 0.0  # the box exterior is outside the set
+    per = (mx - sets) @ (m0.ravel() / eps) + (sets - mn) @ (m1.ravel() / eps)
+    rng = np.random.default_rng(12)
+    tied = 0
+    lp_min, lp_max = [], []
+    for _ in range(30):
+        B = rng.random(n) < 0.5
+        f = np.where(B, -4.0, 4.0)
+        c = int(rng.choice(np.flatnonzero(~B))) if (~B).any() else 0
+        Bc = B.copy()
+        Bc[c] = True
+        k_b, k_bc = int(B @ (2 ** np.arange(n))), int(Bc @ (2 ** np.arange(n)))
+        f[c] = -(per[k_bc] - per[k_b]) / G.mass.ravel()[c]  # adding c to B costs nothing
+        vals = per + sets @ (f * G.mass.ravel())
+        k = int(rng.integers(2**n))
+        assert vals[k] == step_energy(sets[k].astype(bool).reshape(G.shape), f.reshape(G.shape), m0, m1, eps, G)
+        best = sets[vals == vals.min()].astype(bool)
+        inter, union = best.all(0).reshape(G.shape), best.any(0).reshape(G.shape)
+        if (inter == union).all():
+            continue
+        tied += 1
+        F = f.reshape(G.shape)
+        np.testing.assert_array_equal(solve_cut(F, m0, m1, eps, G, "min"), inter)
+        np.testing.assert_array_equal(solve_cut(F, m0, m1, eps, G, "max"), union)
+        lp_min.append(bool((_solve_lp(F, m0, m1, eps, G, "min") == inter).all()))
+        lp_max.append(bool((_solve_lp(F, m0, m1, eps, G, "max") == union).all()))
+    assert tied >= 5  # the data must produce ties, or the test could not tell the selections apart
+    assert all(lp_min) and all(lp_max), (lp_min, lp_max)

@@ -285,3 +285,32 @@ def test_exact_inner_refuses_a_negative_or_nan_radius() -> None:
         ExactInner()(E, ms.Lp(2.0), np.array([[np.nan, 1.0]]), 0.5, None)
     with pytest.raises(TypeError, match="'constraint'"):
         ExactInner()(E, ms.Lp(np.inf), np.ones((1, 2)), 0.5, 0.5)
+
+
+def test_l1_ball_step_in_a_box_against_the_lp() -> None:
+    """The ℓ1 MMS step of a linear energy inside a box, against HiGHS on the LP over (x, |x − x0|): the box binds the
+    last coordinate only, or several, or none; the step's objective must equal the LP's, and so must the point when
+    the LP has a unique solution (distinct |a_i|)."""
+    from scipy.optimize import linprog
+
+    a = np.array([1.0, -2.0, 3.0])
+    one = minimizing_movement(ms.Linear(a), Lp(1), np.zeros(3), 0.5, steps=1, constraint=Box(np.zeros(3), np.array([1.0, 1.0, 0.3])))
+    np.testing.assert_allclose(one.final, [0.0, 0.2, -0.3], atol=1e-15)  # 0.3 on |a|=3 (box), then 0.2 on |a|=2
+    rng = np.random.default_rng(41)
+    for _ in range(30):
+        d = int(rng.integers(2, 6))
+        a = rng.normal(size=d)
+        c, r = rng.normal(size=d) * 0.1, rng.uniform(0.05, 0.5, size=d)
+        x0 = c + r * rng.uniform(-1, 1, size=d)
+        tau = float(rng.uniform(0.05, 1.0))
+        y = minimizing_movement(ms.Linear(a), Lp(1), x0, tau, steps=1, constraint=Box(c, r)).final
+        # variables (x, s): min a·x, s ≥ |x − x0|, Σ s ≤ τ, c − r ≤ x ≤ c + r
+        eye = np.eye(d)
+        A_ub = np.block([[eye, -eye], [-eye, -eye], [np.zeros((1, d)), np.ones((1, d))]])
+        b_ub = np.concatenate([x0, -x0, [tau]])
+        res = linprog(np.concatenate([a, np.zeros(d)]), A_ub=A_ub, b_ub=b_ub,
+                      bounds=[(lo, hi) for lo, hi in zip(c - r, c + r, strict=True)] + [(0, None)] * d, method="highs")
+        assert res.status == 0
+        assert np.abs(y - x0).sum() <= tau * (1 + 1e-12) and np.all(np.abs(y - c) <= r * (1 + 1e-12))
+        assert float(a @ y) == pytest.approx(res.fun, abs=1e-9)
+        np.testing.assert_allclose(y, res.x[:d], atol=1e-7)
