@@ -74,3 +74,31 @@ def test_ball_transport_lp_is_scale_free(scale) -> None:
         val, plan = ball_transport_lp(v, mu, g, 0.5, sense=sense)
         assert val == pytest.approx(want, rel=1e-9)
         assert plan.sum() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(("E", "params"), [
+    (ms.Linear(np.array([1.0, -2.0, 0.5]), c=0.25), ["a"]),
+    (ms.SeparableQuadratic(np.array([1.0, 2.0, 3.0]), center=np.array([0.1, 0.2, 0.3])), ["lam", "center"]),
+    (ms.Quadratic(np.eye(3) * 2.0, np.array([1.0, 0.0, -1.0])), ["A", "b"]),
+    (ms.L1Norm(3, center=np.array([0.1, 0.2, 0.3]), weight=np.array([1.0, 2.0, 3.0])), ["weight", "center"]),
+], ids=lambda v: type(v).__name__ if isinstance(v, ms.Energy) else "")
+def test_numpy_parameters_with_points_of_another_library_name_the_parameter(E, params) -> None:
+    """Points of another array library (array-api-strict) than the energy's parameters: value and gradient refuse
+    them with a TypeError that names the class and the parameter, Class.name (a renamed parameter in the message
+    would leave the user guessing which array to rebuild)."""
+    xps = pytest.importorskip("array_api_strict")
+    x = xps.asarray([[0.3, -0.7, 1.1]], dtype=xps.float64)
+    for method in (E.value, E.grad):
+        with pytest.raises(TypeError) as info:
+            method(x)
+        assert any(f"{type(E).__name__}.{p} is a numpy array" in str(info.value) for p in params), str(info.value)
+
+
+def test_quadratic_symmetry_message_names_A() -> None:
+    with pytest.raises(ValueError, match="argument 'A' must be symmetric"):
+        ms.Quadratic(np.array([[1.0, 2.0], [0.0, 1.0]]))
+
+
+def test_linf_extreme_points_are_the_sign_vectors() -> None:
+    P = np.asarray(ms.Lp(np.inf).extreme_points(3))
+    assert P.shape == (8, 3) and set(np.unique(P).tolist()) == {-1.0, 1.0} and len({tuple(r) for r in P}) == 8
