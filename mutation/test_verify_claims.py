@@ -7,9 +7,23 @@ is outside ``tests/`` so the default test run does not collect it; the mutation 
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 import proofs_checks as pc
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> None:
+    """Empty the claims' result caches (W4/W5, shared with W6) before every claim. mutmut forks each mutant's test
+    run from a process that already ran the unmutated claims, so a cached result would hide the mutant: W5 kills
+    ``ParticleInner``'s ``D = z + X`` when it runs, yet the mutant survived a run with warm caches."""
+    for mod in list(sys.modules.values()):
+        if getattr(mod, "__name__", "").startswith("proofs_checks"):
+            for obj in list(vars(mod).values()):
+                if callable(getattr(obj, "cache_clear", None)):
+                    obj.cache_clear()
 
 
 @pytest.mark.parametrize("cid", list(pc.REGISTRY))
