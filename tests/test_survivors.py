@@ -102,3 +102,29 @@ def test_quadratic_symmetry_message_names_A() -> None:
 def test_linf_extreme_points_are_the_sign_vectors() -> None:
     P = np.asarray(ms.Lp(np.inf).extreme_points(3))
     assert P.shape == (8, 3) and set(np.unique(P).tolist()) == {-1.0, 1.0} and len({tuple(r) for r in P}) == 8
+
+
+def test_front_step_1d_relabeled_minimizes_the_relabeled_energy() -> None:
+    """The relabeled 1-D step against the energy written out here: (1/ε)[∫_{b'}^{b'+ε}(1−η)ρ + ∫_{b'−ε}^{b'} ηρ]
+    + (1/τ)∫_b^{b'} clip(x − b, ±τ/ε)ρ, η = clip(½ − (ε/2τ)(x − b), 0, 1), minimized on a grid of spacing 2.5e-5.
+    A wrong slope of η (3τ/ε for 2τ/ε) moves the step by 1.5e-3."""
+    from scipy.integrate import quad
+
+    from maxslope.perimeter import references as ref
+
+    tau, eps, b = 0.01, 0.08, 0.0
+    m = tau / eps
+
+    def rho(x: float) -> float:
+        return float(np.exp(-((x - 0.7) ** 2) / 2))
+
+    def eta(x: float) -> float:
+        return min(max(0.5 - eps / (2 * tau) * (x - b), 0.0), 1.0)
+
+    def energy(y: float) -> float:
+        per = quad(lambda s: (1 - eta(s)) * rho(s), y, y + eps)[0] + quad(lambda s: eta(s) * rho(s), y - eps, y)[0]
+        return per / eps + quad(lambda s: max(-m, min(m, s - b)) * rho(s), b, y)[0] / tau
+
+    ys = np.arange(-0.02, 0.0, 2.5e-5)
+    best = ys[int(np.argmin([energy(float(y)) for y in ys]))]
+    assert ref.front_step_1d(b, tau, eps, rho, "S", 0.05, "relabeled") == pytest.approx(best, abs=5e-5)
