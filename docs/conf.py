@@ -89,7 +89,12 @@ def _write_claims_page() -> None:
         return text
 
     lines = ["Claims checked by ``maxslope verify``", "=" * 38, "",
-             "A claim holds when its check passes and its negative control is rejected by the same check.", ""]
+             "A claim holds when its check passes and its negative control is rejected by the same check.", "",
+             "Most claims have two kinds of control. The first violates the claim everywhere, for example a curve that "
+             "is too fast at every step. The second violates it minimally, by a small margin in one step, one atom, one "
+             "cell, one coordinate or one case, so that a check which looked at only part of its data would accept it. "
+             "Where a check's own resolution is coarse (a grid tolerance of about one cell), the minimal control is the "
+             "smallest violation that resolution can show, and its description says so.", ""]
     for cid in proofs_checks.SPEC_IDS:
         c = proofs_checks.REGISTRY.get(cid)
         title = f"{cid} — {esc(c.title) if c else 'not registered yet'}"
