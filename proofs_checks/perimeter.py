@@ -345,14 +345,16 @@ def _disc_grid(h: float, half: float) -> Grid:
     return Grid((n, n), h)
 
 
-def _m9(profile: str, variant: str) -> Evidence:
+def _m9(profile: str, variant: str, last_only: bool = False) -> Evidence:
+    """``last_only``: ``variant`` is used for the second time step only, S for the first (a minimal control)."""
     h = 0.01 if profile == "fast" else 0.005
     G = _disc_grid(h, 0.5)
     errs = []
     for tau in (0.002, 0.005):
         A = _disc(G, 0.3)
         R = G.area_radius(A)
-        got = G.area_radius(perimeter_step(A, tau, 3 * h, G, variant=variant).A)
+        v = "S" if last_only and tau == 0.002 else variant
+        got = G.area_radius(perimeter_step(A, tau, 3 * h, G, variant=v).A)
         errs.append(abs(got - ref.disc_step_radius(R, tau, 1.0)))
     return le(max(errs), 1.5 * h, f"disc R = 0.3, ρ ≡ 1, variant {variant}, τ ∈ {{0.002, 0.005}}, ε = 3h, h = {h:g}",
               "|area radius of the grid step − (R + √(R² − 4c_per τ))/2| (c_per = 1); tolerance 1.5h (grid)")
@@ -365,8 +367,9 @@ register(
     hypotheses="ε < R', d ∈ {2, 3}",
     section="§3 M9",
     check=lambda pr: _m9(pr, "S"),
-    negative=lambda pr: _m9(pr, "F"),
-    negative_description="variant F (c_per = 2) against the c_per = 1 law",
+    negative=lambda pr: all_rejected([_m9(pr, "F"), _m9(pr, "F", last_only=True)]),
+    negative_description="variant F (c_per = 2) against the c_per = 1 law (it misses by 1.3 tolerances, the grid's "
+                         "resolution); and F at the second time step only",
     source=SRC,
 )
 
