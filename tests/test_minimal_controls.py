@@ -50,7 +50,7 @@ def test_all_rejected_passes_if_any_control_is_accepted() -> None:
 
 @pytest.mark.parametrize("cid", ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9", "C10", "C11", "C12", "C13", "C14", "C15", "C17",
                                  "C16", "C18", "C19", "C20", "C21", "W1", "W2", "W4", "W5", "W7", "W8", "C22", "C23",
-                                 "M1", "M2", "M3", "M5", "M6", "M7", "M8", "M9", "M11", "M12", "M15", "M19", "M20"])
+                                 "M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8", "M9", "M11", "M12", "M15", "M19", "M20"])
 def test_claims_with_minimal_controls_reject_them(cid: str) -> None:
     out = pc.run_claim(pc.REGISTRY[cid], "fast")
     assert out.holds, out.error or out.negative
