@@ -603,15 +603,8 @@ def _m6(profile: str, negative_mass: bool, one_cell: float = 0.0, swapped: bool 
     rng = np.random.default_rng(6)
     G = Grid((3, 4), 0.1, density=_wavy)
     eps = 0.15
-    i, j = G.pairs(eps)
-    n = G.size
     gap, frac = 0.0, 0
-    sets = np.array([[(k >> b) & 1 for b in range(n)] for k in range(2**n)], dtype=float)
-    N = np.zeros((n, n))
-    N[i, j] = 1.0
-    mx = (sets @ N.T > 0).astype(float)  # max / min over the stencil for every set (box exterior outside)
-    mn = 1.0 - ((1 - sets) @ N.T > 0)
-    mn[:, G.truncated(eps).ravel()] = 0.0
+    sets, mx, mn = _all_sets(G, eps)
     for trial in range(4 if profile == "fast" else 20):
         f = rng.normal(size=G.shape) * 3
         if trial == 0:  # a fidelity whose minimizer is the whole grid: every interior erosion term is then active
@@ -634,6 +627,20 @@ def _m6(profile: str, negative_mass: bool, one_cell: float = 0.0, swapped: bool 
                     f"({tied} problems with ties)")
 
 
+def _all_sets(G: Grid, eps: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every subset of a small grid as a 0/1 row (bit b of row k is cell b), with its stencil max and min per cell
+    (the box exterior outside the set): the brute force of M6."""
+    n = G.size
+    sets = ((np.arange(2**n)[:, None] >> np.arange(n)[None, :]) & 1).astype(float)
+    i, j = G.pairs(eps)
+    N = np.zeros((n, n))
+    N[i, j] = 1.0
+    mx = (sets @ N.T > 0).astype(float)
+    mn = 1.0 - ((1 - sets) @ N.T > 0)
+    mn[:, G.truncated(eps).ravel()] = 0.0
+    return sets, mx, mn
+
+
 def _tie_selection(swapped: bool) -> tuple[int, int]:
     """Problems with exact ties (h = ½, ε = h, ρ ≡ 1, fidelities ±4 favouring a random set B, and one cell next to B
     whose fidelity makes adding it free): how many had ties, and how many of the exact cut's minimal / maximal
@@ -641,13 +648,8 @@ def _tie_selection(swapped: bool) -> tuple[int, int]:
     G, eps = Grid((3, 4), 0.5), 0.5
     m0, m1 = G.mass / 2, G.mass / 2
     n = G.size
-    sets = ((np.arange(2**n)[:, None] >> np.arange(n)[None, :]) & 1).astype(float)
-    i, j = G.pairs(eps)
-    N = np.zeros((n, n))
-    N[i, j] = 1.0
-    mn = 1.0 - ((1 - sets) @ N.T > 0)
-    mn[:, G.truncated(eps).ravel()] = 0.0  # the box exterior is outside the set
-    per = ((sets @ N.T > 0) - sets) @ (m0.ravel() / eps) + (sets - mn) @ (m1.ravel() / eps)
+    sets, mx, mn = _all_sets(G, eps)
+    per = (mx - sets) @ (m0.ravel() / eps) + (sets - mn) @ (m1.ravel() / eps)
     rng = np.random.default_rng(66)
     tied = wrong = 0
     for _ in range(10):
