@@ -33,8 +33,9 @@ import scipy.sparse as sp
 
 from .._backend import as_float_array, check_positive_scalar, namespace, to_numpy
 from .._lp import linprog_unit_cost
+from . import _band, _graph
 from .functional import class_masses, nonlocal_perimeter
-from .grid import Grid, check_grid, signed_distance
+from .grid import Grid, ball_offsets, check_grid, signed_distance
 
 __all__ = ["StepResult", "perimeter_step", "step_problem", "solve_cut", "step_energy", "lp_relaxation"]
 
@@ -226,33 +227,39 @@ def _cut_inputs(f: Any, m0: Any, m1: Any, eps: Any, grid: Any, signed_masses: bo
 
 
 def _max_cut(f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, grid: Grid, exterior_inside: bool) -> np.ndarray:
-    """The maximal minimizer: the u-nodes outside the sink tree of the Boykov–Kolmogorov max-flow (module docstring)."""
+    """The maximal minimizer: the u-part of the maximal source set of a minimum cut (module docstring).
+
+    A certified band (:mod:`maxslope.perimeter._band`) when one pays, the full graph otherwise; either graph goes to
+    the max-flow code that :mod:`maxslope.perimeter._graph` picks."""
     try:
-        import maxflow
+        import maxflow  # noqa: F401
     except ImportError:
         raise ImportError("the exact perimeter step needs PyMaxflow: pip install PyMaxflow (or solver='lp' on small grids)") from None
     n = grid.size
     a0, a1 = m0.ravel() / eps, m1.ravel() / eps
     c = (f * grid.mass).ravel() - a0 + a1  # net unary coefficient of u_i
+    edge = grid.truncated(eps).ravel()
+    none = np.zeros(n, dtype=bool)
+    banded = _band.band_max_cut(c, a0, a1, edge if exterior_inside else none, none if exterior_inside else edge, f.ravel(),
+                                tuple(grid.shape), ball_offsets(eps, grid.h, grid.d))
+    if banded is not None:
+        return banded.reshape(grid.shape)
     inf = float(np.abs(c).sum() + a0.sum() + a1.sum()) * 4 + 1.0
-    g = maxflow.GraphFloat()
-    g.add_nodes(3 * n)
-    u, z, v = np.arange(n), n + np.arange(n), 2 * n + np.arange(n)
+    u, z, v = 3 * np.arange(n), 3 * np.arange(n) + 1, 3 * np.arange(n) + 2  # interleaved: a cell's nodes are adjacent
     i, j = grid.pairs(eps)
-    zero = np.zeros(len(i))
-    g.add_edges(u[j], z[i], np.full(len(i), inf), zero)  # z_i ≥ u_j
-    g.add_edges(v[i], u[j], np.full(len(i), inf), zero)  # v_i ≤ u_j
-    g.add_grid_tedges(z, np.zeros(n), a0)  # z_i = 1 costs m0/ε
-    g.add_grid_tedges(v, a1, np.zeros(n))  # v_i = 0 costs m1/ε
-    g.add_grid_tedges(u, np.maximum(-c, 0.0), np.maximum(c, 0.0))
-    edge = np.where(grid.truncated(eps).ravel(), inf, 0.0)
+    E = len(i)
+    tail = np.concatenate([u[j], v[i]])  # z_i ≥ u_j and v_i ≤ u_j
+    head = np.concatenate([z[i], u[j]])
+    s_cap, t_cap = np.zeros(3 * n), np.zeros(3 * n)
+    t_cap[z] = a0  # z_i = 1 costs m0/ε
+    s_cap[v] = a1  # v_i = 0 costs m1/ε
+    s_cap[u], t_cap[u] = np.maximum(-c, 0.0), np.maximum(c, 0.0)
     if exterior_inside:
-        g.add_grid_tedges(z, edge, np.zeros(n))  # the exterior is in the set: its dilation covers edge cells
+        s_cap[z[edge]] = inf  # the exterior is in the set: its dilation covers edge cells
     else:
-        g.add_grid_tedges(v, np.zeros(n), edge)  # the exterior is outside the set: empty erosion at edge cells
-    g.maxflow()
-    # get_grid_segments is True on the sink tree only: nodes of neither tree count as source side (the largest min cut)
-    return ~np.asarray(g.get_grid_segments(u), dtype=bool).reshape(grid.shape)
+        t_cap[v[edge]] = inf  # the exterior is outside the set: empty erosion at edge cells
+    side = _graph.maximal_source_side(3 * n, tail, head, np.full(2 * E, inf), s_cap, t_cap)
+    return side[u].reshape(grid.shape)
 
 
 def lp_relaxation(f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, grid: Grid) -> tuple[float, np.ndarray]:
