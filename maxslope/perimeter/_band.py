@@ -44,6 +44,7 @@ time linear in the number of cells for the band to pay.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -67,7 +68,8 @@ except ImportError:  # pragma: no cover
 #: grids with fewer cells go straight to the full graph (the band does not pay there); tests lower it
 MIN_CELLS = 16384
 #: the band is abandoned for the full graph once it holds this fraction of the cells
-MAX_FRACTION = 0.5
+MAX_FRACTION = 0.75
+START, STEP, TRIES = 0.2, 1.35, 7  # the threshold search (see band_max_cut)
 _BUDGET = 1.0 - 1e-10  # free dilation budgets are shrunk by this factor (covers the rounding of the takes)
 _SLACK = 1e-8  # each certified slack must exceed this fraction of |c| + S + P (covers the rounding of the sums)
 
@@ -102,7 +104,6 @@ def _growth_certificate(c, a0, a1, zforced, vforced, inU, phi, order, shape, off
                 break
         if free:
             rem[i] = a0[i] * _BUDGET
-    near = np.zeros(n, dtype=np.bool_)  # within two hops of a site that a burden of another cell used
     stamp = np.full(n, -1, dtype=np.int64)
     cap = 2 * K * K + K
     cand = np.empty(cap, dtype=np.int64)  # site index; z sites as k, slack sites as n + j
@@ -122,8 +123,9 @@ def _growth_certificate(c, a0, a1, zforced, vforced, inU, phi, order, shape, off
                 if vforced[i] or not a1[i] > 0.0:
                     continue
                 goal = a1[i] * (1.0 + _SLACK)
-            if not near[i] and (sl[i] if part == 1 else 0.0) + rem[i] >= goal:
-                # fast path, away from the cascade: the cell's own fidelity slack, then its own dilation weight
+            if (sl[i] if part == 1 else 0.0) + rem[i] >= goal:
+                # fast path: the cell's own fidelity slack, then its own dilation weight (the greedy may leave the
+                # earliest-deadline order here; any split that covers the burdens is a valid certificate)
                 take = min(sl[i], goal) if part == 1 else 0.0
                 sl[i] -= take
                 rest = goal - take
@@ -172,28 +174,12 @@ def _growth_certificate(c, a0, a1, zforced, vforced, inU, phi, order, shape, off
                     if rem[q] < 0.0:
                         rem[q] = 0.0
                 got += take
-                site = q - n if q >= n else q
-                if site != i and not near[site]:
-                    _mark_two_hops(near, site, shape, offs)
                 m -= 1
                 cand[b] = cand[m]
                 key[b] = key[m]
             if not got >= goal:
                 failed += 1
     return failed
-
-
-@_njit(cache=True, nogil=True)
-def _mark_two_hops(near, q, shape, offs):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
-    n0, n1, n2 = shape[0], shape[1], shape[2]
-    K = offs.shape[0]
-    x, r = divmod(q, n1 * n2)
-    y, w = divmod(r, n2)
-    for k1 in range(K):
-        for k2 in range(K):
-            xx, yy, ww = x + offs[k1, 0] + offs[k2, 0], y + offs[k1, 1] + offs[k2, 1], w + offs[k1, 2] + offs[k2, 2]
-            if 0 <= xx < n0 and 0 <= yy < n1 and 0 <= ww < n2:
-                near[(xx * n1 + yy) * n2 + ww] = True
 
 
 def _shape3(shape: tuple[int, ...]) -> np.ndarray:
@@ -217,22 +203,21 @@ def growth_certified(c: np.ndarray, a0: np.ndarray, a1: np.ndarray, zforced: np.
 
 
 def band_max_cut(c: np.ndarray, a0: np.ndarray, a1: np.ndarray, zforced: np.ndarray, vforced: np.ndarray, phi: np.ndarray,
-                 shape: tuple[int, ...], offs: np.ndarray) -> np.ndarray | None:
+                 shape: tuple[int, ...], offs: np.ndarray, scale: float) -> np.ndarray | None:
     """The maximal minimizer of E (flat bool) from a certified band; None when no band pays (solve the full graph).
 
-    U = {φ < θ_U} and L = {φ ≤ −θ_L}: each threshold grows by a factor 5/4 from the smallest |φ| that puts
-    1 % of the cells in the band, until its certificate holds (the two are independent). The certificates are
-    not monotone in θ (a digital level set can carry a bump that a minimizer removes), hence the search."""
+    U = {φ < θ_U} and L = {φ ≤ −θ_L}, each threshold searched independently: from ``START · scale`` (``scale``:
+    the typical perimeter weight per unit mass, (a⁰ + a¹)/2m; a level set of φ is a barrier only where the
+    fidelity is comparable to it, about 0.2 to 1.2 times it on the discs measured), or from 1.5 times the smallest
+    |φ| if that is larger (so that the first band holds the first layer of cells), by factors of ``STEP``, at
+    most ``TRIES`` times, until its certificate holds. The certificates are not monotone in θ (a digital level set
+    can carry a bump that a minimizer removes), hence the search rather than a bisection."""
     n = c.size
-    if (n < MIN_CELLS and MIN_CELLS > 0) or not HAVE_NUMBA:
+    if (n < MIN_CELLS and MIN_CELLS > 0) or not HAVE_NUMBA or not scale > 0.0:
         return None
     mag = np.abs(phi)
-    start = float(np.quantile(mag, 0.01))
-    if not start > 0.0:
-        pos = mag[mag > 0]
-        if pos.size == 0:
-            return None
-        start = float(pos.min())
+    pos = mag[mag > 0]
+    start = max(START * scale, 1.5 * float(pos.min()) if pos.size else 0.0)  # the first band holds the first layer
     limit = MAX_FRACTION * n
     theta_u = _threshold(start, lambda th: int(np.count_nonzero(mag < th)) > limit,
                          lambda th: growth_certified(c, a0, a1, zforced, vforced, phi < th, phi, shape, offs))
@@ -243,20 +228,63 @@ def band_max_cut(c: np.ndarray, a0: np.ndarray, a1: np.ndarray, zforced: np.ndar
     if theta_l is None:
         return None
     inL = phi <= -theta_l
-    return _solve_band(c, a0, a1, zforced, vforced, inL, (phi < theta_u) & ~inL, shape, offs)
+    return exact_max(c, a0, a1, zforced, vforced, inL, (phi < theta_u) & ~inL, shape, offs)
+
+
+#: the relative perturbations tried by :func:`exact_max` to select the maximal minimizer with pseudoflow
+DELTAS = (2.0**-24, 2.0**-44)
+
+
+def exact_max(c: np.ndarray, a0: np.ndarray, a1: np.ndarray, zforced: np.ndarray, vforced: np.ndarray, inL: np.ndarray,
+              band: np.ndarray, shape: tuple[int, ...], offs: np.ndarray) -> np.ndarray:
+    r"""The maximal minimizer of E over [L, L ∪ band] (flat bool), exactly, with the backend that _graph picks.
+
+    PyMaxflow returns the maximal source set directly. Pseudoflow returns a minimizer M, not always the maximal one
+    under exact ties (a node relabelled to n stays on the source side when its tree ends with zero excess). So a
+    second pseudoflow solve takes c̃ = c − δ with 0 < δ_j = DELTA·(|c_j| + a⁰_j + a¹_j) on the band, and its answer
+    M̃ is accepted when E(M̃) = E(M) exactly (math.fsum of the terms, which is 0 only when the exact sum is): then
+    M̃ is a minimizer of E, and the maximal minimizer M* ⊇ M̃ has E(M*) = E(M̃), so minimality of M̃ for
+    E − Σ δ A gives Σ over M* \ M̃ of δ ≤ 0, hence M* = M̃. When the energies differ (δ above an energy gap) a
+    smaller δ is tried, then PyMaxflow."""
+    if _graph.backend_for(int(band.sum()) * (2 * len(offs) + 3)) == "bk":
+        return _solve_band(c, a0, a1, zforced, vforced, inL, band, shape, offs, "bk")
+    M = _solve_band(c, a0, a1, zforced, vforced, inL, band, shape, offs, "hpf")
+    ref = _energy_terms(M, c, a0, a1, zforced, vforced, shape, offs)
+    for rel in DELTAS:
+        ct = c.copy()
+        ct[band] -= rel * (np.abs(c[band]) + a0[band] + a1[band])
+        if not np.all(ct[band] < c[band]):
+            continue
+        Mt = _solve_band(ct, a0, a1, zforced, vforced, inL, band, shape, offs, "hpf")
+        if math.fsum(np.concatenate([_energy_terms(Mt, c, a0, a1, zforced, vforced, shape, offs), -ref]).tolist()) == 0.0:
+            return Mt
+    return _solve_band(c, a0, a1, zforced, vforced, inL, band, shape, offs, "bk")  # pragma: no cover - near-ties
+
+
+def _energy_terms(A: np.ndarray, c: np.ndarray, a0: np.ndarray, a1: np.ndarray, zforced: np.ndarray, vforced: np.ndarray,
+                  shape: tuple[int, ...], offs: np.ndarray) -> np.ndarray:
+    """The non-zero terms of E(A) = Σ c A + Σ a⁰ D(A) − Σ a¹ R(A) (flat bool A), for an exact sum."""
+    D = zforced.copy()
+    _mark_neighbours(A, D, shape, offs)
+    R = np.zeros_like(A)
+    _mark_neighbours(~A, R, shape, offs)
+    R = ~R & ~vforced
+    return np.concatenate([c[A], a0[D], -a1[R]])
 
 
 def _threshold(theta: float, too_wide: Any, certified: Any) -> float | None:
-    """The first θ of θ, 5θ/4, 25θ/16, … that is certified; None once the band would be too wide."""
-    while not too_wide(theta):
+    """The first certified θ of θ, STEP·θ, STEP²·θ, … (at most TRIES); None once the band would be too wide."""
+    for _ in range(TRIES):
+        if too_wide(theta):
+            return None
         if certified(theta):
             return theta
-        theta *= 1.25
+        theta *= STEP
     return None
 
 
 def _solve_band(c: np.ndarray, a0: np.ndarray, a1: np.ndarray, zforced: np.ndarray, vforced: np.ndarray, inL: np.ndarray,
-                band: np.ndarray, shape: tuple[int, ...], offs: np.ndarray) -> np.ndarray:
+                band: np.ndarray, shape: tuple[int, ...], offs: np.ndarray, backend: str | None = None) -> np.ndarray:
     """The maximal minimizer of E over [L, L ∪ band] (PyMaxflow on the band's graph), as a flat bool array."""
     n = c.size
     inU = inL | band
@@ -297,7 +325,7 @@ def _solve_band(c: np.ndarray, a0: np.ndarray, a1: np.ndarray, zforced: np.ndarr
     s_cap[:nb], t_cap[:nb] = np.maximum(-c_, 0.0), np.maximum(c_, 0.0)
     t_cap[zid[zc]] = a0[zc]
     s_cap[vid[vc]] = a1[vc]
-    side = _graph.maximal_source_side(N, tail, head, np.full(len(tail), inf), s_cap, t_cap)
+    side = _graph.maximal_source_side(N, tail, head, np.full(len(tail), inf), s_cap, t_cap, backend)
     A = inL.copy()
     A[cells] = side[:nb]
     return A

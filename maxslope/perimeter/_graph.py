@@ -104,6 +104,8 @@ def maximal_source_side(n: int, tail: np.ndarray, head: np.ndarray, cap: np.ndar
     Inner arcs ``tail → head`` with capacities ``cap``; terminal arcs s → i with ``s_cap[i]`` and i → t with
     ``t_cap[i]`` (all finite and ≥ 0; "infinite" arcs are given a capacity larger than every cut)."""
     which = backend_for(len(tail) + 2 * n, backend)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
     if which == "bk":
         import maxflow
 

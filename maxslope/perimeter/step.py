@@ -33,7 +33,7 @@ import scipy.sparse as sp
 
 from .._backend import as_float_array, check_positive_scalar, namespace, to_numpy
 from .._lp import linprog_unit_cost
-from . import _band, _graph
+from . import _band
 from .functional import class_masses, nonlocal_perimeter
 from .grid import Grid, ball_offsets, check_grid, signed_distance
 
@@ -240,26 +240,12 @@ def _max_cut(f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, grid: Gr
     c = (f * grid.mass).ravel() - a0 + a1  # net unary coefficient of u_i
     edge = grid.truncated(eps).ravel()
     none = np.zeros(n, dtype=bool)
-    banded = _band.band_max_cut(c, a0, a1, edge if exterior_inside else none, none if exterior_inside else edge, f.ravel(),
-                                tuple(grid.shape), ball_offsets(eps, grid.h, grid.d))
-    if banded is not None:
-        return banded.reshape(grid.shape)
-    inf = float(np.abs(c).sum() + a0.sum() + a1.sum()) * 4 + 1.0
-    u, z, v = 3 * np.arange(n), 3 * np.arange(n) + 1, 3 * np.arange(n) + 2  # interleaved: a cell's nodes are adjacent
-    i, j = grid.pairs(eps)
-    E = len(i)
-    tail = np.concatenate([u[j], v[i]])  # z_i ≥ u_j and v_i ≤ u_j
-    head = np.concatenate([z[i], u[j]])
-    s_cap, t_cap = np.zeros(3 * n), np.zeros(3 * n)
-    t_cap[z] = a0  # z_i = 1 costs m0/ε
-    s_cap[v] = a1  # v_i = 0 costs m1/ε
-    s_cap[u], t_cap[u] = np.maximum(-c, 0.0), np.maximum(c, 0.0)
-    if exterior_inside:
-        s_cap[z[edge]] = inf  # the exterior is in the set: its dilation covers edge cells
-    else:
-        t_cap[v[edge]] = inf  # the exterior is outside the set: empty erosion at edge cells
-    side = _graph.maximal_source_side(3 * n, tail, head, np.full(2 * E, inf), s_cap, t_cap)
-    return side[u].reshape(grid.shape)
+    zf, vf = (edge, none) if exterior_inside else (none, edge)  # D ≡ 1 / R ≡ 0 where the ball leaves the box
+    shape, offs = tuple(grid.shape), ball_offsets(eps, grid.h, grid.d)
+    banded = _band.band_max_cut(c, a0, a1, zf, vf, f.ravel(), shape, offs, float(np.median((a0 + a1) / (2 * grid.mass.ravel()))))
+    if banded is None:
+        banded = _band.exact_max(c, a0, a1, zf, vf, none, ~none, shape, offs)
+    return banded.reshape(grid.shape)
 
 
 def lp_relaxation(f: np.ndarray, m0: np.ndarray, m1: np.ndarray, eps: float, grid: Grid) -> tuple[float, np.ndarray]:
