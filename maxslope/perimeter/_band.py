@@ -75,7 +75,7 @@ _SLACK = 1e-8  # each certified slack must exceed this fraction of |c| + S + P (
 
 
 @_njit(cache=True, nogil=True)
-def _growth_certificate(c, a0, a1, zforced, vforced, inU, phi, order, shape, offs):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+def _growth_certificate(c, a0, a1, zforced, vforced, inU, phi, order, shape, offs, offs2, mid):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
     """The number of burdens of O = U^c's certificate that the greedy could not cover (0: certified).
 
     ``order``: the cells within ε of O (O and the erosion layer of U), by increasing phi. Each cell's burdens are
@@ -104,8 +104,7 @@ def _growth_certificate(c, a0, a1, zforced, vforced, inU, phi, order, shape, off
                 break
         if free:
             rem[i] = a0[i] * _BUDGET
-    stamp = np.full(n, -1, dtype=np.int64)
-    cap = 2 * K * K + K
+    cap = K + offs2.shape[0]
     cand = np.empty(cap, dtype=np.int64)  # site index; z sites as k, slack sites as n + j
     key = np.empty(cap)
     failed = 0
@@ -135,48 +134,51 @@ def _growth_certificate(c, a0, a1, zforced, vforced, inU, phi, order, shape, off
                         rem[i] = 0.0
                 continue
             m = 0
-            for k1 in range(K):
+            for k1 in range(K):  # slack sites: conduits j ∈ N(i) ∩ O (part 1), or the deficit cell itself (part 0)
                 xj, yj, wj = x + offs[k1, 0], y + offs[k1, 1], w + offs[k1, 2]
                 if not (0 <= xj < n0 and 0 <= yj < n1 and 0 <= wj < n2):
                     continue
                 j = (xj * n1 + yj) * n2 + wj
-                if inU[j] or (part == 0 and j != i):
-                    continue
-                if part == 1 and sl[j] > 0.0:
-                    cand[m] = n + j
+                if part == 1:
+                    if not inU[j] and sl[j] > 0.0:
+                        cand[m] = n + j
+                        key[m] = phi[j]
+                        m += 1
+                elif rem[j] > 0.0:  # part 0: a free z in N(i), the conduit is i itself
+                    cand[m] = j
                     key[m] = phi[j]
                     m += 1
-                for k2 in range(K):
-                    xk, yk, wk = xj + offs[k2, 0], yj + offs[k2, 1], wj + offs[k2, 2]
+            if part == 1:  # free z two hops away: k = i + d, d ∈ N + N, through the conduit i + mid(d) ∈ N(i) ∩ N(k)
+                for k2 in range(offs2.shape[0]):
+                    xk, yk, wk = x + offs2[k2, 0], y + offs2[k2, 1], w + offs2[k2, 2]
                     if not (0 <= xk < n0 and 0 <= yk < n1 and 0 <= wk < n2):
                         continue
                     q = (xk * n1 + yk) * n2 + wk
-                    if rem[q] > 0.0 and stamp[q] != 2 * t + part:
-                        stamp[q] = 2 * t + part
+                    if not rem[q] > 0.0:
+                        continue
+                    xj, yj, wj = x + mid[k2, 0], y + mid[k2, 1], w + mid[k2, 2]
+                    if 0 <= xj < n0 and 0 <= yj < n1 and 0 <= wj < n2:  # then j ∈ N(k) ⊆ O, as k is free
                         cand[m] = q
                         key[m] = phi[q]
                         m += 1
             got = 0.0
-            while got < goal and m > 0:
-                b = 0
-                for p in range(1, m):
-                    if key[p] < key[b] or (key[p] == key[b] and cand[p] >= n and cand[b] < n):
-                        b = p
-                q = cand[b]
-                if q >= n:
-                    take = min(sl[q - n], goal - got)
-                    sl[q - n] -= take
-                    if sl[q - n] < 0.0:
-                        sl[q - n] = 0.0
-                else:
-                    take = min(rem[q], goal - got)
-                    rem[q] -= take
-                    if rem[q] < 0.0:
-                        rem[q] = 0.0
-                got += take
-                m -= 1
-                cand[b] = cand[m]
-                key[b] = key[m]
+            if m > 0:
+                sel = np.argsort(key[:m], kind="mergesort")
+                for p in range(m):
+                    if got >= goal:
+                        break
+                    q = cand[sel[p]]
+                    if q >= n:
+                        take = min(sl[q - n], goal - got)
+                        sl[q - n] -= take
+                        if sl[q - n] < 0.0:
+                            sl[q - n] = 0.0
+                    else:
+                        take = min(rem[q], goal - got)
+                        rem[q] -= take
+                        if rem[q] < 0.0:
+                            rem[q] = 0.0
+                    got += take
             if not got >= goal:
                 failed += 1
     return failed
@@ -199,7 +201,22 @@ def growth_certified(c: np.ndarray, a0: np.ndarray, a1: np.ndarray, zforced: np.
     _mark_neighbours(~inU, near, shape, offs)  # O and the cells of U within ε of it
     cells = np.flatnonzero(near)
     order = cells[np.argsort(phi[cells], kind="stable")]
-    return int(_growth_certificate(c, a0, a1, zforced, vforced, inU, phi, order, _shape3(shape), _offs3(offs))) == 0
+    o3 = _offs3(offs)
+    offs2, mid = _two_hops(o3)
+    return int(_growth_certificate(c, a0, a1, zforced, vforced, inU, phi, order, _shape3(shape), o3, offs2, mid)) == 0
+
+
+def _two_hops(o3: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The Minkowski sum N + N of the stencil (unique offsets d) and, for each, one o ∈ N with d − o ∈ N, the one
+    nearest to d/2 (so that the conduit i + o stays in the box whenever a straight path does)."""
+    d = (o3[:, None, :] + o3[None, :, :]).reshape(-1, 3)
+    first = np.repeat(o3, len(o3), axis=0)
+    dev = np.abs(2 * first - d).sum(axis=1)
+    order = np.lexsort((dev, d[:, 2], d[:, 1], d[:, 0]))
+    d, first = d[order], first[order]
+    keep = np.ones(len(d), dtype=bool)
+    keep[1:] = np.any(d[1:] != d[:-1], axis=1)
+    return np.ascontiguousarray(d[keep]), np.ascontiguousarray(first[keep])
 
 
 def band_max_cut(c: np.ndarray, a0: np.ndarray, a1: np.ndarray, zforced: np.ndarray, vforced: np.ndarray, phi: np.ndarray,
