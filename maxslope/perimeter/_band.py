@@ -69,41 +69,28 @@ except ImportError:  # pragma: no cover
 MIN_CELLS = 16384
 #: the band is abandoned for the full graph once it holds this fraction of the cells
 MAX_FRACTION = 0.75
-START, STEP, TRIES = 0.2, 1.35, 7  # the threshold search (see band_max_cut)
+START, STEP, TRIES, REPAIRS = 0.2, 1.35, 7, 3  # the barrier search (see band_max_cut and _barrier)
+#: bands wider than this are narrowed (with this many repairs per level set) before the cut (see _narrowest)
+REFINE_CELLS, REFINE_REPAIRS, REFINE_LEVELS = 100_000, 10, 2
 _BUDGET = 1.0 - 1e-10  # free dilation budgets are shrunk by this factor (covers the rounding of the takes)
 _SLACK = 1e-8  # each certified slack must exceed this fraction of |c| + S + P (covers the rounding of the sums)
 
 
 @_njit(cache=True, nogil=True)
-def _growth_certificate(c, a0, a1, zforced, vforced, inU, phi, order, shape, offs, offs2, mid):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+def _growth_certificate(c, a0, a1, vforced, inU, rem0, sl0, phi, order, shape, offs, offs2, mid, bad):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
     """The number of burdens of O = U^c's certificate that the greedy could not cover (0: certified).
 
     ``order``: the cells within ε of O (O and the erosion layer of U), by increasing phi. Each cell's burdens are
     covered from capacities of increasing phi (earliest deadline first): the erosion weight a1_i of a cell i with
     N(i) ∩ O ≠ ∅ from the fidelity slack c_j > 0 of a conduit j ∈ N(i) ∩ O or from a free dilation weight a0_k,
-    k ∈ N(j), through such a conduit; a negative c_j (plus a strictness margin) from free a0_k, k ∈ N(j)."""
+    k ∈ N(j), through such a conduit; a negative c_j (plus a strictness margin) from free a0_k, k ∈ N(j).
+    ``rem0``: the free dilation budgets, ``sl0``: the fidelity slacks of O (both shrunk by _BUDGET); ``offs2``, ``mid``:
+    the two-hop offsets and their conduits (:func:`_two_hops`); ``bad`` receives the cells left uncovered."""
     n0, n1, n2 = shape[0], shape[1], shape[2]
     n = c.size
     K = offs.shape[0]
-    rem = np.zeros(n)  # free dilation budgets
-    sl = np.zeros(n)  # fidelity slacks of O
-    for i in range(n):
-        if inU[i]:
-            continue
-        if c[i] > 0.0:
-            sl[i] = c[i] * _BUDGET
-        if zforced[i]:
-            continue
-        x, r = divmod(i, n1 * n2)
-        y, w = divmod(r, n2)
-        free = True
-        for k in range(K):
-            xx, yy, ww = x + offs[k, 0], y + offs[k, 1], w + offs[k, 2]
-            if 0 <= xx < n0 and 0 <= yy < n1 and 0 <= ww < n2 and inU[(xx * n1 + yy) * n2 + ww]:
-                free = False
-                break
-        if free:
-            rem[i] = a0[i] * _BUDGET
+    rem = rem0.copy()  # free dilation budgets
+    sl = sl0.copy()  # fidelity slacks of O
     cap = K + offs2.shape[0]
     cand = np.empty(cap, dtype=np.int64)  # site index; z sites as k, slack sites as n + j
     key = np.empty(cap)
@@ -162,7 +149,7 @@ def _growth_certificate(c, a0, a1, zforced, vforced, inU, phi, order, shape, off
                         key[m] = phi[q]
                         m += 1
             got = 0.0
-            if m > 0:
+            if m > 0:  # by increasing phi; on ties in the order collected (slack sites first)
                 sel = np.argsort(key[:m], kind="mergesort")
                 for p in range(m):
                     if got >= goal:
@@ -181,6 +168,7 @@ def _growth_certificate(c, a0, a1, zforced, vforced, inU, phi, order, shape, off
                     got += take
             if not got >= goal:
                 failed += 1
+                bad[i] = True
     return failed
 
 
@@ -195,15 +183,29 @@ def _offs3(offs: np.ndarray) -> np.ndarray:
 
 
 def growth_certified(c: np.ndarray, a0: np.ndarray, a1: np.ndarray, zforced: np.ndarray, vforced: np.ndarray, inU: np.ndarray,
-                     phi: np.ndarray, shape: tuple[int, ...], offs: np.ndarray) -> bool:
-    """True when the greedy split proves E(U ∪ Y) > E(U) for every non-empty Y outside U (module docstring)."""
+                     phi: np.ndarray, shape: tuple[int, ...], offs: np.ndarray, bad: np.ndarray | None = None,
+                     ranked: np.ndarray | None = None) -> bool:
+    """True when the greedy split proves E(U ∪ Y) > E(U) for every non-empty Y outside U (module docstring).
+
+    ``bad`` (flat bool, optional) receives the cells whose burden the greedy could not cover; ``ranked``
+    (optional) is every cell by increasing φ, to save a sort per call."""
     near = ~inU
     _mark_neighbours(~inU, near, shape, offs)  # O and the cells of U within ε of it
-    cells = np.flatnonzero(near)
-    order = cells[np.argsort(phi[cells], kind="stable")]
+    if ranked is None:
+        cells = np.flatnonzero(near)
+        order = cells[np.argsort(phi[cells], kind="stable")]
+    else:
+        order = ranked[near[ranked]]
     o3 = _offs3(offs)
     offs2, mid = _two_hops(o3)
-    return int(_growth_certificate(c, a0, a1, zforced, vforced, inU, phi, order, _shape3(shape), o3, offs2, mid)) == 0
+    marks = np.zeros(c.size, dtype=bool) if bad is None else bad
+    free = ~inU & ~zforced
+    hits = np.zeros(c.size, dtype=bool)
+    _mark_neighbours(inU, hits, shape, offs)
+    free &= ~hits  # N(k) ∩ U = ∅ and D_k not forced
+    rem0 = np.where(free, a0 * _BUDGET, 0.0)
+    sl0 = np.where(~inU & (c > 0.0), c * _BUDGET, 0.0)
+    return int(_growth_certificate(c, a0, a1, vforced, inU, rem0, sl0, phi, order, _shape3(shape), o3, offs2, mid, marks)) == 0
 
 
 def _two_hops(o3: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -223,29 +225,33 @@ def band_max_cut(c: np.ndarray, a0: np.ndarray, a1: np.ndarray, zforced: np.ndar
                  shape: tuple[int, ...], offs: np.ndarray, scale: float) -> np.ndarray | None:
     """The maximal minimizer of E (flat bool) from a certified band; None when no band pays (solve the full graph).
 
-    U = {φ < θ_U} and L = {φ ≤ −θ_L}, each threshold searched independently: from ``START · scale`` (``scale``:
-    the typical perimeter weight per unit mass, (a⁰ + a¹)/2m; a level set of φ is a barrier only where the
-    fidelity is comparable to it, about 0.2 to 1.2 times it on the discs measured), or from 1.5 times the smallest
-    |φ| if that is larger (so that the first band holds the first layer of cells), by factors of ``STEP``, at
-    most ``TRIES`` times, until its certificate holds. The certificates are not monotone in θ (a digital level set
-    can carry a bump that a minimizer removes), hence the search rather than a bisection."""
+    U from the level sets {φ < θ} and L from {φ ≤ −θ}, each searched independently (:func:`_barrier`): from
+    ``START · scale`` (``scale``: the typical perimeter weight per unit mass, (a⁰ + a¹)/2m; a level set of φ is a
+    barrier only where the fidelity is comparable to it, about 0.2 to 1.2 times it on the discs measured), or from
+    1.5 times the smallest |φ| if that is larger (so that the first band holds the first layer of cells), by
+    factors of ``STEP``, at most ``TRIES`` times, each level set repaired where its certificate fails, until the
+    certificate holds; a band that is still wide is then narrowed (:func:`_narrowest`). The certificates are not
+    monotone in θ (a digital level set can carry a dent that a minimizer fills), hence the search rather than a
+    bisection."""
     n = c.size
     if (n < MIN_CELLS and MIN_CELLS > 0) or not HAVE_NUMBA or not scale > 0.0:
         return None
     mag = np.abs(phi)
     pos = mag[mag > 0]
     start = max(START * scale, 1.5 * float(pos.min()) if pos.size else 0.0)  # the first band holds the first layer
-    limit = MAX_FRACTION * n
-    theta_u = _threshold(start, lambda th: int(np.count_nonzero(mag < th)) > limit,
-                         lambda th: growth_certified(c, a0, a1, zforced, vforced, phi < th, phi, shape, offs))
-    if theta_u is None:
+    floor = 1.5 * float(pos.min()) if pos.size else 0.0
+    up = np.argsort(phi, kind="stable")
+    U = _narrowest(phi, lambda S: int(np.count_nonzero(S & (phi > -start))),
+                   lambda S, bad: growth_certified(c, a0, a1, zforced, vforced, S, phi, shape, offs, bad, up), shape, offs, start, floor)
+    if U is None:
         return None
-    theta_l = _threshold(start, lambda th: int(np.count_nonzero((phi < theta_u) & (phi > -th))) > limit,
-                         lambda th: growth_certified(-c, a1, a0, vforced, zforced, phi > -th, -phi, shape, offs))
-    if theta_l is None:
+    down = np.argsort(-phi, kind="stable")
+    notL = _narrowest(-phi, lambda S: int(np.count_nonzero(S & U)),
+                      lambda S, bad: growth_certified(-c, a1, a0, vforced, zforced, S, -phi, shape, offs, bad, down), shape, offs, start,
+                      floor)
+    if notL is None or bool((~notL & ~U).any()):  # L ⊆ U always holds when both are certified
         return None
-    inL = phi <= -theta_l
-    return exact_max(c, a0, a1, zforced, vforced, inL, (phi < theta_u) & ~inL, shape, offs)
+    return exact_max(c, a0, a1, zforced, vforced, ~notL, U & notL, shape, offs)
 
 
 #: the relative perturbations tried by :func:`exact_max` to select the maximal minimizer with pseudoflow
@@ -296,15 +302,47 @@ def _energy_terms(A: np.ndarray, c: np.ndarray, a0: np.ndarray, a1: np.ndarray, 
     return np.concatenate([c[A], a0[D], -a1[R]])
 
 
-def _threshold(theta: float, too_wide: Any, certified: Any) -> float | None:
-    """The first certified θ of θ, STEP·θ, STEP²·θ, … (at most TRIES); None once the band would be too wide."""
-    for _ in range(TRIES):
-        if too_wide(theta):
-            return None
-        if certified(theta):
-            return theta
+def _barrier(theta: float, phi: np.ndarray, too_wide: Any, certified: Any, shape: tuple[int, ...], offs: np.ndarray,
+             tries: int, repairs: int) -> tuple[np.ndarray, float] | None:
+    """The first certified set of the search and its θ: for θ, STEP·θ, … (at most ``tries``), the level set
+    {φ < θ}, and when its certificate fails, the set with the cells outside it within ε of the failing cells added
+    (the dents that the greedy could not pay for), at most ``repairs`` times. None once the band would be too
+    wide. Any certified set is a barrier (the restriction lemma), however it was found."""
+    for _ in range(tries):
+        S = phi < theta
+        for _ in range(repairs + 1):
+            if too_wide(S, theta):
+                return None
+            bad = np.zeros(S.size, dtype=bool)
+            if certified(S, bad):
+                return S, theta
+            add = np.zeros(S.size, dtype=bool)
+            _mark_neighbours(bad, add, shape, offs)
+            add &= ~S
+            if not add.any():
+                break
+            S = S | add
         theta *= STEP
     return None
+
+
+def _narrowest(phi: np.ndarray, width: Any, certified: Any, shape: tuple[int, ...], offs: np.ndarray, start: float,
+               floor: float) -> np.ndarray | None:
+    """A certified set: the quick search from ``start`` (REPAIRS repairs per θ), then, while the band it leaves
+    holds more than REFINE_CELLS cells (where the cut costs more than the certificates), θ / STEP, θ / STEP², …
+    (at most REFINE_LEVELS, not below ``floor``) with REFINE_REPAIRS repairs each, keeping the last certified."""
+    found = _barrier(start, phi, lambda S, th: width(S) > MAX_FRACTION * phi.size, certified, shape, offs, TRIES, REPAIRS)
+    if found is None:
+        return None
+    S, theta = found
+    for _ in range(REFINE_LEVELS):
+        if width(S) <= REFINE_CELLS or theta / STEP < floor:
+            break
+        finer = _barrier(theta / STEP, phi, lambda T, th: False, certified, shape, offs, 1, REFINE_REPAIRS)
+        if finer is None or width(finer[0]) >= width(S):
+            break
+        S, theta = finer
+    return S
 
 
 def _solve_band(c: np.ndarray, a0: np.ndarray, a1: np.ndarray, zforced: np.ndarray, vforced: np.ndarray, inL: np.ndarray,
