@@ -165,6 +165,7 @@ def test_row_gadget_returns_the_direct_graph_sets(shape: tuple, monkeypatch: pyt
     to 4, the top level built from two lower ones), both selections, both fidelities, a wavy density on half."""
     rng = np.random.default_rng(sum(shape))
     monkeypatch.setattr(_band, "MIN_CELLS", 10**12)
+    monkeypatch.setattr(_band, "GADGET", "rows")
     h = 1.0 / max(shape)
     for trial, eps_h in enumerate((1.0, 1.5, 2.0, 3.0, 4.5)):
         G = Grid(shape, h, density=(lambda x: 1 + 0.5 * np.sin(3 * x[..., 0])) if trial % 2 else None)
@@ -198,6 +199,7 @@ def test_row_stencil_and_its_negative_control(monkeypatch: pytest.MonkeyPatch) -
 
     monkeypatch.setattr(_band, "row_stencil", narrow)
     monkeypatch.setattr(_band, "MIN_CELLS", 10**12)
+    monkeypatch.setattr(_band, "GADGET", "rows")
     rng = np.random.default_rng(11)
     wrong = 0
     for _ in range(4):
