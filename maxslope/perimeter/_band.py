@@ -49,21 +49,9 @@ from typing import Any
 
 import numpy as np
 
+from .._numba import HAVE_NUMBA
+from .._numba import njit as _njit
 from . import _graph
-
-try:  # pragma: no cover - both paths run in CI (the test extra has numba) and in the no-numba fallback test
-    from numba import njit as _njit
-
-    HAVE_NUMBA = True
-except ImportError:  # pragma: no cover
-    HAVE_NUMBA = False
-
-    def _njit(*args: Any, **kwargs: Any) -> Any:  # type: ignore[no-redef]
-        def deco(f: Any) -> Any:
-            return f
-
-        return deco
-
 
 #: grids with fewer cells go straight to the full graph (the band does not pay there); tests lower it
 MIN_CELLS = 16384
@@ -488,6 +476,20 @@ def _subs(k, t, w, n2, top, band, uid, lvl, out):  # type: ignore[no-untyped-def
 
 
 @_njit(cache=True, nogil=True)
+def _row_arcs(X, g, k, t, w, n2, top, band, uid, lvl, out, tail, head, e):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+    """Writes the arcs of node X to the nodes of _subs(k, t, w) from position e: sub → X for a max (g = 0), X → sub
+    for a min (g = 1); returns the next position."""
+    m = _subs(k, t, w, n2, top, band, uid, lvl, out)
+    for q in range(m):
+        if g == 0:
+            tail[e], head[e] = out[q], X
+        else:
+            tail[e], head[e] = X, out[q]
+        e += 1
+    return e
+
+
+@_njit(cache=True, nogil=True)
 def _row_graph(shape, inL, band, zvar, vvar, pre, wid, c, a0, a1):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
     """The band's graph with shared row maxima (see _solve_band): node count, arcs (tail, head), terminal capacities.
 
@@ -553,15 +555,8 @@ def _row_graph(shape, inL, band, zvar, vvar, pre, wid, c, a0, a1):  # type: igno
             t = k % n2
             for g in range(2):
                 X = hid[w - 1, k] if g == 0 else gid[w - 1, k]
-                if X < 0:
-                    continue
-                m = _subs(k, t, w, n2, w - 1, band, uid, hid if g == 0 else gid, out)
-                for q in range(m):
-                    if g == 0:
-                        tail[e], head[e] = out[q], X
-                    else:
-                        tail[e], head[e] = X, out[q]
-                    e += 1
+                if X >= 0:
+                    e = _row_arcs(X, g, k, t, w, n2, w - 1, band, uid, hid if g == 0 else gid, out, tail, head, e)
     for i in range(n):
         if zid[i] < 0 and vid[i] < 0:
             continue
@@ -574,15 +569,8 @@ def _row_graph(shape, inL, band, zvar, vvar, pre, wid, c, a0, a1):  # type: igno
             k = (xx * n1 + yy) * n2 + t
             for g in range(2):
                 X = zid[i] if g == 0 else vid[i]
-                if X < 0:
-                    continue
-                m = _subs(k, t, wid[p], n2, top, band, uid, hid if g == 0 else gid, out)
-                for q in range(m):
-                    if g == 0:
-                        tail[e], head[e] = out[q], X
-                    else:
-                        tail[e], head[e] = X, out[q]
-                    e += 1
+                if X >= 0:
+                    e = _row_arcs(X, g, k, t, wid[p], n2, top, band, uid, hid if g == 0 else gid, out, tail, head, e)
     s_cap = np.zeros(N)
     t_cap = np.zeros(N)
     for i in range(n):

@@ -16,24 +16,12 @@ interpreted, which is correct but only practical for a few thousand edges.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 __all__ = ["max_matching_below", "HAVE_NUMBA"]
 
-try:  # pragma: no cover - exercised in both environments by CI / the fast extra
-    from numba import njit as _njit
-
-    HAVE_NUMBA = True
-except ImportError:  # pragma: no cover
-    HAVE_NUMBA = False
-
-    def _njit(*args: Any, **kwargs: Any) -> Any:  # type: ignore[no-redef]
-        def deco(f: Any) -> Any:
-            return f
-
-        return deco
+from .._numba import HAVE_NUMBA
+from .._numba import njit as _njit
 
 
 @_njit(cache=True, nogil=True)
