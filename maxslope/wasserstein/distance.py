@@ -522,8 +522,9 @@ def _quantize(w: np.ndarray, L: int) -> np.ndarray:
 # ------------------------------------------------------------------------------- bottleneck, n = m
 BOTTLENECK_METHODS = ("auto", "geometric", "sparse")
 #: ``auto`` lists threshold graphs (the sparse search) while they have at most this many edges per point, estimated
-#: on a sample of rows, and continues geometrically beyond
-SPARSE_EDGES_PER_ROW = 48
+#: on a sample of rows, and continues geometrically beyond (48 switched two uniform clouds of 10⁵ points at about
+#: 67 edges per point: 88 s geometric against 35 s sparse; separated and clustered clouds are far above either)
+SPARSE_EDGES_PER_ROW = 128
 
 
 def bottleneck_assignment(
@@ -556,11 +557,12 @@ def bottleneck_assignment(
           distinct distances, each test on one CSR adjacency. Fast while :math:`G_t` has few edges per point
           (overlapping clouds); its memory and time grow with the edge count, :math:`\Theta(n^2)` for separated
           clouds.
-        * ``"auto"``: sparse while the threshold graphs have at most ``SPARSE_EDGES_PER_ROW = 48`` edges per
+        * ``"auto"``: sparse while the threshold graphs have at most ``SPARSE_EDGES_PER_ROW = 128`` edges per
           point (estimated by range counts on a sample of rows before each graph is listed), then geometric from
           the same state; sparse throughout without Numba. On two uniform clouds in :math:`[0, 1]^2` at
-          n = 20,000 the sparse search takes 1.5 s and the geometric one 6.2 s; on ten tight clusters at n = 5,000
-          the sparse one takes 26 s (13 million edges) and the geometric one 0.4 s.
+          n = 20,000 the sparse search takes 1.5 s and the geometric one 6.2 s, at n = 100,000 (about 67 edges
+          per point at the last tests) 35 s against 88 s; on ten tight clusters at n = 5,000 the sparse one takes
+          26 s (13 million edges) and the geometric one 0.4 s.
 
     Returns
     -------
