@@ -522,9 +522,10 @@ def _quantize(w: np.ndarray, L: int) -> np.ndarray:
 # ------------------------------------------------------------------------------- bottleneck, n = m
 BOTTLENECK_METHODS = ("auto", "geometric", "sparse")
 #: ``auto`` lists threshold graphs (the sparse search) while they have at most this many edges per point, estimated
-#: on a sample of rows, and continues geometrically beyond (48 switched two uniform clouds of 10⁵ points at about
-#: 67 edges per point: 88 s geometric against 35 s sparse; separated and clustered clouds are far above either)
-SPARSE_EDGES_PER_ROW = 128
+#: on a sample of rows, and continues geometrically beyond; from ``LARGE_N`` points on, the larger limit (measured:
+#: ten clusters of 1,000 points 0.03 s with 48 against 0.12 s with 128; two uniform clouds of 10⁵ points, about 67
+#: edges per point at the last tests, 88 s with 48, geometric, against 35 s with 128, sparse)
+SPARSE_EDGES_PER_ROW, SPARSE_EDGES_PER_ROW_LARGE, LARGE_N = 48, 128, 50_000
 
 
 def bottleneck_assignment(
@@ -557,9 +558,9 @@ def bottleneck_assignment(
           distinct distances, each test on one CSR adjacency. Fast while :math:`G_t` has few edges per point
           (overlapping clouds); its memory and time grow with the edge count, :math:`\Theta(n^2)` for separated
           clouds.
-        * ``"auto"``: sparse while the threshold graphs have at most ``SPARSE_EDGES_PER_ROW = 128`` edges per
-          point (estimated by range counts on a sample of rows before each graph is listed), then geometric from
-          the same state; sparse throughout without Numba. On two uniform clouds in :math:`[0, 1]^2` at
+        * ``"auto"``: sparse while the threshold graphs have at most ``SPARSE_EDGES_PER_ROW = 48`` edges per
+          point (128 from ``LARGE_N = 50,000`` points on; estimated by range counts on a sample of rows before each
+          graph is listed), then geometric from the same state; sparse throughout without Numba. On two uniform clouds in :math:`[0, 1]^2` at
           n = 20,000 the sparse search takes 1.5 s and the geometric one 6.2 s, at n = 100,000 (about 67 edges
           per point at the last tests) 35 s against 88 s; on ten tight clusters at n = 5,000 the sparse one takes
           26 s (13 million edges) and the geometric one 0.4 s.
@@ -630,8 +631,10 @@ def bottleneck_assignment(
     sample = geo.row_sample(n)
     mg = geo.prune_factor(X.shape[1])
 
+    limit = SPARSE_EDGES_PER_ROW_LARGE if n >= LARGE_N else SPARSE_EDGES_PER_ROW
+
     def too_dense(R: float) -> bool:  # the threshold graph at R, estimated on a sample of rows
-        return geo.count_pairs(X, Y, float(g.p), -1.0, R * mg, mg, tree, sample) * (n / len(sample)) > SPARSE_EDGES_PER_ROW * n
+        return geo.count_pairs(X, Y, float(g.p), -1.0, R * mg, mg, tree, sample) * (n / len(sample)) > limit * n
 
     try:
         value, perm, info = _bottleneck_sparse(X, Y, g, lb, start, grow, tx, ty, guard=too_dense)
