@@ -44,6 +44,7 @@ time linear in the number of cells for the band to pay.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -199,8 +200,7 @@ def growth_certified(c: np.ndarray, a0: np.ndarray, a1: np.ndarray, zforced: np.
         order = cells[np.argsort(phi[cells], kind="stable")]
     else:
         order = ranked[near[ranked]]
-    o3 = _offs3(offs)
-    offs2, mid = _two_hops(o3)
+    sh, o3, offs2, mid, lin1, lin2, rad = _stencil_tables(tuple(map(tuple, np.asarray(offs).tolist())), tuple(shape))
     marks = np.zeros(c.size, dtype=bool) if bad is None else bad
     free = ~inU & ~zforced
     hits = np.zeros(c.size, dtype=bool)
@@ -208,11 +208,18 @@ def growth_certified(c: np.ndarray, a0: np.ndarray, a1: np.ndarray, zforced: np.
     free &= ~hits  # N(k) ∩ U = ∅ and D_k not forced
     rem0 = np.where(free, a0 * _BUDGET, 0.0)
     sl0 = np.where(~inU & (c > 0.0), c * _BUDGET, 0.0)
-    sh = _shape3(shape)
+    return int(_growth_certificate(c, a0, a1, vforced, inU, rem0, sl0, phi, order, sh, o3, offs2, mid, marks, lin1, lin2, rad)) == 0
+
+
+@functools.lru_cache(maxsize=16)
+def _stencil_tables(offs: tuple[tuple[int, ...], ...], shape: tuple[int, ...]) -> tuple[np.ndarray, ...]:
+    """The certificate's stencil tables, once per stencil and grid: the 3-D shape and offsets, the two-hop offsets
+    and conduits (:func:`_two_hops`), the flat offsets of both and the two-hop radius per axis."""
+    sh, o3 = _shape3(shape), _offs3(np.array(offs, dtype=np.int64))
+    offs2, mid = _two_hops(o3)
     lin1 = (o3[:, 0] * sh[1] + o3[:, 1]) * sh[2] + o3[:, 2]
     lin2 = (offs2[:, 0] * sh[1] + offs2[:, 1]) * sh[2] + offs2[:, 2]
-    rad = np.abs(offs2).max(axis=0)
-    return int(_growth_certificate(c, a0, a1, vforced, inU, rem0, sl0, phi, order, sh, o3, offs2, mid, marks, lin1, lin2, rad)) == 0
+    return sh, o3, offs2, mid, lin1, lin2, np.abs(offs2).max(axis=0)
 
 
 def _two_hops(o3: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -245,8 +252,8 @@ def band_max_cut(c: np.ndarray, a0: np.ndarray, a1: np.ndarray, zforced: np.ndar
         return None
     mag = np.abs(phi)
     pos = mag[mag > 0]
-    start = max(START * scale, 1.5 * float(pos.min()) if pos.size else 0.0)  # the first band holds the first layer
-    floor = 1.5 * float(pos.min()) if pos.size else 0.0
+    floor = 1.5 * float(pos.min()) if pos.size else 0.0  # the first band holds the first layer
+    start = max(START * scale, floor)
     up = np.argsort(phi, kind="stable")
     U = _narrowest(phi, lambda S: int(np.count_nonzero(S & (phi > -start))),
                    lambda S, bad: growth_certified(c, a0, a1, zforced, vforced, S, phi, shape, offs, bad, up), shape, offs, start, floor)
@@ -280,7 +287,7 @@ def exact_max(c: np.ndarray, a0: np.ndarray, a1: np.ndarray, zforced: np.ndarray
     "Exactly" is relative to the max-flow codes, which compare float residuals with 0: where two sets' energies
     differ by a few ulps (the relabeled fidelity's flat regions, where c is 0 up to its rounding), a max-flow may
     return either, and the full graph of either code is no better there than the band."""
-    if _graph.backend_for(int(band.sum()) * (2 * len(offs) + 3)) == "bk":
+    if _graph.backend_for(_arcs_bound(int(band.sum()), offs)) == "bk":
         return _solve_band(c, a0, a1, zforced, vforced, inL, band, shape, offs, "bk")
     M = _solve_band(c, a0, a1, zforced, vforced, inL, band, shape, offs, "hpf")
     ref = _energy_terms(M, c, a0, a1, zforced, vforced, shape, offs)
@@ -352,6 +359,11 @@ def _narrowest(phi: np.ndarray, width: Any, certified: Any, shape: tuple[int, ..
     return S
 
 
+def _arcs_bound(nb: int, offs: np.ndarray) -> int:
+    """An upper bound on the arcs of a band of nb cells (the direct gadget's, with the terminal arcs)."""
+    return nb * (2 * len(offs) + 3)
+
+
 def _solve_band(c: np.ndarray, a0: np.ndarray, a1: np.ndarray, zforced: np.ndarray, vforced: np.ndarray, inL: np.ndarray,
                 band: np.ndarray, shape: tuple[int, ...], offs: np.ndarray, backend: str | None = None) -> np.ndarray:
     r"""The maximal minimizer of E over [L, L ∪ band] (one max-flow on the band's graph), as a flat bool array.
@@ -377,7 +389,7 @@ def _solve_band(c: np.ndarray, a0: np.ndarray, a1: np.ndarray, zforced: np.ndarr
     zvar = touches & ~hitsL & ~zforced
     vvar = touches & ~leavesU & ~vforced
     inf = float(np.abs(c[cells]).sum() + a0[zvar].sum() + a1[vvar].sum()) * 4 + 1.0
-    which = _graph.backend_for(nb * (2 * len(offs) + 3), backend)
+    which = _graph.backend_for(_arcs_bound(nb, offs), backend)
     gadget = GADGET if GADGET != "auto" else ("rows" if which == "hpf" else "direct")
     rows = row_stencil(offs) if gadget == "rows" and HAVE_NUMBA else None
     if rows is not None:
@@ -490,6 +502,16 @@ def _row_arcs(X, g, k, t, w, n2, top, band, uid, lvl, out, tail, head, e):  # ty
 
 
 @_njit(cache=True, nogil=True)
+def _number(mask, ids, N):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
+    """Numbers the marked cells N, N + 1, … in flat order (into ids); returns the next number."""
+    for i in range(mask.size):
+        if mask[i]:
+            ids[i] = N
+            N += 1
+    return N
+
+
+@_njit(cache=True, nogil=True)
 def _row_graph(shape, inL, band, zvar, vvar, pre, wid, c, a0, a1):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
     """The band's graph with shared row maxima (see _solve_band): node count, arcs (tail, head), terminal capacities.
 
@@ -502,11 +524,7 @@ def _row_graph(shape, inL, band, zvar, vvar, pre, wid, c, a0, a1):  # type: igno
     n = n0 * n1 * n2
     top = max(int(wid.max()) - 1, 0)
     uid = np.full(n, -1, dtype=np.int64)
-    N = 0
-    for i in range(n):
-        if band[i]:
-            uid[i] = N
-            N += 1
+    N = _number(band, uid, 0)
     nb = N
     hid = np.full((max(top, 1), n), -1, dtype=np.int64)
     gid = np.full((max(top, 1), n), -1, dtype=np.int64)
@@ -533,17 +551,9 @@ def _row_graph(shape, inL, band, zvar, vvar, pre, wid, c, a0, a1):  # type: igno
     nh = N - nb
     zid = np.full(n, -1, dtype=np.int64)
     vid = np.full(n, -1, dtype=np.int64)
-    nz = 0
-    for i in range(n):
-        if zvar[i]:
-            zid[i] = N
-            N += 1
-            nz += 1
-    for i in range(n):
-        if vvar[i]:
-            vid[i] = N
-            N += 1
-            nz += 1
+    N = _number(zvar, zid, N)
+    N = _number(vvar, vid, N)
+    nz = N - nb - nh
     P = pre.shape[0]
     cap = 3 * nh + 3 * P * nz
     tail = np.empty(cap, dtype=np.int64)
