@@ -159,6 +159,13 @@ def check_int(v: Any, name: str, minimum: int = 0) -> int:
     return int(v)
 
 
+def check_callable(f: Any, name: str, what: str = "callable") -> Any:
+    """Return ``f`` if it is callable, else a ``TypeError`` naming the argument (``what`` says what it maps)."""
+    if not callable(f):
+        raise TypeError(f"argument {name!r} must be a {what}, got {type(f).__name__}")
+    return f
+
+
 def check_p(p: Any, name: str = "p", *, minimum: float = 1.0, strict: bool = False) -> float:
     """Validate an exponent ``p ∈ [minimum, ∞]`` (``(minimum, ∞]`` when ``strict``)."""
     if isinstance(p, bool):

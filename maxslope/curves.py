@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from ._backend import as_float_array, namespace, to_numpy
+from ._backend import as_float_array, check_real_scalar, namespace, to_numpy
 from ._dask import check_batch_chunks, is_dask_array
-from .spaces.base import MetricSpace
+from .spaces.base import MetricSpace, check_space
 
 __all__ = ["Trajectory"]
 
@@ -225,7 +225,7 @@ class Trajectory:
         >>> tr.at(0.25).tolist()
         [0.25, 0.0]
         """
-        x = self.interpolate([t], "linear")[0]
+        x = self.interpolate([check_real_scalar(t, "t")], "linear")[0]
         if self.weights is None:
             return x
         from .wasserstein.empirical import Empirical
@@ -331,7 +331,12 @@ class Trajectory:
         >>> tr.interpolate([0.25, 0.75]).tolist(), tr.interpolate([0.25], "constant").tolist()
         ([[0.25, 0.0], [0.5, 0.25]], [[0.5, 0.0]])
         """
-        tt = np.atleast_1d(np.asarray(t, dtype=np.float64))
+        arr = np.asarray(t)
+        if arr.dtype.kind not in "fiu":
+            raise TypeError(f"argument 't' must be a real time or a 1-D array of real times, got dtype {arr.dtype}")
+        tt = np.atleast_1d(arr.astype(np.float64))
+        if tt.ndim != 1:
+            raise ValueError(f"argument 't' must be a real time or a 1-D array of real times, got shape {arr.shape}")
         if not np.all(np.isfinite(tt)):
             raise ValueError("argument 't' contains non-finite values")
         lo, hi = self.times[0], self.times[-1]
@@ -376,6 +381,7 @@ class Trajectory:
         >>> tr.increments(ms.Lp(2.0)).tolist()
         [0.5, 0.5]
         """
+        check_space(space, "space")
         if self.n_steps == 0:
             raise ValueError("a trajectory with a single node has no increments")
         if self.weights is not None:
@@ -505,6 +511,13 @@ class Trajectory:
         if self.weights is not None:
             raise ValueError("a curve of measures has no batch axes to select from; use particles()")
         idx = index if isinstance(index, tuple) else (index,)
+        batch = self.batch_shape
+        if len(idx) > len(batch) or any(isinstance(i, bool) or not isinstance(i, (int, np.integer)) for i in idx):
+            raise TypeError(f"argument 'index' must be an integer or a tuple of at most {len(batch)} integers (the batch "
+                            f"axes {batch}), got {index!r}")
+        for i, n in zip(idx, batch, strict=False):
+            if not -n <= i < n:
+                raise ValueError(f"argument 'index' {index!r} is out of range for the batch shape {batch}")
         pts = self.points[(slice(None),) + idx + (Ellipsis,)]
         en = None if self.energies is None else self.energies[(slice(None),) + idx]
         return Trajectory(self.times.copy(), pts, en, dict(self.meta))

@@ -154,6 +154,7 @@ class Energy:
         >>> ms.SeparableQuadratic([1.0, 2.0]).grad_lipschitz(ms.Lp(math.inf))  # ‖diag λ‖ from ℓ∞ to ℓ1
         3.0
         """
+        _check_lp(space)
         return None
 
     def slope(self, space: Lp, x: Any) -> Any:
@@ -177,8 +178,7 @@ class Energy:
         >>> float(ms.Linear([1.0, -2.0]).slope(ms.Lp(2.0), np.zeros(2))) == math.sqrt(5)
         True
         """
-        if not isinstance(space, Lp):
-            raise TypeError(f"argument 'space' must be an Lp space, got {type(space).__name__}")
+        _check_lp(space)
         xp, x = self._check_x(x)
         return _pnorm(self.grad(x), space.dual_exponent, xp)
 
@@ -223,6 +223,11 @@ class Energy:
 
     def _grad(self, x: Any, xp: Any) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
+
+
+def _check_lp(space: Any) -> None:
+    if not isinstance(space, Lp):
+        raise TypeError(f"argument 'space' must be an Lp space, got {type(space).__name__}")
 
 
 def check_points_for(E: Any, x: Any, name: str) -> None:
@@ -305,6 +310,7 @@ class Linear(Energy):
         >>> ms.Linear([1.0, 2.0]).grad_lipschitz(ms.Lp(2.0))
         0.0
         """
+        _check_lp(space)
         return 0.0
 
 
@@ -400,6 +406,7 @@ class Quadratic(Energy):
         >>> ms.Quadratic([[2.0, 0.0], [0.0, 1.0]]).grad_lipschitz(ms.Lp(math.inf))  # max over sign vectors of |As|_1
         3.0
         """
+        _check_lp(space)
         An = to_numpy(self.A)
         d = An.shape[0]
         if space.p == 2.0:
@@ -477,6 +484,7 @@ class SeparableQuadratic(Energy):
         >>> ms.SeparableQuadratic([1.0, 3.0]).grad_lipschitz(ms.Lp(2.0))
         3.0
         """
+        _check_lp(space)
         lam = to_numpy(self.lam)
         p, q = space.p, space.dual_exponent
         if q <= p:
@@ -581,6 +589,7 @@ class Negated(Energy):
         >>> ms.Negated(ms.SeparableQuadratic([1.0, 3.0])).grad_lipschitz(ms.Lp(2.0))
         3.0
         """
+        _check_lp(space)
         return self.inner.grad_lipschitz(space)
 
 
@@ -690,6 +699,7 @@ class Sum(Energy):
         >>> (ms.SeparableQuadratic([1.0, 1.0]) + ms.Linear([1.0, 0.0])).grad_lipschitz(ms.Lp(2.0))
         1.0
         """
+        _check_lp(space)
         ls = [e.grad_lipschitz(space) for e in self.parts]
         return None if any(v is None for v in ls) else float(sum(ls))  # type: ignore[arg-type]
 
@@ -757,6 +767,7 @@ class FromCallables(Energy):
         >>> E.grad_lipschitz(ms.Lp(2.0))
         1.0
         """
+        _check_lp(space)
         return None if self._lip is None else self._lip(space)
 
 

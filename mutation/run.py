@@ -157,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="minutes of wall time: no new batch of mutants starts after it (0: none); the rest is reported as not reached")
     ap.add_argument("--report-only", action="store_true", help="rebuild the report from the scratch copies of an earlier run")
     ap.add_argument("--resume", action="store_true", help="keep phase 1 of an earlier run (same paths, sample, seed) and run phase 2")
+    ap.add_argument("--verify-only", action="store_true", help="run phase 1 only (verify alone); phase 2's column reads 'not reached'")
     a = ap.parse_args(argv)
     if a.sample < 0 or a.children < 1 or a.deadline < 0:
         ap.error("--sample and --deadline must be >= 0 and --children >= 1")
@@ -195,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.report_only:
         st2 = _statuses(w2) if (w2 / "mutants").is_dir() else {}
         phase2.update({n: (st2.get(n, UNREACHED) if st2.get(n) != "not checked" else UNREACHED) for n in rest})
-    elif rest and time.perf_counter() < stop_at:
+    elif rest and time.perf_counter() < stop_at and not a.verify_only:
         suite = ["tests", *[f"--ignore={t}" for t in HEAVY_TESTS], *claims]
         w2 = _workdir(base, "suite", a.paths, suite)
         _generate(w2)
@@ -235,10 +236,11 @@ def main(argv: list[str] | None = None) -> int:
     print(table)
     (out / "table.md").write_text(table + "\n")
     (out / "results.json").write_text(json.dumps({"verify": phase1, "both": phase2, "rows": dict(rows)}, indent=1))
-    survivors = [n for n, s in phase2.items() if s not in ("killed", UNREACHED)]
+    final = phase1 if a.verify_only else phase2  # --verify-only lists the survivors of verify alone
+    survivors = [n for n, s in final.items() if s not in ("killed", UNREACHED)]
     with open(out / "survivors.txt", "w") as fh:
         for n in survivors:
-            fh.write(f"## {n}: {phase2[n]}\n{_mutmut(w2, 'show', n)}\n")
+            fh.write(f"## {n}: {final[n]}\n{_mutmut(w1 if a.verify_only else w2, 'show', n)}\n")
     print(f"{len(survivors)} survivors: {out / 'survivors.txt'}")
     return 0
 

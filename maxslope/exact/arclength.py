@@ -8,7 +8,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from .._backend import as_float_array, check_finite
+from .._backend import as_float_array, check_finite, check_int, check_real_scalar
 from ..energies import Quadratic
 from ..spaces.lp import Lp
 
@@ -89,6 +89,10 @@ class ArcLengthQuadraticFlow:
         >>> flow.x_classical(np.array([0.0]))[0].tolist()
         [1.0, 1.0]
         """
+        s = as_float_array(s, "s", np)
+        check_finite(s, "s", np)
+        if np.any(s < 0):
+            raise ValueError("argument 's' must be >= 0 (classical times)")
         return (np.exp(-np.multiply.outer(s, self.w)) * self.y0) @ self.V.T  # type: ignore[no-any-return]
 
     def _speed(self, s: np.ndarray) -> np.ndarray:
@@ -139,6 +143,10 @@ class ArcLengthQuadraticFlow:
         >>> [round(float(v), 12) for v in flow.mp(0.3)] == [round(float(v), 12) for v in flow(np.array([0.3]))[0]]
         True
         """
+        tf = check_real_scalar(t, "t")
+        if not 0 <= tf < self.sigma_inf:
+            raise ValueError(f"argument 't' must lie in [0, {self.sigma_inf}) (the flow reaches the minimizer at sigma(inf))")
+        dps = check_int(dps, "dps", 1)
         with mpmath.workdps(dps + 10):
             w = [mpmath.mpf(float(v)) for v in self.w]
             y0 = [mpmath.mpf(float(v)) for v in self.y0]
@@ -149,7 +157,7 @@ class ArcLengthQuadraticFlow:
             def sigma(s: Any) -> Any:
                 return mpmath.quad(speed, [0, s])
 
-            tt = mpmath.mpf(t)
+            tt = mpmath.mpf(tf)
             s = mpmath.findroot(lambda s: sigma(s) - tt, tt / speed(0))
             y = [y0[i] * mpmath.exp(-w[i] * s) for i in range(len(w))]
             V = [[mpmath.mpf(float(v)) for v in row] for row in self.V]

@@ -27,6 +27,8 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from .._backend import check_int as _check_int
+from .._backend import check_real_scalar as _check_real
 from .._results import _Verdict
 from ..energies import Energy, L1Norm, Linear, Negated, Quadratic, SeparableQuadratic
 from ..spaces.box import Box
@@ -262,8 +264,15 @@ class ClosedFormFlow:
         reference: str = "",
         constrained: bool = False,
     ) -> None:
+        if isinstance(pieces, (str, bytes)) or not isinstance(pieces, Sequence) or isinstance(pieces, np.ndarray):
+            raise TypeError(f"argument 'pieces' must be a sequence of Piece, got {type(pieces).__name__}")
         if not pieces:
             raise ValueError("argument 'pieces' must not be empty")
+        bad = [i for i, pc in enumerate(pieces) if not isinstance(pc, Piece)]
+        if bad:
+            raise TypeError(f"argument 'pieces[{bad[0]}]' must be a Piece, got {type(pieces[bad[0]]).__name__}")
+        if not isinstance(name, str):
+            raise TypeError(f"argument 'name' must be a string, got {type(name).__name__}")
         for a, b in zip(pieces[:-1], pieces[1:], strict=False):
             if a.t1 != b.t0:
                 raise ValueError("pieces must be contiguous (t1 of one = t0 of the next)")
@@ -314,6 +323,8 @@ class ClosedFormFlow:
         """
         if not isinstance(reference, str):
             raise TypeError(f"argument 'reference' must be a string, got {type(reference).__name__}")
+        if not isinstance(like, ClosedFormFlow):
+            raise TypeError(f"argument 'like' must be a ClosedFormFlow, got {type(like).__name__}")
         return cls(name, like.space, like.energy, like.energy_expr, like.slope_expr, pieces, like.grad_expr, reference, like.constrained)
 
     # ------------------------------------------------------------------ numeric evaluation
@@ -347,7 +358,12 @@ class ClosedFormFlow:
 
     def __call__(self, t: Any) -> np.ndarray:
         """:math:`u(t)` in float64 (NumPy), vectorized over ``t``; shape ``t.shape + (d,)``."""
-        tt = np.asarray(t, dtype=np.float64)
+        arr = np.asarray(t)
+        if arr.dtype.kind not in "fiu":
+            raise TypeError(f"argument 't' must be real times, got dtype {arr.dtype}")
+        tt = arr.astype(np.float64)
+        if not np.all(np.isfinite(tt)):
+            raise ValueError("argument 't' contains non-finite values")
         if np.any(tt < float(self.pieces[0].t0) - 1e-15) or np.any(tt > float(self.T) * (1 + 1e-15) + 1e-15):
             raise ValueError(f"argument 't' must lie in [{float(self.pieces[0].t0)}, {float(self.T)}]")
         if self._np is None:
@@ -385,12 +401,25 @@ class ClosedFormFlow:
         >>> [str(v) for v in flow.mp(0.1, dps=20)]
         ['0.2', '-0.1']
         """
-        tq = sp.nsimplify(t) if not isinstance(t, sp.Basic) else t
+        tq = self._exact_time(t)
+        dps = _check_int(dps, "dps", 1)
         for pc in self.pieces:
             if bool(tq <= pc.t1) or pc is self.pieces[-1]:
                 with mpmath.workdps(dps):
                     return [mpmath.mpf(str(sp.N(v.subs(T_SYM, tq), dps + 5))) for v in pc.u]
         raise AssertionError  # pragma: no cover
+
+    def _exact_time(self, t: Any, name: str = "t") -> sp.Expr:
+        """``t`` as an exact sympy number in ``[t_0, T]``: a real sympy number, or a finite float made rational."""
+        if isinstance(t, sp.Basic):
+            if not (t.is_number and t.is_real and t.is_finite):
+                raise ValueError(f"argument {name!r} must be a finite real number, got {t!r}")
+            tq = t
+        else:
+            tq = sp.nsimplify(_check_real(t, name))
+        if bool(tq < self.pieces[0].t0) or bool(tq > self.T):
+            raise ValueError(f"argument {name!r} must lie in [{self.pieces[0].t0}, {self.T}], got {t!r}")
+        return tq
 
     def energy_along(self, t: Any) -> np.ndarray:
         """:math:`E(u(t))` with the numeric energy.
@@ -438,6 +467,9 @@ class ClosedFormFlow:
         >>> s  # both coordinates move: slope λ₁|u₁| + λ₂|u₂|
         7/10 - 3*t
         """
+        k = _check_int(k, "k", 0)
+        if k >= len(self.pieces):
+            raise ValueError(f"argument 'k' must be a piece index in [0, {len(self.pieces) - 1}], got {k}")
         pc = self.pieces[k]
         t1 = pc.t1 if pc.t1 != sp.oo else pc.t0 + 1
         mid = (pc.t0 + t1) / 2
@@ -501,7 +533,7 @@ class ClosedFormFlow:
         >>> flow.exact_energy_drop(0.1)  # E(u(0)) − E(u(0.1)) = 0.085 − 0.03
         11/200
         """
-        tq = sp.nsimplify(t)
+        tq = self._exact_time(t)
         e0 = self.energy_expr(self.pieces[0].u.subs(T_SYM, self.pieces[0].t0))
         for pc in self.pieces:
             if bool(tq <= pc.t1) or pc is self.pieces[-1]:

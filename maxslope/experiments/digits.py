@@ -171,6 +171,9 @@ class LinearClassifier:
         >>> clf.accuracy(X, np.array([0, 0, 2]))
         0.6666666666666666
         """
+        X, y = _labelled(X, y, self.W.shape[0])
+        if X.shape[1] != self.W.shape[1]:
+            raise ValueError(f"argument 'X' has {X.shape[1]} columns, the classifier takes {self.W.shape[1]} (the columns of 'W')")
         return float(np.mean(np.argmax(self.logits(X), axis=-1) == y))
 
 
@@ -351,23 +354,24 @@ class DigitsStudy:
     eps: float
     meta: dict[str, Any] = field(default_factory=dict)
 
-    def orders(self) -> list[float]:
-        r"""Observed orders :math:`\log_2(e_j/e_{j+1})` of ``sup_linf`` between consecutive τ (NaN where an error is 0).
+    def orders(self) -> list[float | None]:
+        r"""Observed orders :math:`\log_2(e_j/e_{j+1})` of ``sup_linf`` between consecutive τ (None where an error is 0).
 
         Returns
         -------
-        list of float
-            One order per halving of τ.
+        list of float or None
+            One order per halving of τ; None where :math:`e_j` or :math:`e_{j+1}` is 0 (the trajectories coincide,
+            so there is no order to observe), never NaN.
 
         Examples
         --------
         >>> from maxslope.experiments.digits import DigitsStudy
         >>> st = DigitsStudy([0.1, 0.05, 0.025], [2, 4, 8], [0.02, 0.0, 0.0], [0.0, 0.0, 0.0], 5, 0.1)
         >>> st.orders()
-        [nan, nan]
+        [None, None]
         """
         d = self.sup_linf
-        return [math.log2(a / b) if a > 0 and b > 0 else math.nan for a, b in zip(d[:-1], d[1:], strict=True)]
+        return [math.log2(a / b) if a > 0 and b > 0 else None for a, b in zip(d[:-1], d[1:], strict=True)]
 
     def coincide_from(self) -> float | None:
         """The largest τ from which on every smaller τ of the study gives identical trajectories (None if none).
@@ -650,7 +654,8 @@ def format_digits_table(study: DigitsStudy) -> str:
     lines = ["| τ | K | mean sup ℓ∞ difference | order | mean ℓ(MMS) − ℓ(IFGSM) at T |", "|---|---|---|---|---|"]
     o = study.orders()
     for i, tau in enumerate(study.taus):
-        order = "" if i == 0 else ("identical" if study.sup_linf[i] == 0 else f"{o[i - 1]:.2f}")
+        prev = None if i == 0 else o[i - 1]
+        order = "" if i == 0 else ("identical" if study.sup_linf[i] == 0 else "" if prev is None else f"{prev:.2f}")
         lines.append(f"| {tau:g} | {study.steps[i]} | {study.sup_linf[i]:.4g} | {order} | {study.loss_gap[i]:.3g} |")
     return "\n".join(lines)
 

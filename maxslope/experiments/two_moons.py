@@ -311,7 +311,12 @@ class MoonsClassifier:
         >>> 0.0 <= model.accuracy(*make_moons(50, seed=2)) <= 1.0
         True
         """
-        return float(np.mean((self(X) > 0.5) == (np.asarray(y) == 1)))
+        from .digits import _labelled
+
+        X, y = _labelled(X, y, 2)
+        if X.shape[1] != 2:
+            raise ValueError(f"argument 'X' must have shape (n, 2), got {X.shape}")
+        return float(np.mean((self(X) > 0.5) == (y == 1)))
 
 
 def _points(x: Any) -> np.ndarray:
@@ -623,8 +628,8 @@ class DifferenceStudy:
     samples: int
     meta: dict[str, Any] = field(default_factory=dict)
 
-    def orders(self, which: str = "sup_linf") -> list[float]:
-        r"""Observed orders :math:`\log_2(e_j/e_{j+1})` of one metric between consecutive τ (NaN where an error is 0).
+    def orders(self, which: str = "sup_linf") -> list[float | None]:
+        r"""Observed orders :math:`\log_2(e_j/e_{j+1})` of one metric between consecutive τ (None where an error is 0).
 
         Parameters
         ----------
@@ -633,8 +638,8 @@ class DifferenceStudy:
 
         Returns
         -------
-        list of float
-            One order per halving of τ.
+        list of float or None
+            One order per halving of τ; None where an error is 0 (no order to observe), never NaN.
 
         Examples
         --------
@@ -642,8 +647,10 @@ class DifferenceStudy:
         >>> DifferenceStudy("gelu", [0.2, 0.1], [5, 10], [0.4, 0.1], [0.2, 0.1], "grid", 4).orders("code_metric")
         [2.0]
         """
+        if which not in ("sup_linf", "code_metric"):
+            raise ValueError(f"argument 'which' must be 'sup_linf' or 'code_metric', got {which!r}")
         d = getattr(self, which)
-        return [math.log2(a / b) if a > 0 and b > 0 else math.nan for a, b in zip(d[:-1], d[1:], strict=True)]
+        return [math.log2(a / b) if a > 0 and b > 0 else None for a, b in zip(d[:-1], d[1:], strict=True)]
 
 
 def _paths(model: MoonsClassifier, x0: np.ndarray, eps: float, tau: float, K: int, inner: Any | None) -> np.ndarray:
@@ -772,9 +779,15 @@ def format_table(studies: list[DifferenceStudy]) -> str:
         row = [f"{tau:g}", str(studies[0].steps[i])]
         for s in studies:
             oc, os_ = s.orders("code_metric"), s.orders("sup_linf")
-            row += [f"{s.code_metric[i]:.4g}", "" if i == 0 else f"{oc[i - 1]:.2f}", f"{s.sup_linf[i]:.4g}", "" if i == 0 else f"{os_[i - 1]:.2f}"]
+            row += [f"{s.code_metric[i]:.4g}", _order_cell(oc, i), f"{s.sup_linf[i]:.4g}", _order_cell(os_, i)]
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines)
+
+
+def _order_cell(orders: list[float | None], i: int) -> str:
+    """The table cell of the order between rows i - 1 and i: empty in the first row and where an error is 0."""
+    o = None if i == 0 else orders[i - 1]
+    return "" if o is None else f"{o:.2f}"
 
 
 def notebook_cases(eps: float, T: float = 1.0) -> list[tuple[float, int]]:

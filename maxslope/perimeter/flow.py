@@ -168,9 +168,15 @@ class SetTrajectory:
         import matplotlib.pyplot as plt
         from matplotlib.lines import Line2D
 
+        if ax is not None and not all(hasattr(ax, a) for a in ("contour", "legend", "set_aspect")):
+            raise TypeError(f"argument 'ax' must be a matplotlib Axes or None, got {type(ax).__name__}")
+        try:
+            cm = plt.get_cmap(cmap)
+        except (ValueError, KeyError, TypeError):
+            raise ValueError(f"argument 'cmap' must be a matplotlib colormap or the name of one, got {cmap!r}") from None
         if ax is None:
             _, ax = plt.subplots()
-        colours = plt.get_cmap(cmap)(np.linspace(0, 1, len(ks)))
+        colours = cm(np.linspace(0, 1, len(ks)))
         X, Y = self.grid.points[..., 0], self.grid.points[..., 1]
         handles = []
         for k, col in zip(ks, colours, strict=True):

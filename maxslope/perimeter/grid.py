@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from scipy.ndimage import distance_transform_edt
 
-from .._backend import check_positive_scalar
+from .._backend import check_callable, check_positive_scalar
 
 __all__ = ["Grid", "ball_offsets", "signed_distance"]
 
@@ -124,6 +124,7 @@ class Grid:
         >>> int(G.indicator(lambda x: x[..., 0] > 0).sum())
         32
         """
+        check_callable(inside, "inside", "predicate on cell centres (..., d) -> bool")
         A = np.asarray(inside(self.points), dtype=bool)
         if A.shape != self.shape:
             raise ValueError(f"the predicate must return an array of shape {self.shape}, got {A.shape}")
@@ -175,7 +176,7 @@ class Grid:
         >>> G.measure(np.ones((8, 8), bool))
         4.0
         """
-        return float(self.mass[A].sum())
+        return float(self.mass[self.check_set(A, "A")].sum())
 
     def boundary_points(self, A: Any) -> np.ndarray:
         """Midpoints of the cell faces between A and its complement (the boundary of the union of A's cells).

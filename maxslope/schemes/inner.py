@@ -226,6 +226,11 @@ class ExactInner:
             return False
 
     def _plan(self, E: Energy, space: Lp, constraint: Box | None) -> tuple[ClosedForm, Energy, float]:
+        E = as_energy(E, "E")
+        if not isinstance(space, Lp):
+            raise TypeError(f"argument 'space' must be an Lp space, got {type(space).__name__}")
+        if constraint is not None and not isinstance(constraint, Box):
+            raise TypeError(f"argument 'constraint' must be a maxslope.spaces.Box or None, got {type(constraint).__name__}")
         base, sign = _strip(E)
         for cf in CLOSED_FORMS:
             if isinstance(base, cf.energy) and isinstance(space, cf.space) and cf.applies(base, sign, space, constraint):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._backend import as_float_array, namespace
+from .._backend import as_float_array, check_positive_scalar, namespace
 
 __all__ = ["Box"]
 
@@ -81,6 +81,8 @@ class Box:
         xp = namespace(lower=lower, upper=upper)
         lo = as_float_array(lower, "lower", xp, min_ndim=1)
         hi = as_float_array(upper, "upper", xp, min_ndim=1)
+        if tuple(lo.shape) != tuple(hi.shape) or lo.shape[-1] == 0:
+            raise ValueError(f"arguments 'lower' and 'upper' must have one shape (..., d) with d >= 1, got {tuple(lo.shape)} and {tuple(hi.shape)}")
         if bool(xp.any(lo > hi)):
             raise ValueError("arguments 'lower' and 'upper' describe an empty box (some lower > upper)")
         b = cls.__new__(cls)
@@ -124,6 +126,7 @@ class Box:
         [True, False]
         """
         x = self._x(x)
+        tol = check_positive_scalar(tol, "tol", allow_zero=True)
         xp = self.xp
         return xp.all((x >= self.lower - tol) & (x <= self.upper + tol), axis=-1)
 
@@ -209,6 +212,7 @@ class Box:
         """
         x = self._x(x)
         g = self._x(grad, "grad")
+        tol = check_positive_scalar(tol, "tol", allow_zero=True)
         return ((x >= self.upper - tol) & (g < 0)) | ((x <= self.lower + tol) & (g > 0))
 
     def restricted_slope(self, x: Any, grad: Any, tol: float = 0.0) -> Any:

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .._backend import as_float_array, check_p, check_positive_scalar, check_real_scalar, namespace
+from .._backend import as_float_array, check_int, check_p, check_positive_scalar, check_real_scalar, namespace
 
 __all__ = ["Lp", "pnorm"]
 
@@ -19,6 +19,20 @@ __all__ = ["Lp", "pnorm"]
 def _nonempty_last_axis(x: Any, name: str) -> None:
     if x.ndim < 1 or x.shape[-1] < 1:
         raise ValueError(f"argument {name!r} must have a non-empty last axis (the coordinates), got shape {tuple(x.shape)}")
+
+
+def _x_and_center(x: Any, center: Any, xp: Any) -> tuple[Any, Any]:
+    """``x`` (..., d) and ``center`` (..., d), validated by name: finite, real, one non-empty dimension, broadcasting."""
+    x = as_float_array(x, "x", xp, min_ndim=1)
+    c = as_float_array(center, "center", xp, min_ndim=1)
+    _nonempty_last_axis(x, "x")
+    if c.shape[-1] != x.shape[-1]:
+        raise ValueError(f"arguments 'x' and 'center' have different dimensions {x.shape[-1]} and {c.shape[-1]}")
+    try:
+        np.broadcast_shapes(tuple(x.shape), tuple(c.shape))
+    except ValueError:
+        raise ValueError(f"argument 'center' of shape {tuple(c.shape)} does not broadcast against 'x' of shape {tuple(x.shape)}") from None
+    return x, c
 
 
 def pnorm(x: Any, p: float, xp: Any = None) -> Any:
@@ -296,6 +310,8 @@ class Lp:
         xp = namespace(xi=xi)
         xi = as_float_array(xi, "xi", xp, min_ndim=1)
         _nonempty_last_axis(xi, "xi")
+        if selection is not None and not isinstance(selection, str):
+            selection = check_real_scalar(selection, "selection")
         p = self.p
         if p == math.inf:
             s = xp.sign(xi)
@@ -427,9 +443,10 @@ class Lp:
         [True, False]
         """
         xp = namespace(x=x, center=center, radius=radius)
+        x, c = _x_and_center(x, center, xp)
         r = _radius(radius, xp)
         tol = check_positive_scalar(tol, "tol", allow_zero=True)
-        return self.distance(x, center) <= r * (1.0 + tol)
+        return _pnorm(x - c, self.p, xp) <= r * (1.0 + tol)
 
     def project_ball(self, x: Any, center: Any, radius: Any) -> Any:
         r"""Euclidean projection of ``x`` onto the closed ball :math:`\bar B_r(c) = \{y : \|y - c\|_p \le r\}`.
@@ -466,11 +483,8 @@ class Lp:
         [1.0, 0.0]
         """
         xp = namespace(x=x, center=center, radius=radius)
-        x = as_float_array(x, "x", xp, min_ndim=1)
-        c = as_float_array(center, "center", xp, min_ndim=1)
+        x, c = _x_and_center(x, center, xp)
         r = _radius(radius, xp)
-        if c.shape[-1] != x.shape[-1]:
-            raise ValueError(f"arguments 'x' and 'center' have different dimensions {x.shape[-1]} and {c.shape[-1]}")
         w = x - c
         rr = r[..., None] if hasattr(r, "ndim") and r.ndim > 0 else r
         p = self.p
@@ -521,8 +535,15 @@ class Lp:
         >>> ms.Lp(1.0).extreme_points(2).tolist(), ms.Lp(2.0).extreme_points(2)
         ([[1.0, 0.0], [0.0, 1.0], [-1.0, -0.0], [-0.0, -1.0]], None)
         """
+        d = check_int(d, "d", 1)
         xp = xp if xp is not None else namespace()
+        if not (hasattr(xp, "asarray") and hasattr(xp, "float64")):
+            raise TypeError(f"argument 'xp' must be an array namespace (e.g. numpy) or None, got {type(xp).__name__}")
         dtype = dtype if dtype is not None else xp.float64
+        try:
+            xp.asarray(0.0, dtype=dtype)
+        except (TypeError, ValueError):
+            raise TypeError(f"argument 'dtype' must be a floating dtype of {getattr(xp, '__name__', 'xp')} or None, got {dtype!r}") from None
         if self.p == math.inf and d <= self.MAX_VERTEX_DIM:
             grid = ((np.arange(2**d)[:, None] >> np.arange(d)[None, :]) & 1) * 2.0 - 1.0
             return xp.asarray(grid, dtype=dtype)
@@ -565,9 +586,9 @@ class Lp:
         c = as_float_array(center, "center", xp, min_ndim=1)
         if c.ndim != 1:
             raise ValueError(f"argument 'center' must be a single point (1-D), got shape {tuple(c.shape)}")
+        _nonempty_last_axis(c, "center")
         r = check_positive_scalar(radius, "radius")
-        if not isinstance(n, int) or n < 1:
-            raise ValueError(f"argument 'n' must be a positive integer, got {n!r}")
+        n = check_int(n, "n", 1)
         d = c.shape[0]
         if d == 2:
             ang = np.linspace(0.0, 2 * np.pi, n, endpoint=False)

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .._backend import as_float_array, check_int, check_positive_scalar, namespace, to_numpy
+from .._backend import as_float_array, check_callable, check_int, check_positive_scalar, namespace, to_numpy
 from .._exactsum import exact_sum
 
 __all__ = ["Empirical", "integer_masses", "check_weights"]
@@ -128,6 +128,7 @@ class Empirical(_Atoms):
         >>> mu.integrate(lambda x: 1 + x[:, 0])
         1.5
         """
+        check_callable(f, "f", "callable on atoms (n, d) -> (n,)")
         terms = self.weights * _values(f, self.points)
         if self.n > EXACT_SUM_MAX_N:  # the same correctly rounded sum, vectorized (and chunkable)
             return exact_sum(terms)
@@ -154,6 +155,7 @@ class Empirical(_Atoms):
         >>> mu.pushforward(lambda x: 2 * x + 1).points[:, 0].tolist()
         [1.0, 3.0, 3.0]
         """
+        check_callable(T, "T", "map on atoms (n, d) -> (n, d')")
         return Empirical(np.asarray(to_numpy(T(self.points)), dtype=np.float64).reshape(self.n, -1), self.weights.copy())
 
     def split(self, index: int, parts: int) -> Empirical:
@@ -182,11 +184,12 @@ class Empirical(_Atoms):
         >>> mu.split(0, 2).weights.tolist()
         [0.25, 0.25, 0.25, 0.25]
         """
-        if not isinstance(parts, int) or parts < 1:
-            raise ValueError(f"argument 'parts' must be a positive integer, got {parts!r}")
+        parts = check_int(parts, "parts", 1)
+        if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
+            raise TypeError(f"argument 'index' must be an integer atom index, got {type(index).__name__}")
         if not -self.n <= index < self.n:
             raise ValueError(f"argument 'index' out of range for {self.n} atoms: {index}")
-        index %= self.n
+        index = int(index) % self.n
         pts = np.concatenate([self.points[:index], np.repeat(self.points[index : index + 1], parts, 0), self.points[index + 1 :]])
         w = np.concatenate([self.weights[:index], np.full(parts, self.weights[index] / parts), self.weights[index + 1 :]])
         return Empirical(pts, w)

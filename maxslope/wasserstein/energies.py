@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .._backend import check_positive_scalar, to_numpy
-from ..energies import as_energy
+from ..energies import _blame, as_energy
 from ..spaces.lp import _pnorm
 from .empirical import Empirical, _as_measure
 
@@ -171,11 +171,12 @@ class MeasureEnergy:
         i = np.repeat(np.arange(n), d)
         e = np.tile(np.eye(d), (n, 1))
         Y = mu.points[i]
-        fwd = self._atom_values(mu, i, Y + h * e)
-        bwd = self._atom_values(mu, i, Y - h * e)
-        w = np.where(mu.weights > 0, mu.weights, 1.0)
-        xi = ((fwd - bwd) / (2 * h)).reshape(n, d) / w[:, None]
-        return _quotient(self, space, mu, xi, h)
+        with np.errstate(over="ignore", invalid="ignore"), _blame("h", h, "the difference quotient left the energy's domain"):  # overflow is refused, naming h
+            fwd = self._atom_values(mu, i, Y + h * e)
+            bwd = self._atom_values(mu, i, Y - h * e)
+            w = np.where(mu.weights > 0, mu.weights, 1.0)
+            xi = ((fwd - bwd) / (2 * h)).reshape(n, d) / w[:, None]
+            return _quotient(self, space, mu, xi, h)
 
 
 def _lp_mean(g: np.ndarray, w: np.ndarray, q: float) -> float:

@@ -21,7 +21,7 @@ from ..curves import Trajectory
 from ..schemes.inner import NoExactSolver
 from ..schemes.progress import _Reporter, no_callback_for_chunks
 from .empirical import Empirical
-from .energies import MeasureEnergy, PotentialEnergy, _direction
+from .energies import MeasureEnergy, PotentialEnergy, _direction, _space
 
 __all__ = ["ParticleInner"]
 
@@ -95,6 +95,7 @@ class ParticleInner:
         >>> P.supports(Wasserstein(2.0, ms.Lp(2.0)), 2.0), P.supports(Wasserstein(2.0, ms.Lp(1.0)), 2.0)
         (True, False)
         """
+        space, p = _space(space), check_p(p)
         if p == math.inf:
             return space.p == math.inf and space.ground.p == math.inf
         return p == space.p and space.ground.p == 2.0

@@ -138,9 +138,10 @@ class Wasserstein:
         >>> float(V.value(Empirical(np.array([[1.0, 0.0], [0.0, 1.0]]))))  # ∫ V dμ = (1 + (−2)) / 2
         -0.5
         """
+        from ..energies import as_energy
         from .energies import MeasureEnergy, PotentialEnergy
 
-        return E if isinstance(E, MeasureEnergy) else PotentialEnergy(E)
+        return E if isinstance(E, MeasureEnergy) else PotentialEnergy(as_energy(E, "E"))
 
     # ------------------------------------------------------------------ metric
     def coupling(self, mu: Empirical, nu: Empirical) -> WassersteinResult:
@@ -308,7 +309,13 @@ class Wasserstein:
         ([[1.0, 0.5]], True)
         """
         _, i, j, m = self.step_coupling(mu, nu)
-        ss = np.atleast_1d(np.asarray(s, dtype=np.float64)) if not isinstance(s, (int, float)) else None
+        if isinstance(s, (int, float)) and not isinstance(s, bool):
+            ss = None
+        else:
+            arr = np.asarray(s)
+            if arr.dtype.kind not in "fiu":  # complex, bool, strings, objects: refused by name
+                raise TypeError(f"argument 's' must be a real number or a 1-D array of them, got {type(s).__name__}")
+            ss = np.atleast_1d(np.asarray(arr, dtype=np.float64))
         if ss is None:
             sv = check_real_scalar(s, "s")
             if not 0.0 <= sv <= 1.0:

@@ -18,7 +18,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from .methods import METHODS, method_registered, public_methods
 from .registry import CALLS, public_callables, registered
+
+#: the functions and the methods of the objects they return, fuzzed alike
+ALL = {**CALLS, **METHODS}
 
 TIMEOUT_S = 20
 
@@ -119,19 +123,29 @@ def test_every_public_callable_is_registered() -> None:
     assert not stale, f"fuzz entries that are no longer public: {stale}"
 
 
-@pytest.mark.parametrize("name", sorted(CALLS))
+def test_every_public_method_is_registered() -> None:
+    methods = public_methods()
+    missing = sorted(n for n in methods if not method_registered(n))
+    assert not missing, f"public methods without a fuzz entry (add them to tests/fuzz/methods.py): {missing}"
+    stale = sorted(n for n in METHODS if n.split("[")[0] not in methods)
+    assert not stale, f"method fuzz entries that are no longer public: {stale}"
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
 def test_the_valid_call_works(name: str) -> None:
-    fn, kwargs = CALLS[name]()
+    fn, kwargs = ALL[name]()
     kind, out = _call(fn, kwargs)
     assert kind == "ok", (name, kind, out)
     assert _finite(out), (name, "the valid call returned non-finite values")
 
 
-@pytest.mark.parametrize("name", sorted(CALLS))
+@pytest.mark.parametrize("name", sorted(ALL))
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_one_spoiled_argument(name: str, data: st.DataObject) -> None:
-    fn, kwargs = CALLS[name]()
+    fn, kwargs = ALL[name]()
+    if not kwargs:  # nothing to spoil: the valid call is tested above
+        return
     arg = data.draw(st.sampled_from(sorted(kwargs)), label="argument")
     bad = data.draw(st.sampled_from(range(len(_bad_values(kwargs[arg])))), label="bad value index")
     kwargs[arg] = _bad_values(kwargs[arg])[bad]
@@ -150,15 +164,15 @@ def test_one_spoiled_argument(name: str, data: st.DataObject) -> None:
             np.testing.assert_array_equal(a, b, err_msg=f"{name} changed the caller's array")
 
 
-def test_every_spoiled_argument_exhaustively() -> None:
-    """Every (callable, argument, bad value) of the registry, not a sample: about 3,700 calls in about 10 s, so it
-    is part of the default run; the Hypothesis test above draws the same spoilings in random order."""
-    defects = []
-    for name in sorted(CALLS):
-        fn, kwargs0 = CALLS[name]()
+def sweep(names: list[str]) -> tuple[int, list[str]]:
+    """Every (callable, argument, bad value) of ``names``: the number of calls and the defects found."""
+    defects, calls = [], 0
+    for name in names:
+        fn, kwargs0 = ALL[name]()
         for arg in sorted(kwargs0):
             for k in range(len(_bad_values(kwargs0[arg]))):
-                fn, kwargs = CALLS[name]()
+                calls += 1
+                fn, kwargs = ALL[name]()
                 kwargs[arg] = _bad_values(kwargs[arg])[k]
                 inputs = _arrays(list(kwargs.values()))
                 before = [(a.copy(), a.flags.writeable) for a in inputs]
@@ -168,4 +182,18 @@ def test_every_spoiled_argument_exhaustively() -> None:
                 unnamed = kind == "refused" and not _names(out, arg)
                 if kind in ("hang", "foreign") or (kind == "ok" and not _finite(out)) or changed or unnamed:
                     defects.append(f"{name}({arg}={kwargs[arg]!r:.40}): {kind} {out!r:.100}")
+    return calls, defects
+
+
+def test_every_spoiled_function_argument_exhaustively() -> None:
+    """Every (function, argument, bad value) of the registry, not a sample: about 3,700 calls in about 10 s, so it
+    is part of the default run; the Hypothesis test above draws the same spoilings in random order."""
+    _, defects = sweep(sorted(CALLS))
     assert not defects, "\n".join(defects)
+
+
+def test_every_spoiled_method_argument_exhaustively() -> None:
+    """The same for every public method of the objects the functions return."""
+    _, defects = sweep(sorted(METHODS))
+    assert not defects, "\n".join(defects)
+
