@@ -257,3 +257,14 @@ def test_cut_selects_the_extreme_minimizers_among_exact_ties(variant: str) -> No
         lp_max.append(bool((_solve_lp(F, m0, m1, eps, G, "max") == union).all()))
     assert tied >= 5  # the data must produce ties, or the test could not tell the selections apart
     assert all(lp_min) and all(lp_max), (lp_min, lp_max)
+
+
+def test_measure_of_an_integer_set_is_its_mass() -> None:
+    """A 0/1 integer set is the set of its 1 cells (it was used as fancy indices: 10.0 instead of 0.02)."""
+    G = Grid((10, 10), 0.1)
+    A = np.zeros((10, 10), dtype=np.int64)
+    A[0, 0] = A[3, 4] = 1
+    assert G.measure(A) == pytest.approx(2 * 0.1**2, rel=1e-12)
+    assert G.measure(A) == G.measure(A.astype(bool))
+    with pytest.raises(ValueError, match="'A'"):
+        G.measure(np.full((10, 10), 2))
