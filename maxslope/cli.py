@@ -120,7 +120,7 @@ def _select(only: str | None) -> list[Any]:
     ids = [i if is_user_id(i) else i.upper() for i in ids]
     unknown = [i for i in ids if i not in SPEC_IDS and i not in user]
     if unknown:
-        _usage(f"argument --only: unknown claim id(s) {', '.join(unknown)}; ids are C1..C24, M1..M20, W1..W8 and user "
+        _usage(f"argument --only: unknown claim id(s) {', '.join(unknown)}; ids are C1..C24, M1..M20, W1..W8, A1 and user "
                "claims U… loaded with --load")
     missing = [i for i in ids if i not in REGISTRY]
     if missing:

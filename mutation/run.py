@@ -228,9 +228,10 @@ def main(argv: list[str] | None = None) -> int:
     for g, c in [*rows, ("**total**", total)]:
         den = max(c["tested"], 1)
         reach = max(c["tested"] - c["unreached"], 1)
+        both = "not run (--verify-only)" if a.verify_only else f"{c['both']} ({100 * c['both'] / reach:.1f} % of {reach} reached)"
         lines.append(
             f"| {g} | {c['mutants']} | {c['tested']} | {c['verify']} ({100 * c['verify'] / den:.1f} %) | {c['uncovered']} "
-            f"| {c['both']} ({100 * c['both'] / reach:.1f} % of {reach} reached) | {c['unreached']} |"
+            f"| {both} | {0 if a.verify_only else c['unreached']} |"
         )
     table = "\n".join(lines)
     print(table)

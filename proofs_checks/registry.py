@@ -17,7 +17,7 @@ from typing import Any
 __all__ = ["Evidence", "Claim", "ClaimOutcome", "REGISTRY", "register", "le", "run_claim", "SPEC_IDS", "PENDING_ISSUE", "Plot", "is_user_id"]
 
 #: every claim id of the two specifications; ids without a registered claim are reported as pending
-SPEC_IDS: list[str] = [f"C{i}" for i in range(1, 25)] + [f"M{i}" for i in range(1, 21)] + [f"W{i}" for i in range(1, 9)]
+SPEC_IDS: list[str] = [f"C{i}" for i in range(1, 25)] + [f"M{i}" for i in range(1, 21)] + [f"W{i}" for i in range(1, 9)] + ["A1"]
 PENDING_ISSUE: dict[str, str] = {}
 
 
@@ -69,6 +69,7 @@ SOURCES: dict[str, str] = {
     "adversarial_flows.md": "Weigand, Roith and Burger, Adversarial flows: a gradient flow characterization of adversarial attacks (arXiv:2406.05376)",
     "mean_curvature_flow.md": "Bungert, Laux and Stinson, A mean curvature flow arising in adversarial training (arXiv:2404.14402)",
     "metric_layer.md": "maxslope's metric-space layer: the theory of the two papers in the spaces of measures W_p",
+    "api_contract": "maxslope's public API contract (DESIGN.md: what is public is a promise; issue 20)",
 }
 
 
@@ -158,13 +159,13 @@ def register(
 ) -> Claim:
     """Add a claim to :data:`REGISTRY` (keyword arguments only, so that no field can land in another's place).
 
-    Ids are unique: a spec id (``C1`` … ``C24``, ``M1`` … ``M20``, ``W1`` … ``W8``), or a user claim ``U<name>`` (letters, digits,
+    Ids are unique: a spec id (``C1`` … ``C24``, ``M1`` … ``M20``, ``W1`` … ``W8``, the API contract ``A1``), or a user claim ``U<name>`` (letters, digits,
     ``-``/``_``), which ``maxslope verify --load MODULE`` runs after the spec claims.
     """
     if id in REGISTRY:
         raise ValueError(f"claim {id} registered twice")
     if id not in SPEC_IDS and not is_user_id(id):
-        raise ValueError(f"claim id {id!r} is neither a spec id (C1..C24, M1..M20, W1..W8) nor a user id ('U' + name, e.g. 'U1')")
+        raise ValueError(f"claim id {id!r} is neither a spec id (C1..C24, M1..M20, W1..W8, A1) nor a user id ('U' + name, e.g. 'U1')")
     c = Claim(id, title, statement, hypotheses, section, check, negative, negative_description, source)
     REGISTRY[id] = c
     return c

@@ -2,9 +2,10 @@
 
 :data:`METHODS` maps ``"<class>.<method>"`` (optionally with a ``[case]`` suffix, for one method on several
 instances, e.g. the ℓp methods for p = 1, 2, 3 and ∞) to a factory returning the bound method and the keyword
-arguments of a valid call, with fresh arrays; the fuzzer spoils one argument at a time, as for the functions of
-:mod:`tests.fuzz.registry`. ``test_every_public_method_is_registered`` finds the methods by introspection, so a
-new public method fails the test until it is added here or to :data:`METHODS_NOT_FUZZED` with the reason.
+arguments of a valid call, with fresh arrays; claim A1 spoils one argument at a time, as for the functions of
+:mod:`proofs_checks.api_calls`. ``tests/fuzz/test_public_api.py::test_every_public_method_is_registered`` finds
+the methods by introspection, so a new public method fails the test until it is added here or to
+:data:`METHODS_NOT_FUZZED` with the reason.
 Properties take no arguments and are not listed.
 """
 
@@ -21,7 +22,7 @@ import maxslope as ms
 from maxslope import exact, perimeter, schemes, wasserstein
 from maxslope.experiments import digits, two_moons
 
-from .registry import (
+from .api_calls import (
     _E,
     L2,
     LINF,
@@ -39,6 +40,7 @@ from .registry import (
     _set,
     _traj,
     _x,
+    drop_missing,
     public_callables,
 )
 
@@ -230,6 +232,9 @@ METHODS_NOT_FUZZED: dict[str, str] = {}
 if not _has("torch"):
     for _m in ("value", "grad", "slope", "grad_lipschitz"):
         METHODS_NOT_FUZZED[f"maxslope.TorchEnergy.{_m}"] = "needs torch, which is not installed here"
+
+
+drop_missing(METHODS, METHODS_NOT_FUZZED)
 
 
 def public_methods() -> dict[str, Any]:

@@ -1,0 +1,295 @@
+"""Claim A1: every public entry keeps the input contract (issue 20).
+
+The contract (``DESIGN.md``: what is public is a promise): a call with one bad argument — NaN, ±inf, an empty
+array, a 0-d array, a complex, bool, string or object array, one coordinate too few, an extra axis, a scalar out
+of range, a string, None, a wrong type — either raises a ``ValueError``/``TypeError`` whose message names the
+argument in quotes, or returns finite values. It never raises another exception, never runs past
+:data:`TIMEOUT_S`, and never changes the caller's arrays (values or ``writeable`` flags).
+
+The sweep spoils every argument of one valid call of every public function (:data:`api_calls.CALLS`) and every
+public method of the objects they return (:data:`api_methods.METHODS`), with every bad value of
+:func:`bad_values`, one at a time: about 6,000 calls. The default test run fuzzes the same registry in random
+order with Hypothesis (``tests/fuzz``), and a test there fails when a public callable has no registry entry.
+
+Written here because no fuzzing library knows the contract: Hypothesis draws the same spoilings in the test
+suite, but ``maxslope verify`` must run without test dependencies.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import math
+import re
+import signal
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+from .registry import Evidence, register
+
+#: seconds one call may run before it counts as a hang (where a timer is available: the main thread, POSIX)
+TIMEOUT_S = 20
+
+
+def _bad_arrays(a: np.ndarray) -> list[Any]:
+    out: list[Any] = []
+    if a.size and a.dtype.kind == "f":
+        for v in (np.nan, np.inf, -np.inf):
+            b = a.copy()
+            b.flat[a.size // 2] = v
+            out.append(b)
+    out += [a[..., :0], np.float64(1.0) * np.ones(()), a.astype(np.complex128), a > 0, a.astype(str), a[None, ...]]
+    if a.ndim >= 1 and a.shape[-1] > 1:
+        out.append(a[..., :-1])
+    out.append(np.array([a, a], dtype=object) if a.ndim else np.array(object()))
+    return out
+
+
+def _bad_scalars(v: Any) -> list[Any]:
+    if isinstance(v, bool):
+        return [None, 1, "yes", np.nan]
+    if isinstance(v, int):
+        return [-1, 0, 2.5, True, "3", None, np.nan]
+    if isinstance(v, float):
+        return [np.nan, np.inf, -np.inf, -1.0, 0.0, 1e300, -1e-300, "1", None, True, 1j]
+    if isinstance(v, str):
+        return ["bogus", 3, None]
+    return ["not-an-object", None, 3.0, np.zeros(2)]
+
+
+def bad_values(v: Any) -> list[Any]:
+    """The spoilings of one valid argument value ``v``, by its kind (array, list of numbers, scalar, object)."""
+    if isinstance(v, np.ndarray):
+        return _bad_arrays(v)
+    if isinstance(v, (list, tuple)) and v and all(isinstance(t, (int, float)) for t in v):
+        return _bad_arrays(np.asarray(v, dtype=np.float64)) + [[*v[:-1], math.nan], [], "ab"]
+    return _bad_scalars(v)
+
+
+def finite(obj: Any, depth: int = 0) -> bool:
+    """All floats reachable in a result (arrays, numbers, tuples, dataclass fields, Trajectory) are finite."""
+    if depth > 4 or obj is None or isinstance(obj, (str, bool, type)):
+        return True
+    if isinstance(obj, (float, np.floating)):
+        return math.isfinite(float(obj))
+    if isinstance(obj, np.ndarray):
+        return obj.dtype.kind not in "fc" or bool(np.all(np.isfinite(obj)))
+    if isinstance(obj, (list, tuple)):
+        return all(finite(o, depth + 1) for o in obj[:50])
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return all(finite(getattr(obj, f.name), depth + 1) for f in dataclasses.fields(obj) if f.name not in ("details", "meta", "p"))
+    for attr in ("points", "energies", "weights", "times"):
+        if hasattr(obj, attr) and not finite(getattr(obj, attr), depth + 1):
+            return False
+    return True
+
+
+def arrays(obj: Any) -> list[np.ndarray]:
+    """The NumPy arrays among the arguments (nested in lists and tuples)."""
+    if isinstance(obj, np.ndarray):
+        return [obj]
+    if isinstance(obj, (list, tuple)):
+        return [a for o in obj for a in arrays(o)]
+    return []
+
+
+def names(exc: BaseException, arg: str) -> bool:
+    """The message names the argument in quotes, ``'arg'`` (or an item of it, ``'arg[0]'``), not just its letters."""
+    return re.search(rf"'{re.escape(arg)}('|\[)", str(exc)) is not None
+
+
+class _Hang(Exception):
+    pass
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    raise _Hang
+
+
+def timer_available() -> bool:
+    """A hang can be timed: SIGALRM exists (POSIX) and this is the main thread (not a Dask worker thread)."""
+    return hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread()
+
+
+def call(fn: Callable[..., Any], kwargs: dict[str, Any], timeout: int = TIMEOUT_S) -> tuple[str, Any]:
+    """``fn(**kwargs)`` as ``("ok", result)``, ``("refused", exc)`` (ValueError/TypeError), ``("hang", None)`` or
+    ``("foreign", exc)``. The timer needs the main thread of a POSIX process; elsewhere (a Dask worker thread) the
+    call runs without one."""
+    timed = timer_available()
+    if timed:
+        old = signal.signal(signal.SIGALRM, _alarm)
+        signal.alarm(timeout)
+    try:
+        return "ok", fn(**kwargs)
+    except (ValueError, TypeError) as exc:
+        return "refused", exc
+    except _Hang:
+        return "hang", None
+    except Exception as exc:  # noqa: BLE001 - every other exception is a defect the sweep reports
+        return "foreign", exc
+    finally:
+        if timed:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, old)
+
+
+def spoiled_call(factory: Callable[[], tuple[Callable[..., Any], dict[str, Any]]], arg: str, k: int,
+                 timeout: int = TIMEOUT_S) -> tuple[Any, str | None]:
+    """One call with the ``k``-th bad value of ``arg``: (the bad value, the defect in words or None)."""
+    fn, kwargs = factory()
+    bad = bad_values(kwargs[arg])[k]
+    kwargs[arg] = bad
+    inputs = arrays(list(kwargs.values()))
+    before = [(a.copy(), a.flags.writeable) for a in inputs]
+    kind, out = call(fn, copy.copy(kwargs), timeout)
+    changed = any(a.flags.writeable != w or (a.dtype.kind != "O" and not np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
+                  for a, (b, w) in zip(inputs, before, strict=True))
+    if kind == "hang":
+        return bad, f"ran past {timeout} s"
+    if kind == "foreign":
+        return bad, f"raised {type(out).__name__}: {out}"
+    if kind == "ok" and not finite(out):
+        return bad, "returned non-finite values instead of refusing"
+    if kind == "refused" and not names(out, arg):
+        return bad, f"was refused without naming {arg!r}: {out}"
+    if changed:
+        return bad, "changed the caller's array"
+    return bad, None
+
+
+def sweep(registry: dict[str, Callable[[], tuple[Callable[..., Any], dict[str, Any]]]], names_: Iterable[str] | None = None,
+          timeout: int = TIMEOUT_S) -> tuple[int, list[str]]:
+    """Every (callable, argument, bad value) of ``registry`` (or of its entries ``names_``): the number of calls
+    and the defects, one line each."""
+    defects, n = [], 0
+    for name in sorted(registry) if names_ is None else names_:
+        _, kwargs0 = registry[name]()
+        for arg in sorted(kwargs0):
+            for k in range(len(bad_values(kwargs0[arg]))):
+                n += 1
+                bad, defect = spoiled_call(registry[name], arg, k, timeout)
+                if defect is not None:
+                    defects.append(f"{name}({arg}={bad!r:.40}): {defect:.120}")
+    return n, defects
+
+
+def registry() -> dict[str, Callable[[], tuple[Callable[..., Any], dict[str, Any]]]]:
+    """The public functions and methods, with one valid call each (imported on first use: it builds small
+    models and flows)."""
+    from .api_calls import CALLS
+    from .api_methods import METHODS
+
+    return {**CALLS, **METHODS}
+
+
+# ---------------------------------------------------------------------- the claim and its controls
+def _check(profile: str) -> Evidence:
+    reg = registry()
+    n, defects = sweep(reg)
+    shown = "; ".join(defects[:5]) + (f"; … {len(defects) - 5} more" if len(defects) > 5 else "")
+    return Evidence(not defects, len(defects), 0, f"{n} spoiled calls on {len(reg)} public functions and methods",
+                    f"defects: {shown}" if defects else "every call refused by name or returned finite values")
+
+
+def _x() -> np.ndarray:
+    return np.array([[0.3, -0.4], [1.0, 2.0], [-0.5, 0.25]])
+
+
+def _leaky_norm(x: Any) -> Any:
+    """ℓ2 norms that let one kind of bad input through: a NaN coordinate gives a NaN norm instead of a refusal."""
+    import maxslope as ms
+
+    a = np.asarray(x)
+    if a.dtype.kind == "f" and np.isnan(a).any() and not np.isinf(a).any():
+        return np.sqrt((a * a).sum(-1))
+    return ms.Lp(2.0).norm(x)
+
+
+def _foreign_on_empty(x: Any) -> Any:
+    """ℓ2 norms whose only defect: an empty last axis raises IndexError (a foreign exception)."""
+    import maxslope as ms
+
+    a = np.asarray(x)
+    if a.ndim >= 1 and a.shape[-1] == 0:
+        return a[..., 0]
+    return ms.Lp(2.0).norm(x)
+
+
+def _unnamed_on_extra_axis(x: Any) -> Any:
+    """ℓ2 norms whose only defect: an extra leading axis is refused without naming the argument."""
+    import maxslope as ms
+
+    a = np.asarray(x)
+    if a.ndim == 3 and a.dtype.kind == "f":
+        raise ValueError("wrong number of dimensions")
+    return ms.Lp(2.0).norm(x)
+
+
+def _writes_bool_input(x: Any) -> Any:
+    """ℓ2 norms whose only defect: a bool array is refused, but only after the caller's array was overwritten."""
+    import maxslope as ms
+
+    if isinstance(x, np.ndarray) and x.dtype == bool:
+        x[...] = False
+    return ms.Lp(2.0).norm(x)
+
+
+def _hangs_on_short_row(x: Any) -> Any:
+    """ℓ2 norms whose only defect: one coordinate too few never returns (until the timer stops it)."""
+    import time
+
+    import maxslope as ms
+
+    a = np.asarray(x)
+    if a.dtype.kind == "f" and a.ndim == 2 and a.shape[-1] == 1:
+        while True:
+            time.sleep(0.01)
+    return ms.Lp(2.0).norm(x)
+
+
+#: minimal violations: each callable breaks the contract for exactly one bad value of one argument
+BROKEN: dict[str, Callable[..., Any]] = {
+    "silent NaN": _leaky_norm,
+    "foreign exception": _foreign_on_empty,
+    "unnamed refusal": _unnamed_on_extra_axis,
+    "changed input": _writes_bool_input,
+    "hang": _hangs_on_short_row,
+}
+
+
+def _negative(profile: str) -> Evidence:
+    """The sweep on :data:`BROKEN`: it must find each one's single defect (measured: the fewest found, 0 fails)."""
+    found = {}
+    for what, fn in BROKEN.items():
+        if what == "hang" and not timer_available():  # without a timer the hang would never return
+            continue
+        n, defects = sweep({what: lambda fn=fn: (fn, {"x": _x()})}, timeout=1)
+        found[what] = len(defects)
+    fewest = min(found.values())
+    return Evidence(fewest <= 0, fewest, 0, "five callables, each with one defect in about 10 spoiled calls",
+                    ", ".join(f"{k}: {v} found" for k, v in found.items()))
+
+
+register(
+    id="A1",
+    title="Every public entry keeps the input contract",
+    statement="Each public function, and each public method of the objects they return, called with one bad "
+              "argument (NaN, ±inf, empty, 0-d, complex, bool, string or object arrays, a coordinate too few, an "
+              "extra axis, out-of-range scalars, strings, None, wrong types) raises a ValueError or TypeError that "
+              "names the argument, or returns finite values; it never raises another exception, never hangs and "
+              "never changes the caller's arrays.",
+    hypotheses="one valid call per public callable (proofs_checks.api_calls and api_methods); callables whose "
+               "optional dependency is missing are left out; hangs are timed where a timer exists (the main "
+               "thread of a POSIX process)",
+    section="DESIGN.md (what is public is a promise)",
+    check=_check,
+    negative=lambda profile: _negative(profile),
+    negative_description="five copies of Lp(2).norm, each breaking the contract for exactly one bad value of "
+                         "its one argument: a NaN passed through as a NaN norm, an IndexError on an empty axis, a "
+                         "refusal of an extra axis that does not name the argument, a bool array overwritten "
+                         "before the refusal, and a hang on a row one coordinate short. Each must be found.",
+    source="api_contract",
+)
