@@ -11,7 +11,10 @@
   against the exact W_∞ of every consecutive pair.
 
 Hera δ = 0 takes minutes from n = 20,000 on, so it runs up to n = 5,000 unless ``--full`` is given (then up to
-20,000); sizes without it report GUDHI's default mode as the baseline.
+20,000) or ``--hera-max=N`` (up to N; ``--hera-max=100000`` adds about 25 minutes per family); sizes without it
+report GUDHI's default mode as the baseline. Measured at n = 10⁵ on a 2-core machine (Hera δ = 0 against
+maxslope, bit-identical values): uniform 1263 s against 41 s, clustered 1531 s against 22.7 s, shifted 1405 s
+against 114.5 s.
 """
 
 from __future__ import annotations
@@ -112,9 +115,9 @@ def speed_check_row(n: int = 10_000) -> dict:
             "baseline": f"exact W_inf of the {r_e.details['pairs']} consecutive pairs", "t_base": t_e}
 
 
-def run(large: bool = True, full: bool = False) -> list[dict]:
+def run(large: bool = True, full: bool = False, hera_max: int | None = None) -> list[dict]:
     sizes = (1_000, 5_000, 20_000, 100_000) if large else (1_000, 5_000)
-    rows = w_inf_rows(sizes, hera_max=20_000 if full else 5_000)
+    rows = w_inf_rows(sizes, hera_max=hera_max if hera_max is not None else 20_000 if full else 5_000)
     rows += w_2_rows((1_000, 4_000, 10_000) if large else (1_000,))
     rows.append(speed_check_row(10_000 if large else 2_000))
     return rows
