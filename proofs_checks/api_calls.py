@@ -159,6 +159,16 @@ def _moons_file() -> str:
     return path
 
 
+_SCRATCH: list[Any] = []
+
+
+def _scratch() -> Path:
+    """One temporary folder per process for the figures of the valid calls, removed when the process exits."""
+    if not _SCRATCH:
+        _SCRATCH.append(tempfile.TemporaryDirectory(prefix="maxslope-a1-"))
+    return Path(_SCRATCH[0].name)
+
+
 def _has(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
@@ -368,9 +378,9 @@ CALLS: dict[str, Callable[[], Call]] = {
     "maxslope.experiments.two_moons.plot_paths": lambda: (_closing(two_moons.plot_paths), {
         "model": _moons_model(), "inner": two_moons.get_inner("grid")[0], "x0": (0.1, 0.2), "eps": 0.2, "cases": [(0.1, 1)]}),
     "maxslope.experiments.two_moons.difference_figure": lambda: (two_moons.difference_figure, {
-        "studies": [_difference_study()], "out": Path(tempfile.mkdtemp())}),
+        "studies": [_difference_study()], "out": _scratch()}),
     "maxslope.experiments.two_moons.path_figure": lambda: (two_moons.path_figure, {
-        "model": _moons_model(), "out": Path(tempfile.mkdtemp()), "inner": two_moons.get_inner("grid")[0], "x0": (0.1, 0.2),
+        "model": _moons_model(), "out": _scratch(), "inner": two_moons.get_inner("grid")[0], "x0": (0.1, 0.2),
         "eps": 0.2, "cases": [(0.1, 1)], "name": "fuzz"}),
     "maxslope.experiments.digits.load_digits_split": lambda: (digits.load_digits_split, {"test_fraction": 0.3, "seed": 0}),
     "maxslope.experiments.digits.torchattacks_comparison": lambda: (digits.torchattacks_comparison, {

@@ -24,6 +24,7 @@ import re
 import signal
 import threading
 from collections.abc import Callable, Iterable
+from pathlib import PurePath
 from typing import Any
 
 import numpy as np
@@ -61,7 +62,12 @@ def _bad_scalars(v: Any) -> list[Any]:
 
 
 def bad_values(v: Any) -> list[Any]:
-    """The spoilings of one valid argument value ``v``, by its kind (array, list of numbers, scalar, object)."""
+    """The spoilings of one valid argument value ``v``, by its kind (array, list of numbers, scalar, path, object).
+
+    A path is spoiled by non-paths only: any string is a valid path, and the sweep must not write files where it
+    runs."""
+    if isinstance(v, PurePath):
+        return [None, 3.0, np.zeros(2)]
     if isinstance(v, np.ndarray):
         return _bad_arrays(v)
     if isinstance(v, (list, tuple)) and v and all(isinstance(t, (int, float)) for t in v):
