@@ -118,6 +118,8 @@ def _generate(w: Path) -> dict[str, str]:
 
 
 UNREACHED = "not reached before the deadline"
+#: mutmut statuses that count as killed: a failing claim or test, or a run past mutmut's time limit (a hang)
+KILLED = ("killed", "timeout")
 
 
 def _run(w: Path, names: list[str], children: int, stop_at: float = math.inf, batch: int = 200) -> dict[str, str]:
@@ -183,15 +185,15 @@ def main(argv: list[str] | None = None) -> int:
         names = groups[g]
         chosen += sorted(rng.sample(names, a.sample)) if a.sample and a.sample < len(names) else names
     print(f"{len(every)} mutants in {len(groups)} modules; testing {len(chosen)}", flush=True)
-    if a.report_only or a.resume:
-        phase1 = {n: every[n] for n in chosen}
+    if a.report_only or a.resume:  # a mutant the first run did not reach reads "not checked"
+        phase1 = {n: (UNREACHED if every[n] == "not checked" else every[n]) for n in chosen}
     else:
-        phase1 = _run(w1, chosen, a.children, stop_at)
+        phase1 = _run(w1, chosen, a.children, stop_at, batch=50 if a.deadline else 200)
     t1 = time.perf_counter()
     how = "read back" if a.report_only or a.resume else f"in {t1 - t0:.0f} s"
-    print(f"phase 1 (verify alone): {sum(s == 'killed' for s in phase1.values())} of {len(chosen)} killed ({how})", flush=True)
+    print(f"phase 1 (verify alone): {sum(s in KILLED for s in phase1.values())} of {len(chosen)} killed ({how})", flush=True)
 
-    rest = [n for n, s in phase1.items() if s != "killed"]
+    rest = [n for n, s in phase1.items() if s not in KILLED]
     phase2 = dict.fromkeys(phase1, "killed")
     if a.report_only:
         st2 = _statuses(w2) if (w2 / "mutants").is_dir() else {}
@@ -212,12 +214,14 @@ def main(argv: list[str] | None = None) -> int:
     for g in sorted(groups):
         names = [n for n in chosen if _owner(n, a.paths) == g]
         counts = {"mutants": len(groups[g]), "tested": len(names)}
-        counts["verify"] = sum(phase1[n] == "killed" for n in names)
-        counts["both"] = sum(phase2[n] == "killed" for n in names)
+        counts["verify"] = sum(phase1[n] in KILLED for n in names)
+        counts["both"] = sum(phase2[n] in KILLED for n in names)
         counts["unreached"] = sum(phase2[n] == UNREACHED for n in names)
+        counts["unreached1"] = sum(phase1[n] == UNREACHED for n in names)
+        counts["timeout"] = sum(phase1[n] == "timeout" for n in names)
         counts["uncovered"] = sum(phase1[n] == "no tests" for n in names)
         rows.append((g, counts))
-    total = {k: sum(c[k] for _, c in rows) for k in ("mutants", "tested", "verify", "both", "unreached", "uncovered")}
+    total = {k: sum(c[k] for _, c in rows) for k in ("mutants", "tested", "verify", "both", "unreached", "uncovered", "unreached1", "timeout")}
     lines = [
         f"mutmut kill rates ({'all mutants' if not a.sample else f'{a.sample} sampled per module, seed {a.seed}'}; "
         f"{t2 - t0:.0f} s)",
@@ -226,19 +230,21 @@ def main(argv: list[str] | None = None) -> int:
         "|---|---|---|---|---|---|---|",
     ]
     for g, c in [*rows, ("**total**", total)]:
-        den = max(c["tested"], 1)
+        den = max(c["tested"] - c["unreached1"], 1)  # the mutants phase 1 reached
         reach = max(c["tested"] - c["unreached"], 1)
         both = "not run (--verify-only)" if a.verify_only else f"{c['both']} ({100 * c['both'] / reach:.1f} % of {reach} reached)"
         lines.append(
             f"| {g} | {c['mutants']} | {c['tested']} | {c['verify']} ({100 * c['verify'] / den:.1f} %) | {c['uncovered']} "
-            f"| {both} | {0 if a.verify_only else c['unreached']} |"
+            f"| {both} | {c['unreached1'] if a.verify_only else c['unreached']} |"
         )
+    lines += ["", f"Rates are over the mutants reached. {total['timeout']} of the verify kills are timeouts (the claims ran "
+                  "past mutmut's limit: a hang is a detected change)." if total["timeout"] else ""]
     table = "\n".join(lines)
     print(table)
     (out / "table.md").write_text(table + "\n")
     (out / "results.json").write_text(json.dumps({"verify": phase1, "both": phase2, "rows": dict(rows)}, indent=1))
     final = phase1 if a.verify_only else phase2  # --verify-only lists the survivors of verify alone
-    survivors = [n for n, s in final.items() if s not in ("killed", UNREACHED)]
+    survivors = [n for n, s in final.items() if s not in (*KILLED, UNREACHED)]
     with open(out / "survivors.txt", "w") as fh:
         for n in survivors:
             fh.write(f"## {n}: {final[n]}\n{_mutmut(w1 if a.verify_only else w2, 'show', n)}\n")

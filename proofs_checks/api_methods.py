@@ -89,7 +89,7 @@ def _measure_energy_methods(cls: str, make: Callable[[], Any]) -> dict[str, Call
 
 def _lp_methods(case: str, p: float) -> dict[str, Callable[[], Call]]:
     S = ms.Lp(p)
-    out = {
+    out: dict[str, Callable[[], Call]] = {
         f"maxslope.Lp.norm[{case}]": lambda: (S.norm, {"x": _x()}),
         f"maxslope.Lp.dual_norm[{case}]": lambda: (S.dual_norm, {"xi": _x()}),
         f"maxslope.Lp.distance[{case}]": lambda: (S.distance, {"x": _x(), "y": _x(seed=1)}),
@@ -201,16 +201,23 @@ METHODS.update(_measure_energy_methods("maxslope.PotentialEnergy", lambda: ms.Po
 METHODS.update(_measure_energy_methods("maxslope.InteractionEnergy", lambda: ms.InteractionEnergy(ms.SeparableQuadratic(np.array([0.5, 0.5])))))
 for _case, _p in (("p=1", 1.0), ("p=2", 2.0), ("p=3", 3.0), ("p=inf", math.inf)):
     METHODS.update(_lp_methods(_case, _p))
+def _wasserstein_methods(case: str, p: float, ground: Any) -> dict[str, Callable[[], Call]]:
+    def W() -> Any:
+        return _W(p, ground)
+
+    return {
+        f"maxslope.Wasserstein.check_point[{case}]": lambda: (W().check_point, {"mu": _mu(), "name": "mu"}),
+        f"maxslope.Wasserstein.distance[{case}]": lambda: (W().distance, {"mu": _mu(0), "nu": _mu(1)}),
+        f"maxslope.Wasserstein.distance_upper_bound[{case}]": lambda: (W().distance_upper_bound, {"mu": _mu(0), "nu": _mu(1)}),
+        f"maxslope.Wasserstein.coupling[{case}]": lambda: (W().coupling, {"mu": _mu(0), "nu": _mu(1)}),
+        f"maxslope.Wasserstein.step_coupling[{case}]": lambda: (W().step_coupling, {"mu": _mu(0), "nu": _mu(1)}),
+        f"maxslope.Wasserstein.geodesic[{case}]": lambda: (W().geodesic, {"mu": _mu(0), "nu": _mu(1), "s": 0.4}),
+        f"maxslope.Wasserstein.lift_energy[{case}]": lambda: (W().lift_energy, {"E": _E()}),
+    }
+
+
 for _case, _p, _g in (("W2", 2.0, L2), ("Winf", math.inf, LINF)):
-    METHODS.update({
-        f"maxslope.Wasserstein.check_point[{_case}]": lambda p=_p, g=_g: (_W(p, g).check_point, {"mu": _mu(), "name": "mu"}),
-        f"maxslope.Wasserstein.distance[{_case}]": lambda p=_p, g=_g: (_W(p, g).distance, {"mu": _mu(0), "nu": _mu(1)}),
-        f"maxslope.Wasserstein.distance_upper_bound[{_case}]": lambda p=_p, g=_g: (_W(p, g).distance_upper_bound, {"mu": _mu(0), "nu": _mu(1)}),
-        f"maxslope.Wasserstein.coupling[{_case}]": lambda p=_p, g=_g: (_W(p, g).coupling, {"mu": _mu(0), "nu": _mu(1)}),
-        f"maxslope.Wasserstein.step_coupling[{_case}]": lambda p=_p, g=_g: (_W(p, g).step_coupling, {"mu": _mu(0), "nu": _mu(1)}),
-        f"maxslope.Wasserstein.geodesic[{_case}]": lambda p=_p, g=_g: (_W(p, g).geodesic, {"mu": _mu(0), "nu": _mu(1), "s": 0.4}),
-        f"maxslope.Wasserstein.lift_energy[{_case}]": lambda p=_p, g=_g: (_W(p, g).lift_energy, {"E": _E()}),
-    })
+    METHODS.update(_wasserstein_methods(_case, _p, _g))
 
 
 def _chunked() -> Any:

@@ -17,6 +17,7 @@ suite, but ``maxslope verify`` must run without test dependencies.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import math
@@ -166,10 +167,26 @@ def spoiled_call(factory: Callable[[], tuple[Callable[..., Any], dict[str, Any]]
     return bad, None
 
 
+def _synchronous_dask() -> contextlib.AbstractContextManager[Any]:
+    """Dask's synchronous scheduler where Dask is installed: the sweep starts no threads, so it also runs in a
+    forked process (mutmut's), where the threads of an inherited pool are gone and a compute would wait forever."""
+    try:
+        import dask
+    except ImportError:
+        return contextlib.nullcontext()
+    return dask.config.set(scheduler="synchronous")
+
+
 def sweep(registry: dict[str, Callable[[], tuple[Callable[..., Any], dict[str, Any]]]], names_: Iterable[str] | None = None,
           timeout: int = TIMEOUT_S) -> tuple[int, list[str]]:
     """Every (callable, argument, bad value) of ``registry`` (or of its entries ``names_``): the number of calls
     and the defects, one line each."""
+    with _synchronous_dask():
+        return _sweep(registry, names_, timeout)
+
+
+def _sweep(registry: dict[str, Callable[[], tuple[Callable[..., Any], dict[str, Any]]]], names_: Iterable[str] | None,
+           timeout: int) -> tuple[int, list[str]]:
     defects, n = [], 0
     for name in sorted(registry) if names_ is None else names_:
         _, kwargs0 = registry[name]()
@@ -266,13 +283,18 @@ BROKEN: dict[str, Callable[..., Any]] = {
 }
 
 
+def _control_call(fn: Callable[..., Any]) -> Callable[[], tuple[Callable[..., Any], dict[str, Any]]]:
+    """The registry entry of a broken callable: its valid call on three points of R²."""
+    return lambda: (fn, {"x": _x()})
+
+
 def _negative(profile: str) -> Evidence:
     """The sweep on :data:`BROKEN`: it must find each one's single defect (measured: the fewest found, 0 fails)."""
     found = {}
     for what, fn in BROKEN.items():
         if what == "hang" and not timer_available():  # without a timer the hang would never return
             continue
-        n, defects = sweep({what: lambda fn=fn: (fn, {"x": _x()})}, timeout=1)
+        n, defects = sweep({what: _control_call(fn)}, timeout=1)
         found[what] = len(defects)
     fewest = min(found.values())
     return Evidence(fewest <= 0, fewest, 0, "five callables, each with one defect in about 10 spoiled calls",
