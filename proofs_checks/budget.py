@@ -74,17 +74,81 @@ def _c21_measure(profile: str, K_factor: float, inner: object) -> Evidence:
                     f"toy: flow(ε) = FGSM to {toy_gap:.0e}; two-moons GELU net: max ℓ(FGSM) − ℓ(MMS₁) = {moons:.2e}")
 
 
+def _c21_presets(profile: str, tamper: object = None) -> Evidence:
+    """(iv) the ℓ∞ presets of the attack libraries are one scheme, clipped IFGSM; (v) every preset's iterates stay
+    in the budget ball ∩ the data box, for ℓ∞, ℓ2 and ℓ1.
+
+    ``tamper(runs)`` edits the runs in place (the negative controls move one coordinate of one iterate)."""
+    from maxslope.attacks import CONVENTIONS, pgd
+
+    rng = np.random.default_rng(211)
+    n = 60 if profile == "fast" else 400
+    loss, eps, bounds, alpha, K = _Wavy(), 0.2, (0.0, 1.0), 0.03, 10
+    x0 = rng.uniform(0.05, 0.95, size=(n, 2))
+    runs: dict[tuple[float, str], np.ndarray] = {}
+    for c in CONVENTIONS:
+        runs[(np.inf, c)] = np.asarray(ifgsm(loss, x0, eps, alpha, K, bounds=bounds, convention=c).points)
+        for q in (2.0, 1.0):
+            if not (q == 1.0 and c == "torchattacks"):  # torchattacks has no ℓ1 PGD
+                runs[(q, c)] = np.asarray(pgd(loss, x0, eps, 0.05, K, norm=q, bounds=bounds, convention=c).points)
+    fg = {c: np.asarray(fgsm(loss, x0, eps, bounds, convention=c)) for c in CONVENTIONS if c != "art-pytorch"}
+    if callable(tamper):
+        tamper(runs)
+    # ART's torch path rounds the step size to float32 (as ART does): it is IFGSM with that α, bit for bit
+    ref = {a: np.asarray(ifgsm(loss, x0, eps, a, K, bounds=bounds).points) for a in (alpha, float(np.float32(alpha)))}
+    agree = max(float(np.max(np.abs(runs[(np.inf, c)] - ref[float(np.float32(alpha)) if c == "art-pytorch" else alpha])))
+                for c in CONVENTIONS)
+    agree = max(agree, max(float(np.max(np.abs(v - fg["maxslope"]))) for v in fg.values()))
+    excess = 0.0
+    for (q, _c), X in runs.items():
+        dist = np.linalg.norm(X - x0, ord=q, axis=-1)
+        excess = max(excess, float(np.max(dist - eps)) / eps, float(np.max(bounds[0] - X)) / eps, float(np.max(X - bounds[1])) / eps)
+    # foolbox and ART project by x0 + clip(x - x0, -ε, ε), which rounds: a few ulps of [0, 1] per step, no more
+    tol_agree, tol = 4 * K * float(np.finfo(float).eps), 1e-12
+    return Evidence(agree <= tol_agree and excess <= tol, max(agree / tol_agree, excess / tol), 1.0,
+                    f"{n} start points in [0, 1]², ε = 0.2, K = 10: IFGSM/FGSM and ℓ2/ℓ1 PGD of every preset ({', '.join(CONVENTIONS)})",
+                    f"(iv) ℓ∞ presets against clipped IFGSM / FGSM: max difference {agree:.1e} (allowed {tol_agree:.1e}, the "
+                    f"rounding of their projection; ART's torch path with its float32 step); (v) max budget or box excess "
+                    f"over every preset and norm: {excess:.1e} · ε (allowed {tol:.0e})")
+
+
+def _move_one(q: float, c: str, delta: float) -> object:
+    """A negative control: one coordinate of one iterate of one preset moved outwards by ``delta``, at the iterate
+    farthest from its start (on the budget sphere or a face of the box)."""
+    def tamper(runs: dict) -> None:
+        X = runs[(q, c)]
+        D = X - X[0]
+        k, i = np.unravel_index(np.argmax(np.linalg.norm(D, ord=q, axis=-1)), D.shape[:2])
+        j = int(np.argmax(np.abs(D[k, i])))
+        X[k, i, j] += delta * np.sign(D[k, i, j])
+    return tamper
+
+
+def _c21_check(profile: str) -> Evidence:
+    return _both(_c21_measure(profile, 1.0, GridInner(n=41, zoom=4)), _c21_presets(profile))
+
+
+def _both(a: Evidence, b: Evidence) -> Evidence:
+    """Two parts of one claim: it passes when both pass; the measured value is that of the part further off."""
+    worst = a if (a.measured / a.tolerance if a.tolerance else a.measured) >= (b.measured / b.tolerance if b.tolerance else b.measured) else b
+    return Evidence(a.passed and b.passed, worst.measured, worst.tolerance, f"{a.test_case}; {b.test_case}", f"{a.details}; {b.details}")
+
+
 register(
     id="C21",
     title="budget and single-step facts",
-    statement="(i) ‖u(t) − x₀‖ ≤ t, IFGSM with Kτ ≤ ε never clips; (ii) clipped IFGSM = semi-implicit scheme on S = B̄_ε(x₀), clamp∘clamp = projection onto the intersection; (iii) one MMS step with τ = ε attains the max over the budget ball, so E(MMS₁) ≤ min(E(FGSM), E(u(ε))).",
-    hypotheses="(ii) needs ∂_iE ≠ 0 on the compared coordinates",
+    statement="(i) ‖u(t) − x₀‖ ≤ t, IFGSM with Kτ ≤ ε never clips; (ii) clipped IFGSM = semi-implicit scheme on S = B̄_ε(x₀), clamp∘clamp = projection onto the intersection; (iii) one MMS step with τ = ε attains the max over the budget ball, so E(MMS₁) ≤ min(E(FGSM), E(u(ε))); (iv) the ℓ∞ FGSM/IFGSM presets of torchattacks, foolbox and ART are that one scheme, bit for bit; (v) every preset's ℓ∞, ℓ2 and ℓ1 iterates stay in the budget ball ∩ the data box.",
+    hypotheses="(ii) needs ∂_iE ≠ 0 on the compared coordinates; (iv) ART's torch path takes its step size in float32, as ART does",
     section="§1.7, §2 C21",
-    check=lambda pr: _c21_measure(pr, 1.0, GridInner(n=41, zoom=4)),
+    check=_c21_check,
     negative=lambda pr: all_rejected([_c21_measure(pr, 2.0, GridInner(n=3, zoom=0)),
-                                      _c21_measure(pr, 1.0001, GridInner(n=41, zoom=4))]),
-    negative_description="K τ = 2ε (the clamp acts) and a 3×3-grid inner solver (not a global maximizer); and K τ = "
-                         "(1 + 1e-4)ε with the true inner solver (the clamp acts by 2e-5)",
+                                      _c21_measure(pr, 1.0001, GridInner(n=41, zoom=4)),
+                                      _c21_presets(pr, _move_one(np.inf, "foolbox", 1e-12)),
+                                      _c21_presets(pr, _move_one(2.0, "art", 1e-9))]),
+    negative_description="K τ = 2ε (the clamp acts) and a 3×3-grid inner solver (not a global maximizer); K τ = "
+                         "(1 + 1e-4)ε with the true inner solver (the clamp acts by 2e-5); one coordinate of one "
+                         "foolbox ℓ∞ iterate moved by 1e-12; one coordinate of one ART ℓ2 iterate moved by 1e-9 "
+                         "(off the scheme by 110 times its rounding allowance; out of the ball by 4e-9 ε)",
 )
 
 # ---------------------------------------------------------------------------------------------------- C22
