@@ -251,16 +251,46 @@ def _c5_measure(profile: str, wrong: str = "") -> Evidence:
                     [Plot("loglog", "numerical slope error vs h", hs, series, "h", "|numerical − exact|")])
 
 
+def _c5_lipschitz(profile: str, inflate: float = 1.0) -> Evidence:
+    """The constant L of the rate is the exact operator norm ‖A‖_{p→q} of the Hessian, not only an upper bound.
+
+    Independent references: sympy's exact eigenvalues (p = 2), the extreme points of the unit ball (p = 1, ∞: a
+    convex function of v peaks there), for two matrices whose off-diagonal signs differ (so that both sign
+    vectors matter in ℓ∞) and a separable quadratic. ``inflate`` multiplies the library's constant (a control)."""
+    import sympy as sp
+
+    cases = [np.array([[2.0, 1.0], [1.0, 3.0]]), np.array([[2.0, -1.0], [-1.0, 3.0]]), np.array([[1.5, -0.5], [-0.5, 0.25]])]
+    worst = 0.0
+    for A in cases:
+        for E, H in ((ms.Quadratic(A), A), (ms.SeparableQuadratic(np.diag(A).copy()), np.diag(np.diag(A)))):
+            for p in (1.0, 2.0, math.inf):
+                L = float(E.grad_lipschitz(Lp(p))) * inflate
+                if p == 2.0:
+                    ref = float(max(abs(v) for v in sp.Matrix([[sp.nsimplify(h) for h in row] for row in H.tolist()]).eigenvals()))
+                else:
+                    V = Lp(p).extreme_points(2)
+                    ref = float(np.max(np.linalg.norm(V @ H.T, ord=Lp(p).dual_exponent, axis=-1)))
+                worst = max(worst, abs(L - ref) / ref)
+    tol = 1e-12
+    return Evidence(worst <= tol, worst, tol, "grad_lipschitz of three 2×2 quadratics and their separable parts, ℓ1/ℓ2/ℓ∞",
+                    f"max relative gap to the exact operator norm: {worst:.1e}")
+
+
+def _c5_check(profile: str) -> Evidence:
+    a, b = _c5_measure(profile), _c5_lipschitz(profile)
+    return Evidence(a.passed and b.passed, a.measured, a.tolerance, a.test_case + "; " + b.test_case, a.details + "; " + b.details, a.plots)
+
+
 register(
     id="C5",
     title="slope formula",
     statement="|∂E|(x) = ‖∇E(x)‖_*; the difference quotient max_{‖v‖=1}(E(x) − E(x + hv))/h converges to it at rate O(h).",
     hypotheses="E ∈ C¹ (C² for the rate)",
     section="§1.2, §2 C5",
-    check=lambda pr: _c5_measure(pr),
-    negative=lambda pr: all_rejected([_c5_measure(pr, "euclid"), _c5_measure(pr, "one")]),
-    negative_description="the Euclidean |∇E|₂ offered as the slope in every geometry; and, in ℓ1 only, the true slope "
-                         "plus 1.5 tolerances of the finest h",
+    check=_c5_check,
+    negative=lambda pr: all_rejected([_c5_measure(pr, "euclid"), _c5_measure(pr, "one"), _c5_lipschitz(pr, 1 + 1e-9)]),
+    negative_description="the Euclidean |∇E|₂ offered as the slope in every geometry; in ℓ1 only, the true slope "
+                         "plus 1.5 tolerances of the finest h; and the rate constants L of the quadratics 1e-9 too large",
 )
 
 # ---------------------------------------------------------------------------------------------------- C6

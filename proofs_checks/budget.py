@@ -239,7 +239,7 @@ def _c23_certified_slow(profile: str) -> Evidence:
     rational curve, so interval arithmetic sees the whole defect). The certificate must refute it."""
     import sympy as sp
 
-    from maxslope.exact.closed_form import Piece, T_SYM
+    from maxslope.exact.closed_form import T_SYM, Piece
 
     f = box_linear_flow([1.0, -2.0, 0.5], [0.0, 0.0, 0.0], [0.1, 0.2, 0.3], 0.5)
     p1 = f.pieces[1]
