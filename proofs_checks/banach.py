@@ -264,7 +264,10 @@ def _c5_lipschitz(profile: str, inflate: float = 1.0) -> Evidence:
     for A in cases:
         for E, H in ((ms.Quadratic(A), A), (ms.SeparableQuadratic(np.diag(A).copy()), np.diag(np.diag(A)))):
             for p in (1.0, 2.0, math.inf):
-                L = float(E.grad_lipschitz(Lp(p))) * inflate
+                L0 = E.grad_lipschitz(Lp(p))
+                if L0 is None:  # the quadratics always know their constant; None would be a defect
+                    return Evidence(False, math.inf, 1e-12, "grad_lipschitz of the quadratics", f"{type(E).__name__} returned None for Lp({p})")
+                L = float(L0) * inflate
                 if p == 2.0:
                     ref = float(max(abs(v) for v in sp.Matrix([[sp.nsimplify(h) for h in row] for row in H.tolist()]).eigenvals()))
                 else:
