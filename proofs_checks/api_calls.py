@@ -23,7 +23,6 @@ import numpy as np
 
 import maxslope as ms
 from maxslope import checks, exact, perimeter, schemes, spaces, wasserstein
-from maxslope import testing as mtesting
 from maxslope.attacks import fgsm, ifgsm, pgd
 from maxslope.experiments import digits, two_moons
 from maxslope.perimeter import references
@@ -169,6 +168,13 @@ def _scratch() -> Path:
     return Path(_SCRATCH[0].name)
 
 
+def _testing() -> Any:
+    """:mod:`maxslope.testing`, imported on use: it needs Hypothesis, which ``pip install maxslope`` lacks."""
+    from maxslope import testing
+
+    return testing
+
+
 def _has(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
@@ -274,11 +280,11 @@ CALLS: dict[str, Callable[[], Call]] = {
     "maxslope.perimeter.lp_relaxation": lambda: (perimeter.lp_relaxation, _cut_data()),
     "maxslope.perimeter.step_energy": lambda: (perimeter.step_energy, {"A": _set(), **_cut_data()}),
     "maxslope.perimeter.perimeter_step": lambda: (perimeter.perimeter_step, {"A_k": _set(), "tau": 0.05, "eps": 0.2, "grid": _grid(), "selection": "max"}),
-    "maxslope.testing.points": lambda: (mtesting.points, {"dim": 3, "bound": 2.0, "batch": 2, "dtype": np.float32}),
-    "maxslope.testing.lp_spaces": lambda: (mtesting.lp_spaces, {"ps": [1.0, 2.5, math.inf]}),
-    "maxslope.testing.energies": lambda: (mtesting.energies, {"dim": 2, "kinds": ["linear", "l1"], "bound": 3.0, "curvature": (0.5, 2.0)}),
-    "maxslope.testing.empirical_measures": lambda: (mtesting.empirical_measures, {"n": 3, "dim": 2, "bound": 1.0, "uniform": False, "min_weight": 0.1}),
-    "maxslope.testing.grid_sets": lambda: (mtesting.grid_sets, {"grid": _grid(), "max_discs": 2, "empty": True}),
+    "maxslope.testing.points": lambda: (_testing().points, {"dim": 3, "bound": 2.0, "batch": 2, "dtype": np.float32}),
+    "maxslope.testing.lp_spaces": lambda: (_testing().lp_spaces, {"ps": [1.0, 2.5, math.inf]}),
+    "maxslope.testing.energies": lambda: (_testing().energies, {"dim": 2, "kinds": ["linear", "l1"], "bound": 3.0, "curvature": (0.5, 2.0)}),
+    "maxslope.testing.empirical_measures": lambda: (_testing().empirical_measures, {"n": 3, "dim": 2, "bound": 1.0, "uniform": False, "min_weight": 0.1}),
+    "maxslope.testing.grid_sets": lambda: (_testing().grid_sets, {"grid": _grid(), "max_discs": 2, "empty": True}),
     "maxslope.perimeter.check_set_energy_inequality": lambda: (perimeter.check_set_energy_inequality, {
         "sets": np.stack([_set(), _set()]), "tau": 0.05, "eps": 0.2, "grid": _grid(), "variant": "S", "half_cell": True, "tol": 1e-9}),
     "maxslope.perimeter.disc": lambda: (perimeter.disc, {"grid": _grid(), "radius": 0.3, "center": [0.0, 0.05]}),
