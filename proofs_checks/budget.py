@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 import maxslope as ms
@@ -78,7 +80,7 @@ def _c21_presets(profile: str, tamper: object = None) -> Evidence:
     """(iv) the ℓ∞ presets of the attack libraries are one scheme, clipped IFGSM; (v) every preset's iterates stay
     in the budget ball ∩ the data box, for ℓ∞, ℓ2 and ℓ1.
 
-    ``tamper(runs)`` edits the runs in place (the negative controls move one coordinate of one iterate)."""
+    ``tamper(runs, chunked)`` edits the runs in place (the negative controls move one coordinate of one iterate)."""
     from maxslope.attacks import CONVENTIONS, pgd
 
     rng = np.random.default_rng(211)
@@ -92,8 +94,9 @@ def _c21_presets(profile: str, tamper: object = None) -> Evidence:
             if not (q == 1.0 and c == "torchattacks"):  # torchattacks has no ℓ1 PGD
                 runs[(q, c)] = np.asarray(pgd(loss, x0, eps, 0.05, K, norm=q, bounds=bounds, convention=c).points)
     fg = {c: np.asarray(fgsm(loss, x0, eps, bounds, convention=c)) for c in CONVENTIONS if c != "art-pytorch"}
+    chunked = _c21_chunked(loss, x0, eps, bounds, alpha, K)
     if callable(tamper):
-        tamper(runs)
+        tamper(runs, chunked)
     # ART's torch path rounds the step size to float32 (as ART does): it is IFGSM with that α, bit for bit
     ref = {a: np.asarray(ifgsm(loss, x0, eps, a, K, bounds=bounds).points) for a in (alpha, float(np.float32(alpha)))}
     agree = max(float(np.max(np.abs(runs[(np.inf, c)] - ref[float(np.float32(alpha)) if c == "art-pytorch" else alpha])))
@@ -103,19 +106,60 @@ def _c21_presets(profile: str, tamper: object = None) -> Evidence:
     for (q, _c), X in runs.items():
         dist = np.linalg.norm(X - x0, ord=q, axis=-1)
         excess = max(excess, float(np.max(dist - eps)) / eps, float(np.max(bounds[0] - X)) / eps, float(np.max(X - bounds[1])) / eps)
+    # (vi) a Dask batch in chunks: the same iterates as in memory, bit for bit (random starts continue one stream)
+    chunk_gap = max((float(np.max(np.abs(a - b))) for a, b in chunked.values()), default=0.0)
     # foolbox and ART project by x0 + clip(x - x0, -ε, ε), which rounds: a few ulps of [0, 1] per step, no more
     tol_agree, tol = 4 * K * float(np.finfo(float).eps), 1e-12
-    return Evidence(agree <= tol_agree and excess <= tol, max(agree / tol_agree, excess / tol), 1.0,
+    chunks = (f"; (vi) {len(chunked)} preset runs on a Dask batch in 4 chunks against the same in memory: max "
+              f"difference {chunk_gap:.1e} (0 required)") if chunked else "; (vi) Dask not installed: the chunked runs were not made"
+    return Evidence(agree <= tol_agree and excess <= tol and chunk_gap == 0.0,
+                    max(agree / tol_agree, excess / tol, math.inf if chunk_gap else 0.0), 1.0,
                     f"{n} start points in [0, 1]², ε = 0.2, K = 10: IFGSM/FGSM and ℓ2/ℓ1 PGD of every preset ({', '.join(CONVENTIONS)})",
                     f"(iv) ℓ∞ presets against clipped IFGSM / FGSM: max difference {agree:.1e} (allowed {tol_agree:.1e}, the "
                     f"rounding of their projection; ART's torch path with its float32 step); (v) max budget or box excess "
-                    f"over every preset and norm: {excess:.1e} · ε (allowed {tol:.0e})")
+                    f"over every preset and norm: {excess:.1e} · ε (allowed {tol:.0e})" + chunks)
+
+
+def _c21_chunked(loss: object, x0: np.ndarray, eps: float, bounds: tuple[float, float], alpha: float,
+                 K: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The chunked and in-memory iterates of six preset runs on a Dask batch, where Dask is installed."""
+    try:
+        import dask
+        import dask.array as da
+    except ImportError:
+        return {}
+    from maxslope.attacks import pgd
+
+    X = da.from_array(x0, chunks=(16, 2))
+    cases = {
+        "IFGSM": lambda x: ifgsm(loss, x, eps, alpha, K, bounds=bounds).points,
+        "IFGSM torchattacks": lambda x: ifgsm(loss, x, eps, alpha, K, bounds=bounds, convention="torchattacks").points,
+        "PGD ℓ∞, random start": lambda x: pgd(loss, x, eps, alpha, K, bounds=bounds, random_start=True, seed=3).points,
+        "PGD ℓ2 art": lambda x: pgd(loss, x, eps, 0.05, K, norm=2, bounds=bounds, convention="art").points,
+        "PGD ℓ1 foolbox": lambda x: pgd(loss, x, eps, 0.05, K, norm=1, bounds=bounds, convention="foolbox").points,
+        "FGSM art": lambda x: fgsm(loss, x, eps, bounds, convention="art"),
+    }
+    with dask.config.set(scheduler="synchronous"):  # no threads: it also runs in a forked process
+        return {k: (np.array(f(X)), np.asarray(f(x0))) for k, f in cases.items()}
+
+
+def _has_dask() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("dask") is not None
+
+
+def _move_chunked(delta: float) -> object:
+    """A negative control: one coordinate of one chunked PGD ℓ1 iterate moved by ``delta``."""
+    def tamper(runs: dict, chunked: dict) -> None:
+        chunked["PGD ℓ1 foolbox"][0][4, 20, 0] += delta
+    return tamper
 
 
 def _move_one(q: float, c: str, delta: float) -> object:
     """A negative control: one coordinate of one iterate of one preset moved outwards by ``delta``, at the iterate
     farthest from its start (on the budget sphere or a face of the box)."""
-    def tamper(runs: dict) -> None:
+    def tamper(runs: dict, chunked: dict) -> None:
         X = runs[(q, c)]
         D = X - X[0]
         k, i = np.unravel_index(np.argmax(np.linalg.norm(D, ord=q, axis=-1)), D.shape[:2])
@@ -137,18 +181,20 @@ def _both(a: Evidence, b: Evidence) -> Evidence:
 register(
     id="C21",
     title="budget and single-step facts",
-    statement="(i) ‖u(t) − x₀‖ ≤ t, IFGSM with Kτ ≤ ε never clips; (ii) clipped IFGSM = semi-implicit scheme on S = B̄_ε(x₀), clamp∘clamp = projection onto the intersection; (iii) one MMS step with τ = ε attains the max over the budget ball, so E(MMS₁) ≤ min(E(FGSM), E(u(ε))); (iv) the ℓ∞ FGSM/IFGSM presets of torchattacks, foolbox and ART are that one scheme, bit for bit; (v) every preset's ℓ∞, ℓ2 and ℓ1 iterates stay in the budget ball ∩ the data box.",
+    statement="(i) ‖u(t) − x₀‖ ≤ t, IFGSM with Kτ ≤ ε never clips; (ii) clipped IFGSM = semi-implicit scheme on S = B̄_ε(x₀), clamp∘clamp = projection onto the intersection; (iii) one MMS step with τ = ε attains the max over the budget ball, so E(MMS₁) ≤ min(E(FGSM), E(u(ε))); (iv) the ℓ∞ FGSM/IFGSM presets of torchattacks, foolbox and ART are that one scheme, bit for bit; (v) every preset's ℓ∞, ℓ2 and ℓ1 iterates stay in the budget ball ∩ the data box; (vi) on a Dask batch in chunks the presets give the in-memory iterates bit for bit.",
     hypotheses="(ii) needs ∂_iE ≠ 0 on the compared coordinates; (iv) ART's torch path takes its step size in float32, as ART does",
     section="§1.7, §2 C21",
     check=_c21_check,
     negative=lambda pr: all_rejected([_c21_measure(pr, 2.0, GridInner(n=3, zoom=0)),
                                       _c21_measure(pr, 1.0001, GridInner(n=41, zoom=4)),
                                       _c21_presets(pr, _move_one(np.inf, "foolbox", 1e-12)),
-                                      _c21_presets(pr, _move_one(2.0, "art", 1e-9))]),
+                                      _c21_presets(pr, _move_one(2.0, "art", 1e-9)),
+                                      *([_c21_presets(pr, _move_chunked(1e-15))] if _has_dask() else [])]),
     negative_description="K τ = 2ε (the clamp acts) and a 3×3-grid inner solver (not a global maximizer); K τ = "
                          "(1 + 1e-4)ε with the true inner solver (the clamp acts by 2e-5); one coordinate of one "
                          "foolbox ℓ∞ iterate moved by 1e-12; one coordinate of one ART ℓ2 iterate moved by 1e-9 "
-                         "(off the scheme by 110 times its rounding allowance; out of the ball by 4e-9 ε)",
+                         "(off the scheme by 110 times its rounding allowance; out of the ball by 4e-9 ε); and one "
+                         "coordinate of one chunked (Dask) PGD ℓ1 iterate moved by 1e-15 (where Dask is installed)",
 )
 
 # ---------------------------------------------------------------------------------------------------- C22
