@@ -58,6 +58,11 @@ CORE = [
 HEAVY_TESTS = ["tests/test_docs_examples.py", "tests/test_docs_rendered.py", "tests/test_distributed_verify.py",
                "tests/test_dask_arrays.py", "tests/test_doctests.py", "tests/test_numpydoc.py"]
 
+#: tests left out of phase 2 because they introspect the public classes, where mutmut's trampolines add members
+#: (``xǁBoxǁ__init____mutmut_1`` …) that look like public methods without a fuzz entry
+INTROSPECTION_TESTS = ["tests/fuzz/test_public_api.py::test_every_public_method_is_registered",
+                       "tests/fuzz/test_public_api.py::test_every_public_callable_is_registered"]
+
 #: files not mutated: the runtime-checkable protocols. mutmut adds its trampolines as class members, which become
 #: protocol members that no space has, so every isinstance check against a mutated protocol fails (not a kill)
 DO_NOT_MUTATE = ["maxslope/spaces/base.py"]
@@ -199,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         st2 = _statuses(w2) if (w2 / "mutants").is_dir() else {}
         phase2.update({n: (st2.get(n, UNREACHED) if st2.get(n) != "not checked" else UNREACHED) for n in rest})
     elif rest and time.perf_counter() < stop_at and not a.verify_only:
-        suite = ["tests", *[f"--ignore={t}" for t in HEAVY_TESTS], *claims]
+        suite = ["tests", *[f"--ignore={t}" for t in HEAVY_TESTS], *[f"--deselect={t}" for t in INTROSPECTION_TESTS], *claims]
         w2 = _workdir(base, "suite", a.paths, suite)
         _generate(w2)
         phase2.update(_run(w2, rest, a.children, stop_at, batch=2 * a.children))
