@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from ._backend import as_float_array, check_finite, check_int, check_real_scalar, library_name, namespace, to_numpy
-from .spaces.lp import Lp, _pnorm
+from .spaces.lp import Lp, _check_lp, _pnorm
 
 __all__ = [
     "Energy",
@@ -223,11 +223,6 @@ class Energy:
 
     def _grad(self, x: Any, xp: Any) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
-
-
-def _check_lp(space: Any) -> None:
-    if not isinstance(space, Lp):
-        raise TypeError(f"argument 'space' must be an Lp space, got {type(space).__name__}")
 
 
 def check_points_for(E: Any, x: Any, name: str) -> None:

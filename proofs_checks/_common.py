@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
+from typing import Any
 
 import numpy as np
 
@@ -13,6 +15,17 @@ from maxslope.schemes import ExactInner
 from .registry import Evidence
 
 LINF = Lp(math.inf)
+
+
+def synchronous_dask() -> contextlib.AbstractContextManager[Any]:
+    """Dask's synchronous scheduler where Dask is installed (a null context elsewhere): a check run under it starts
+    no threads, so it also runs in a forked process (mutmut's), where the threads of an inherited pool are gone
+    and a compute would wait forever."""
+    try:
+        import dask
+    except ImportError:
+        return contextlib.nullcontext()
+    return dask.config.set(scheduler="synchronous")
 
 
 def taus(profile: str, n_fast: int = 4, n_thorough: int = 7, tau0: float = 0.1) -> list[float]:
@@ -38,6 +51,22 @@ class HalfStep:
         return xk + 0.5 * (ExactInner()(E, space, xk, r, c) - xk)
 
 
+def _closeness(e: Evidence) -> float:
+    """How far a measurement is along its tolerance (1 at the boundary)."""
+    return e.measured / e.tolerance if e.tolerance > 0 else e.measured
+
+
+def all_hold(parts: list[Evidence]) -> Evidence:
+    """One check verdict from several parts of a claim: it passes when every part passes, and reports the
+    measurement of the part furthest along its tolerance (the plots of the first part that has any)."""
+    if not parts:
+        raise ValueError("argument 'parts' must name at least one part of the check")
+    worst = max(parts, key=_closeness)
+    plots = next((e.plots for e in parts if e.plots), [])
+    return Evidence(all(e.passed for e in parts), worst.measured, worst.tolerance, "; ".join(e.test_case for e in parts),
+                    "; ".join(e.details for e in parts), plots)
+
+
 def all_rejected(controls: list[Evidence]) -> Evidence:
     """One negative-control verdict from several controls: it *passes* (the claim's check wrongly accepted a
     violation) if any control passes, and reports the control closest to passing.
@@ -48,11 +77,7 @@ def all_rejected(controls: list[Evidence]) -> Evidence:
     if not controls:
         raise ValueError("argument 'controls' must name at least one negative control")
     accepted = [c for c in controls if c.passed]
-
-    def closeness(c: Evidence) -> float:
-        return c.measured / c.tolerance if c.tolerance > 0 else c.measured
-
-    shown = accepted[0] if accepted else min(controls, key=closeness)
+    shown = accepted[0] if accepted else min(controls, key=_closeness)
     case = "; ".join(c.test_case for c in controls)
     return Evidence(bool(accepted), shown.measured, shown.tolerance, case, shown.details, shown.plots)
 

@@ -24,7 +24,7 @@ from maxslope.exact import (
 from maxslope.exact.closed_form import T_SYM, ClosedFormFlow, Piece
 from maxslope.schemes import ExactInner, minimizing_movement, p_step, steepest_descent
 
-from ._common import LINF, HalfStep, all_rejected, one_step_faster, sample, taus
+from ._common import LINF, HalfStep, all_hold, all_rejected, one_step_faster, sample, taus
 from .registry import Evidence, Plot, register
 
 # ---------------------------------------------------------------------------------------------------- C1
@@ -280,8 +280,7 @@ def _c5_lipschitz(profile: str, inflate: float = 1.0) -> Evidence:
 
 
 def _c5_check(profile: str) -> Evidence:
-    a, b = _c5_measure(profile), _c5_lipschitz(profile)
-    return Evidence(a.passed and b.passed, a.measured, a.tolerance, a.test_case + "; " + b.test_case, a.details + "; " + b.details, a.plots)
+    return all_hold([_c5_measure(profile), _c5_lipschitz(profile)])
 
 
 register(

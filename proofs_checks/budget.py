@@ -13,7 +13,7 @@ from maxslope.checks import certify_energy_dissipation, check_energy_dissipation
 from maxslope.exact import ascent_flow, box_linear_flow
 from maxslope.schemes import GridInner, minimizing_movement, steepest_descent
 
-from ._common import LINF, all_rejected, one_step_faster, sample
+from ._common import LINF, all_hold, all_rejected, one_step_faster, sample, synchronous_dask
 from .registry import Evidence, register
 
 
@@ -124,7 +124,6 @@ def _c21_chunked(loss: object, x0: np.ndarray, eps: float, bounds: tuple[float, 
                  K: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """The chunked and in-memory iterates of six preset runs on a Dask batch, where Dask is installed."""
     try:
-        import dask
         import dask.array as da
     except ImportError:
         return {}
@@ -139,7 +138,7 @@ def _c21_chunked(loss: object, x0: np.ndarray, eps: float, bounds: tuple[float, 
         "PGD ℓ1 foolbox": lambda x: pgd(loss, x, eps, 0.05, K, norm=1, bounds=bounds, convention="foolbox").points,
         "FGSM art": lambda x: fgsm(loss, x, eps, bounds, convention="art"),
     }
-    with dask.config.set(scheduler="synchronous"):  # no threads: it also runs in a forked process
+    with synchronous_dask():
         return {k: (np.array(f(X)), np.asarray(f(x0))) for k, f in cases.items()}
 
 
@@ -169,13 +168,7 @@ def _move_one(q: float, c: str, delta: float) -> object:
 
 
 def _c21_check(profile: str) -> Evidence:
-    return _both(_c21_measure(profile, 1.0, GridInner(n=41, zoom=4)), _c21_presets(profile))
-
-
-def _both(a: Evidence, b: Evidence) -> Evidence:
-    """Two parts of one claim: it passes when both pass; the measured value is that of the part further off."""
-    worst = a if (a.measured / a.tolerance if a.tolerance else a.measured) >= (b.measured / b.tolerance if b.tolerance else b.measured) else b
-    return Evidence(a.passed and b.passed, worst.measured, worst.tolerance, f"{a.test_case}; {b.test_case}", f"{a.details}; {b.details}")
+    return all_hold([_c21_measure(profile, 1.0, GridInner(n=41, zoom=4)), _c21_presets(profile)])
 
 
 register(

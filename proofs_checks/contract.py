@@ -17,7 +17,6 @@ suite, but ``maxslope verify`` must run without test dependencies.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import dataclasses
 import math
@@ -30,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from ._common import synchronous_dask
 from .registry import Evidence, register
 
 #: seconds one call may run before it counts as a hang (where a timer is available: the main thread, POSIX)
@@ -167,21 +167,11 @@ def spoiled_call(factory: Callable[[], tuple[Callable[..., Any], dict[str, Any]]
     return bad, None
 
 
-def _synchronous_dask() -> contextlib.AbstractContextManager[Any]:
-    """Dask's synchronous scheduler where Dask is installed: the sweep starts no threads, so it also runs in a
-    forked process (mutmut's), where the threads of an inherited pool are gone and a compute would wait forever."""
-    try:
-        import dask
-    except ImportError:
-        return contextlib.nullcontext()
-    return dask.config.set(scheduler="synchronous")
-
-
 def sweep(registry: dict[str, Callable[[], tuple[Callable[..., Any], dict[str, Any]]]], names_: Iterable[str] | None = None,
           timeout: int = TIMEOUT_S) -> tuple[int, list[str]]:
     """Every (callable, argument, bad value) of ``registry`` (or of its entries ``names_``): the number of calls
     and the defects, one line each."""
-    with _synchronous_dask():
+    with synchronous_dask():
         return _sweep(registry, names_, timeout)
 
 

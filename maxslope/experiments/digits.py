@@ -28,6 +28,7 @@ from ..energies import Energy, Negated
 from ..schemes import minimizing_movement
 from ..schemes.inner import feasible_box
 from ..spaces import Box, Lp
+from ._data import labelled
 
 __all__ = [
     "load_digits_split",
@@ -171,7 +172,7 @@ class LinearClassifier:
         >>> clf.accuracy(X, np.array([0, 0, 2]))
         0.6666666666666666
         """
-        X, y = _labelled(X, y, self.W.shape[0])
+        X, y = labelled(X, y, self.W.shape[0])
         if X.shape[1] != self.W.shape[1]:
             raise ValueError(f"argument 'X' has {X.shape[1]} columns, the classifier takes {self.W.shape[1]} (the columns of 'W')")
         return float(np.mean(np.argmax(self.logits(X), axis=-1) == y))
@@ -208,7 +209,7 @@ def train_linear_classifier(X: np.ndarray, y: np.ndarray, lam: float = 1e-3, cla
 
     if not isinstance(classes, int) or isinstance(classes, bool) or classes < 2:
         raise ValueError(f"argument 'classes' must be an integer >= 2, got {classes!r}")
-    X, y = _labelled(X, y, classes)
+    X, y = labelled(X, y, classes)
     lam = check_positive_scalar(lam, "lam", allow_zero=True)
     n, d = X.shape
     Y = np.eye(classes)[y]
@@ -394,22 +395,6 @@ class DigitsStudy:
         return self.taus[k] if k < len(self.taus) else None
 
 
-def _labelled(X: Any, y: Any, classes: int) -> tuple[np.ndarray, np.ndarray]:
-    """``X`` as finite float rows of images and ``y`` as integer labels in 0..classes-1, one per row."""
-    X = np.asarray(as_float_array(X, "X", min_ndim=2), dtype=np.float64)
-    if X.ndim != 2 or X.shape[1] == 0:
-        raise ValueError(f"argument 'X' must have shape (n, d) with d >= 1, got {X.shape}")
-    check_finite(X, "X", np)
-    y = np.asarray(y)
-    if y.shape != (X.shape[0],) or not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(f"argument 'y' must be integer labels of shape ({X.shape[0]},), got {y.dtype} {y.shape}")
-    if X.shape[0] == 0:
-        raise ValueError("argument 'X' must hold at least one image")
-    if y.min() < 0 or y.max() >= classes:
-        raise ValueError(f"argument 'y' must lie in 0..{classes - 1}")
-    return X, y
-
-
 def _check_clf(clf: Any) -> LinearClassifier:
     if not isinstance(clf, LinearClassifier):
         raise TypeError(f"argument 'clf' must be a LinearClassifier, got {type(clf).__name__}")
@@ -474,7 +459,7 @@ def digits_study(clf: LinearClassifier, X: np.ndarray, y: np.ndarray, n_taus: in
     >>> st.taus, st.steps
     ([0.1, 0.05], [2, 4])
     """
-    X, y = _labelled(X, y, _check_clf(clf).W.shape[0])
+    X, y = labelled(X, y, _check_clf(clf).W.shape[0])
     if X.shape[1] != clf.W.shape[1]:
         raise ValueError(f"argument 'X' has {X.shape[1]} columns, the classifier takes {clf.W.shape[1]}")
     eps = check_positive_scalar(eps, "eps")
@@ -537,7 +522,7 @@ def distributional_comparison(clf: LinearClassifier, X: np.ndarray, y: np.ndarra
     """
     from ..wasserstein import Empirical, distributional_adversary
 
-    X, y = _labelled(X, y, _check_clf(clf).W.shape[0])
+    X, y = labelled(X, y, _check_clf(clf).W.shape[0])
     if X.shape[1] != clf.W.shape[1]:
         raise ValueError(f"argument 'X' has {X.shape[1]} columns, the classifier takes {clf.W.shape[1]}")
     eps = check_positive_scalar(eps, "eps")
@@ -598,7 +583,7 @@ def torchattacks_comparison(clf: LinearClassifier, X: np.ndarray, y: np.ndarray,
         import torchattacks
     except ImportError:
         return None
-    X, y = _labelled(X, y, _check_clf(clf).W.shape[0])
+    X, y = labelled(X, y, _check_clf(clf).W.shape[0])
     net = torch.nn.Linear(clf.W.shape[1], clf.W.shape[0])
     with torch.no_grad():
         net.weight.copy_(torch.from_numpy(clf.W.astype(np.float32)))

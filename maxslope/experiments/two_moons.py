@@ -33,6 +33,7 @@ from ..energies import Energy, Negated
 from ..schemes import CBOInner, GridInner, minimizing_movement
 from ..schemes.progress import check_progress, progress_iter
 from ..spaces import Box, Lp
+from ._data import labelled
 
 __all__ = [
     "make_moons",
@@ -311,9 +312,7 @@ class MoonsClassifier:
         >>> 0.0 <= model.accuracy(*make_moons(50, seed=2)) <= 1.0
         True
         """
-        from .digits import _labelled
-
-        X, y = _labelled(X, y, 2)
+        X, y = labelled(X, y, 2)
         if X.shape[1] != 2:
             raise ValueError(f"argument 'X' must have shape (n, 2), got {X.shape}")
         return float(np.mean((self(X) > 0.5) == (y == 1)))

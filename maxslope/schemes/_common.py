@@ -7,15 +7,14 @@ from typing import Any
 
 from .._backend import as_float_array, check_positive_scalar, namespace
 from ..energies import as_energy, check_points_for
-from ..spaces.box import Box
-from ..spaces.lp import Lp
+from ..spaces.box import Box, _check_box
+from ..spaces.lp import Lp, _check_lp
 
 
 def prepare(E: Any, space: Any, x0: Any, tau: Any, steps: Any, T: Any, constraint: Any, record_every: Any) -> tuple[Any, Any, Any, float, int, Box | None, int]:
     """Validate the arguments shared by the schemes; return (E, xp, x0, tau, K, constraint, record_every)."""
     E = as_energy(E)
-    if not isinstance(space, Lp):
-        raise TypeError(f"argument 'space' must be an Lp space, got {type(space).__name__}")
+    _check_lp(space)
     xp = namespace(x0=x0)
     x0 = as_float_array(x0, "x0", xp, min_ndim=1)
     check_points_for(E, x0, "x0")
@@ -53,10 +52,8 @@ def resolve_steps(tau: Any, steps: Any, T: Any) -> tuple[float, int]:
 
 
 def check_constraint(constraint: Any, x0: Any, name: str = "x0") -> Box | None:
-    if constraint is None:
+    if _check_box(constraint) is None:
         return None
-    if not isinstance(constraint, Box):
-        raise TypeError(f"argument 'constraint' must be a maxslope.spaces.Box or None, got {type(constraint).__name__}")
     d_box = int(constraint.center.shape[-1])
     if x0.ndim == 0 or int(x0.shape[-1]) != d_box:
         raise ValueError(f"argument {name!r} has dimension {int(x0.shape[-1]) if x0.ndim else 0}, the constraint box has {d_box}")

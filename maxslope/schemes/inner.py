@@ -34,8 +34,8 @@ from ..energies import (
     as_energy,
     check_points_for,
 )
-from ..spaces.box import Box
-from ..spaces.lp import Lp, _pnorm
+from ..spaces.box import Box, _check_box
+from ..spaces.lp import Lp, _check_lp, _pnorm
 from ._common import check_constraint
 
 __all__ = ["ExactInner", "GridInner", "MultistartInner", "QuasiNewtonInner", "CBOInner", "get_inner", "NoExactSolver", "feasible_box", "closed_form", "ClosedForm", "CLOSED_FORMS"]
@@ -67,8 +67,7 @@ def _check_step(E: Any, space: Any, xk: Any, radius: Any, constraint: Any) -> tu
     start point, shape ``batch`` or ``batch + (1,)``). ``E`` is ``_NO_ENERGY`` for :func:`feasible_box`.
     """
     E = None if E is _NO_ENERGY else as_energy(E, "E")
-    if not isinstance(space, Lp):
-        raise TypeError(f"argument 'space' must be an Lp space, got {type(space).__name__}")
+    _check_lp(space)
     xp = namespace(xk=xk)
     xk = as_float_array(xk, "xk", xp, min_ndim=1)
     check_finite(xk, "xk", xp)
@@ -227,10 +226,8 @@ class ExactInner:
 
     def _plan(self, E: Energy, space: Lp, constraint: Box | None) -> tuple[ClosedForm, Energy, float]:
         E = as_energy(E, "E")
-        if not isinstance(space, Lp):
-            raise TypeError(f"argument 'space' must be an Lp space, got {type(space).__name__}")
-        if constraint is not None and not isinstance(constraint, Box):
-            raise TypeError(f"argument 'constraint' must be a maxslope.spaces.Box or None, got {type(constraint).__name__}")
+        _check_lp(space)
+        _check_box(constraint)
         base, sign = _strip(E)
         for cf in CLOSED_FORMS:
             if isinstance(base, cf.energy) and isinstance(space, cf.space) and cf.applies(base, sign, space, constraint):
@@ -1076,10 +1073,8 @@ def get_inner(inner: Any, E: Energy, space: Lp, constraint: Box | None) -> tuple
     "auto -> exact: closed form 'linear'; global minimizer (closed form)"
     """
     E = as_energy(E, "E")
-    if not isinstance(space, Lp):
-        raise TypeError(f"argument 'space' must be an Lp space, got {type(space).__name__}")
-    if constraint is not None and not isinstance(constraint, Box):
-        raise TypeError(f"argument 'constraint' must be a maxslope.spaces.Box or None, got {type(constraint).__name__}")
+    _check_lp(space)
+    _check_box(constraint)
     if isinstance(inner, str):
         if inner == "auto":
             ex = ExactInner()

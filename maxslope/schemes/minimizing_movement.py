@@ -11,7 +11,7 @@ from .._backend import as_float_array, check_p, check_positive_scalar, namespace
 from .._dask import check_dask_constraint, is_dask_array, trajectory_by_chunks
 from ..curves import Trajectory
 from ..energies import as_energy, check_points_for
-from ..spaces.lp import Lp
+from ..spaces.lp import Lp, _check_lp
 from ._common import check_constraint, other_space, prepare
 from .inner import ExactInner, GridInner, get_inner
 from .progress import _Reporter, check_callback, check_progress, is_chunked, no_callback_for_chunks, with_progress
@@ -245,8 +245,7 @@ def p_step(E: Any, space: Lp, xk: Any, tau: float, p: float, constraint: Any = N
     """
     xp = namespace(xk=xk)
     E = as_energy(E)
-    if not isinstance(space, Lp):
-        raise TypeError(f"argument 'space' must be an Lp space, got {type(space).__name__}")
+    _check_lp(space)
     xk = as_float_array(xk, "xk", xp, min_ndim=1)
     check_points_for(E, xk, "xk")
     tau = check_positive_scalar(tau, "tau")

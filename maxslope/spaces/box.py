@@ -244,3 +244,10 @@ class Box:
         g = self._x(grad, "grad")
         free = ~self.blocked(x, g, tol)
         return xp.sum(xp.where(free, xp.abs(g), xp.zeros_like(g)), axis=-1)
+
+
+def _check_box(constraint: Any, name: str = "constraint") -> Box | None:
+    """Refuse a ``constraint`` that is neither a :class:`Box` nor None, naming the argument ``name``."""
+    if constraint is not None and not isinstance(constraint, Box):
+        raise TypeError(f"argument {name!r} must be a maxslope.spaces.Box or None, got {type(constraint).__name__}")
+    return constraint

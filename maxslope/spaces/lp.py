@@ -619,3 +619,11 @@ def _radius(radius: Any, xp: Any) -> Any:
     if bool(xp.any(r < 0)):
         raise ValueError("argument 'radius' must be >= 0")
     return r
+
+
+def _check_lp(space: Any, name: str = "space", what: str = "") -> Lp:
+    """Refuse a ``space`` that is not an :class:`Lp` (the one check that the energies, the schemes, the inner
+    solvers and the transport layer share), naming the argument ``name``; ``what`` says what it is for."""
+    if not isinstance(space, Lp):
+        raise TypeError(f"argument {name!r} must be an Lp space{what}, got {type(space).__name__}")
+    return space

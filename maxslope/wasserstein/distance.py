@@ -49,7 +49,7 @@ from scipy.spatial import cKDTree
 from scipy.spatial.distance import cdist
 
 from .._backend import as_float_array, check_p, check_real_scalar, namespace, to_numpy
-from ..spaces.lp import Lp, _pnorm
+from ..spaces.lp import Lp, _check_lp, _pnorm
 from ._matching import HAVE_NUMBA, max_matching_below
 from .empirical import MAX_DENOMINATOR, Empirical, _as_measure, integer_masses
 
@@ -68,9 +68,7 @@ DEFAULT_GROUND = Lp(math.inf)
 def _ground(ground: Any) -> Lp:
     if ground is None:
         return DEFAULT_GROUND
-    if not isinstance(ground, Lp):
-        raise TypeError(f"argument 'ground' must be an Lp space (the ground norm), got {type(ground).__name__}")
-    return ground
+    return _check_lp(ground, "ground", " (the ground norm)")
 
 
 def _pair_distances(X: np.ndarray, Y: np.ndarray, i: np.ndarray, j: np.ndarray, ground: Lp) -> np.ndarray:
@@ -92,8 +90,7 @@ def _distance_matrix(X: np.ndarray, Y: np.ndarray, ground: Lp) -> np.ndarray:
 
 
 def _point_sets(X: Any, Y: Any, ground: Any) -> tuple[np.ndarray, np.ndarray]:
-    if not isinstance(ground, Lp):
-        raise TypeError(f"argument 'ground' must be an Lp space, got {type(ground).__name__}")
+    _check_lp(ground, "ground")
     xp = namespace(X=X, Y=Y)
     X = np.asarray(to_numpy(as_float_array(X, "X", xp, min_ndim=2)), dtype=np.float64)
     Y = np.asarray(to_numpy(as_float_array(Y, "Y", xp, min_ndim=2)), dtype=np.float64)
