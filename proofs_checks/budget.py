@@ -120,6 +120,80 @@ def _c21_presets(profile: str, tamper: object = None) -> Evidence:
                     f"over every preset and norm: {excess:.1e} · ε (allowed {tol:.0e})" + chunks)
 
 
+def _ascent_direction(g: np.ndarray, q: float, convention: str) -> np.ndarray:
+    """The step direction of a preset as the mathematics states it, written here from the definitions (not taken
+    from :mod:`maxslope.attacks`): sign(g) for ℓ∞; g/‖g‖₂ for ℓ2 (torchattacks divides by ‖g‖₂ + 1e-10); for ℓ1
+    the steepest vertex sign(g_i) e_i at the *first* largest |g_i| (maxslope, ART), or foolbox's g/‖g‖₁."""
+    if q == math.inf:
+        return np.sign(g)
+    if q == 2.0:
+        n = np.sqrt(np.sum(g * g, axis=-1, keepdims=True)) + (1e-10 if convention == "torchattacks" else 0.0)
+        return g / n
+    if convention == "foolbox":
+        return g / np.sum(np.abs(g), axis=-1, keepdims=True)
+    i = np.argmax(np.abs(g), axis=-1)[..., None]  # numpy's argmax takes the first of equal values
+    d = np.zeros_like(g)
+    np.put_along_axis(d, i, np.take_along_axis(np.sign(g), i, axis=-1), axis=-1)
+    return d
+
+
+class _Tied(ms.Energy):
+    """ℓ(x) = x₁ − x₂ + 0·x₃: |∂₁ℓ| = |∂₂ℓ| everywhere (the ℓ1 vertex is a tie) and ∂₃ℓ = 0 (sign(0))."""
+
+    dim = 3
+
+    def _value(self, x, xp):  # noqa: ANN001, ANN202
+        return x[..., 0] - x[..., 1]
+
+    def _grad(self, x, xp):  # noqa: ANN001, ANN202
+        one = xp.ones_like(x[..., 0])
+        return xp.stack([one, -one, 0 * one], axis=-1)
+
+
+def _c21_unprojected(profile: str, tamper: object = None) -> Evidence:
+    """(vii) while K α < ε and the iterates stay inside the data box, no projection acts: every preset's ℓ∞, ℓ2
+    and ℓ1 PGD is the unprojected ascent x_{k+1} = x_k + α d(∇ℓ(x_k)) with that preset's direction d
+    (:func:`_ascent_direction`). Run on the wavy loss and on a loss with tied and zero partial derivatives (the
+    first-largest vertex of ℓ1, sign(0) = 0).
+
+    ``tamper(runs)`` edits the runs in place (the negative control moves one coordinate of one iterate)."""
+    from maxslope.attacks import CONVENTIONS, pgd
+
+    rng = np.random.default_rng(2107)
+    n = 40 if profile == "fast" else 300
+    eps, alpha, K = 0.2, 0.019, 10  # K α = 0.19 < ε: the budget ball never binds
+    cases = {"wavy": (_Wavy(), rng.uniform(0.25, 0.75, size=(n, 2))), "tied": (_Tied(), rng.uniform(0.25, 0.75, size=(n, 3)))}
+    runs: dict[tuple[str, float, str], tuple[np.ndarray, np.ndarray]] = {}
+    for name, (loss, x0) in cases.items():
+        for c in CONVENTIONS:
+            a = float(np.float32(alpha)) if c == "art-pytorch" else alpha  # ART's torch step is a float32 tensor
+            for q in (math.inf, 2.0, 1.0):
+                if q == 1.0 and c == "torchattacks":
+                    continue
+                X = np.asarray(pgd(loss, x0, eps, alpha, K, norm=q, bounds=(0.0, 1.0), convention=c).points)
+                ref = [x0]
+                for _ in range(K):
+                    x = ref[-1]
+                    ref.append(x + a * _ascent_direction(np.asarray(loss.grad(x)), q, c))
+                runs[(name, q, c)] = (X, np.stack(ref))
+    if callable(tamper):
+        tamper(runs)
+    gap = max(float(np.max(np.abs(X - R))) for X, R in runs.values())
+    tol = 4 * K * float(np.finfo(float).eps)  # the rounding of K steps and of the inactive projections, on [0, 1]
+    return Evidence(gap <= tol, gap / tol, 1.0,
+                    f"(vii) {len(runs)} preset runs (every convention, ℓ∞/ℓ2/ℓ1) with K α = 0.19 < ε = 0.2 inside [0, 1]^d, "
+                    f"{n} start points each, on the wavy loss and a loss with tied and zero partials",
+                    f"(vii) max distance to the unprojected ascent of each preset's direction: {gap:.1e} (allowed {tol:.1e}, "
+                    "the rounding of K steps and of the projections that do not act)")
+
+
+def _move_unprojected(key: tuple[str, float, str], delta: float) -> object:
+    """A negative control: one coordinate of one iterate of one preset run moved by ``delta`` (inside the ball)."""
+    def tamper(runs: dict) -> None:
+        runs[key][0][5, 7, 1] -= delta
+    return tamper
+
+
 def _c21_chunked(loss: object, x0: np.ndarray, eps: float, bounds: tuple[float, float], alpha: float,
                  K: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """The chunked and in-memory iterates of six preset runs on a Dask batch, where Dask is installed."""
@@ -168,13 +242,13 @@ def _move_one(q: float, c: str, delta: float) -> object:
 
 
 def _c21_check(profile: str) -> Evidence:
-    return all_hold([_c21_measure(profile, 1.0, GridInner(n=41, zoom=4)), _c21_presets(profile)])
+    return all_hold([_c21_measure(profile, 1.0, GridInner(n=41, zoom=4)), _c21_presets(profile), _c21_unprojected(profile)])
 
 
 register(
     id="C21",
     title="budget and single-step facts",
-    statement="(i) ‖u(t) − x₀‖ ≤ t, IFGSM with Kτ ≤ ε never clips; (ii) clipped IFGSM = semi-implicit scheme on S = B̄_ε(x₀), clamp∘clamp = projection onto the intersection; (iii) one MMS step with τ = ε attains the max over the budget ball, so E(MMS₁) ≤ min(E(FGSM), E(u(ε))); (iv) the ℓ∞ FGSM/IFGSM presets of torchattacks, foolbox and ART are that one scheme, bit for bit; (v) every preset's ℓ∞, ℓ2 and ℓ1 iterates stay in the budget ball ∩ the data box; (vi) on a Dask batch in chunks the presets give the in-memory iterates bit for bit.",
+    statement="(i) ‖u(t) − x₀‖ ≤ t, IFGSM with Kτ ≤ ε never clips; (ii) clipped IFGSM = semi-implicit scheme on S = B̄_ε(x₀), clamp∘clamp = projection onto the intersection; (iii) one MMS step with τ = ε attains the max over the budget ball, so E(MMS₁) ≤ min(E(FGSM), E(u(ε))); (iv) the ℓ∞ FGSM/IFGSM presets of torchattacks, foolbox and ART are that one scheme, bit for bit; (v) every preset's ℓ∞, ℓ2 and ℓ1 iterates stay in the budget ball ∩ the data box; (vi) on a Dask batch in chunks the presets give the in-memory iterates bit for bit; (vii) while K α < ε inside the data box, every preset's ℓ∞, ℓ2 and ℓ1 PGD is the unprojected ascent of its direction (ℓ1: the first largest |∂ᵢℓ|; sign(0) = 0).",
     hypotheses="(ii) needs ∂_iE ≠ 0 on the compared coordinates; (iv) ART's torch path takes its step size in float32, as ART does",
     section="§1.7, §2 C21",
     check=_c21_check,
@@ -182,12 +256,15 @@ register(
                                       _c21_measure(pr, 1.0001, GridInner(n=41, zoom=4)),
                                       _c21_presets(pr, _move_one(np.inf, "foolbox", 1e-12)),
                                       _c21_presets(pr, _move_one(2.0, "art", 1e-9)),
-                                      *([_c21_presets(pr, _move_chunked(1e-15))] if _has_dask() else [])]),
+                                      *([_c21_presets(pr, _move_chunked(1e-15))] if _has_dask() else []),
+                                      _c21_unprojected(pr, _move_unprojected(("wavy", 2.0, "torchattacks"), 1e-13))]),
     negative_description="K τ = 2ε (the clamp acts) and a 3×3-grid inner solver (not a global maximizer); K τ = "
                          "(1 + 1e-4)ε with the true inner solver (the clamp acts by 2e-5); one coordinate of one "
                          "foolbox ℓ∞ iterate moved by 1e-12; one coordinate of one ART ℓ2 iterate moved by 1e-9 "
                          "(off the scheme by 110 times its rounding allowance; out of the ball by 4e-9 ε); and one "
-                         "coordinate of one chunked (Dask) PGD ℓ1 iterate moved by 1e-15 (where Dask is installed)",
+                         "coordinate of one chunked (Dask) PGD ℓ1 iterate moved by 1e-15 (where Dask is installed); and, "
+                         "for (vii), one coordinate of one torchattacks ℓ2 iterate, inside the ball, moved by 1e-13 "
+                         "(11 times the rounding allowance)",
 )
 
 # ---------------------------------------------------------------------------------------------------- C22
