@@ -211,29 +211,37 @@ def _proj_foolbox(xp: Any, x: Any, x0: Any, eps: float, p: float, bounds: Any, b
     return _clip_box(xp, x, bounds)
 
 
-def _art_projection(norm: Callable[[Any, Any, float], Any]) -> Callable[..., Any]:
-    """ART's ``projection`` (NumPy) or ``_projection`` (torch) of ``x - x0``: the box was applied by the step."""
+def _art_project(xp: Any, x: Any, x0: Any, eps: float, p: float, norm: Callable[[Any, Any, float], Any]) -> Any:
+    """ART's ``projection`` (NumPy, ``norm`` = :func:`_sum_norm`) or ``_projection`` (torch, :func:`_vector_norm`)
+    of ``x - x0``: the box was applied by the step.
 
-    def project(xp: Any, x: Any, x0: Any, eps: float, p: float, bounds: Any, bim: bool) -> Any:
-        v = x - x0
-        v64 = xp.astype(v, xp.float64)  # eps is a float64 array in ART, so the factor and product are float64
-        if p == math.inf:
-            r = xp.sign(v64) * xp.minimum(xp.abs(v64), xp.full_like(v64, eps))
-        else:
-            n = xp.astype(norm(xp, v, p), xp.float64)
-            factor = xp.where(n != 0, xp.minimum(xp.ones_like(n), eps / _safe(xp, n)), xp.zeros_like(n))
-            r = v64 * factor
-        return x0 + xp.astype(r, x0.dtype)
+    A plain function called at every step, not a closure built at import: a closure's body would be fixed before
+    any test could swap it (mutation testing reaches only what runs after import)."""
+    v = x - x0
+    v64 = xp.astype(v, xp.float64)  # eps is a float64 array in ART, so the factor and product are float64
+    if p == math.inf:
+        r = xp.sign(v64) * xp.minimum(xp.abs(v64), xp.full_like(v64, eps))
+    else:
+        n = xp.astype(norm(xp, v, p), xp.float64)
+        factor = xp.where(n != 0, xp.minimum(xp.ones_like(n), eps / _safe(xp, n)), xp.zeros_like(n))
+        r = v64 * factor
+    return x0 + xp.astype(r, x0.dtype)
 
-    return project
+
+def _proj_art(xp: Any, x: Any, x0: Any, eps: float, p: float, bounds: Any, bim: bool) -> Any:
+    return _art_project(xp, x, x0, eps, p, _sum_norm)
+
+
+def _proj_art_pytorch(xp: Any, x: Any, x0: Any, eps: float, p: float, bounds: Any, bim: bool) -> Any:
+    return _art_project(xp, x, x0, eps, p, _vector_norm)
 
 
 _PROJECTIONS: dict[str, Callable[..., Any]] = {
     "maxslope": _proj_maxslope,
     "torchattacks": _proj_torchattacks,
     "foolbox": _proj_foolbox,
-    "art": _art_projection(_sum_norm),
-    "art-pytorch": _art_projection(_vector_norm),
+    "art": _proj_art,
+    "art-pytorch": _proj_art_pytorch,
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -353,6 +354,13 @@ def _c23_one_step(profile: str) -> Evidence:
 def _c23_certified_slow(profile: str) -> Evidence:
     """Minimal control of the certified mode: the exact box flow with its second piece run 1e-6 slower (a
     rational curve, so interval arithmetic sees the whole defect). The certificate must refute it."""
+    r = certify_energy_dissipation(_slowed_box_flow("1/1000000"))
+    return Evidence(r.passed, r.measured, r.tolerance, "the box flow with its second piece 1e-6 slower, certified mode",
+                    f"interval arithmetic: {r.status}")
+
+
+def _slowed_box_flow(slow: Any) -> Any:
+    """The exact box flow with its second piece run slower by the factor 1 − ``slow`` (a sympy Rational)."""
     import sympy as sp
 
     from maxslope.exact.closed_form import T_SYM, Piece
@@ -360,10 +368,81 @@ def _c23_certified_slow(profile: str) -> Evidence:
     f = box_linear_flow([1.0, -2.0, 0.5], [0.0, 0.0, 0.0], [0.1, 0.2, 0.3], 0.5)
     p1 = f.pieces[1]
     pieces = list(f.pieces)
-    pieces[1] = Piece(p1.t0, p1.t1, p1.u.subs(T_SYM, p1.t0 + (T_SYM - p1.t0) * (1 - sp.Rational(1, 10**6))))
-    r = certify_energy_dissipation(type(f).from_pieces("box flow, piece 2 slower by 1e-6", f, pieces))
-    return Evidence(r.passed, r.measured, r.tolerance, "the box flow with its second piece 1e-6 slower, certified mode",
-                    f"interval arithmetic: {r.status}")
+    pieces[1] = Piece(p1.t0, p1.t1, p1.u.subs(T_SYM, p1.t0 + (T_SYM - p1.t0) * (1 - sp.Rational(slow))))
+    return type(f).from_pieces(f"box flow, piece 2 slower by {slow}", f, pieces)
+
+
+def _exact_residual(flow: Any, t: Any) -> Any:
+    """R(t) = E(u(0)) − E(u(t)) − ∫₀ᵗ |∂E|(u(r)) dr in exact sympy arithmetic at a rational time t, from the
+    flow's energy and slope expressions (the |·| resolved by sympy at t itself, not by the certificate)."""
+    import sympy as sp
+
+    from maxslope.exact.closed_form import T_SYM
+
+    r = sp.Symbol("r", real=True)
+    total = sp.Integer(0)
+    for k, pc in enumerate(flow.pieces):
+        end = min(pc.t1, t)
+        if end > pc.t0:
+            total += sp.integrate(sp.piecewise_fold(flow.slope_expr(pc.u, k).subs(T_SYM, r)), (r, pc.t0, end))
+        if pc.t1 >= t:
+            return sp.nsimplify(flow.energy_expr(flow.pieces[0].u.subs(T_SYM, 0)) - flow.energy_expr(pc.u.subs(T_SYM, t)) - total)
+    raise ValueError(f"t = {t} is past the last piece")
+
+
+def _c23_certificate(profile: str, tamper: object = None) -> Evidence:
+    """The certified mode's own verdicts, each against what exact arithmetic says:
+
+    * refutation from one cell per piece (bisection needed): the box flow with its second piece 1e−6 slower is
+      refuted on that piece, with R < 0 (it dissipates too little), and exact sympy arithmetic gives
+      R(midpoint of the witness cell) < −tol;
+    * honesty: without bisection (``max_depth = 0``) the same curve is *undecided*, never certified;
+    * precision: the sliding flow, whose |·| argument vanishes at the end of its first piece, is certified at every
+      working precision from 15 to 50 digits;
+    * both signs of |·| arguments: the ℓ1 and separable-quadratic flows from a start with negative coordinates
+      are certified.
+
+    ``tamper(results)`` edits the list of (name, result) pairs (the negative control)."""
+    import sympy as sp
+
+    from maxslope.exact import l1norm_flow, separable_quadratic_flow, sliding_flow
+
+    slow = _slowed_box_flow("1/1000000")
+    ref = certify_energy_dissipation(slow, cells=1, max_depth=40)
+    lazy = certify_energy_dissipation(slow, cells=1, max_depth=0)
+    runs = [("refuted, one cell per piece", ref), ("undecided without bisection", lazy)]
+    runs += [(f"sliding flow, {d} digits", certify_energy_dissipation(sliding_flow(), cells=4, max_depth=2, dps=d)) for d in (15, 20, 25, 30, 40, 50)]
+    x0 = [0.73, -0.41, 0.05]
+    runs += [("ℓ1 flow, a negative coordinate", certify_energy_dissipation(l1norm_flow(x0), cells=4, max_depth=2)),
+             ("quadratic flow, a negative coordinate", certify_energy_dissipation(separable_quadratic_flow([1, 2, 3], x0), cells=4, max_depth=2))]
+    if callable(tamper):
+        tamper(runs)
+    wrong = []
+    r = runs[0][1]
+    p1 = slow.pieces[1]
+    w = r.witness
+    if r.status != "refuted" or r.details.get("piece") != 1 or r.details.get("sign") != -1 or w is None:
+        wrong.append(f"refutation: {r} {r.details}")
+    elif not (float(p1.t0) <= w[0] < w[1] <= float(p1.t1)):
+        wrong.append(f"witness cell {w} outside the slowed piece [{float(p1.t0)}, {float(p1.t1)}]")
+    else:
+        mid = (sp.Rational(w[0]) + sp.Rational(w[1])) / 2
+        R = _exact_residual(slow, mid)
+        if not R < -sp.Rational(r.tol):
+            wrong.append(f"exact R at the witness midpoint {float(R):.3e} is not below −tol")
+    if runs[1][1].status != "undecided":
+        wrong.append(f"without bisection: {runs[1][1].status}")
+    wrong += [f"{n}: {x.status}" for n, x in runs[2:] if x.status != "certified"]
+    return Evidence(not wrong, len(wrong), 0.5,
+                    f"certified mode: {len(runs)} certificates (a refutation by bisection checked in exact arithmetic, "
+                    "an undecided case, 6 working precisions, both signs of |·| arguments)",
+                    "; ".join(wrong) or f"all as exact arithmetic says (refuted at witness {w}, sign −1)")
+
+
+def _one_sign_flipped(runs: list) -> None:
+    """A negative control: the refutation's reported sign flipped (R > 0 instead of R < 0), nothing else."""
+    r = runs[0][1]
+    runs[0] = (runs[0][0], type(r)(r.status, r.tol, r.enclosure_max, r.cells, r.witness, {**r.details, "sign": -r.details.get("sign", 0)}))
 
 
 def _c23_face_points(box: ms.Box) -> float:
@@ -390,10 +469,12 @@ register(
     statement="On S = B̄_ε(x₀) the EDE holds with the slope Σ_{i unblocked} |∂_iE|; for E = ⟨a,x⟩ the flow is u_i = x₀,ᵢ − sign(a_i) min(t, ε_i) and clipped IFGSM is exact at the nodes.",
     hypotheses="E ∈ C¹ (a derivation of this project)",
     section="§1.7, §2 C23",
-    check=lambda pr: _c23_measure(pr, True),
-    negative=lambda pr: all_rejected([_c23_measure(pr, False), _c23_one_step(pr), _c23_certified_slow(pr)]),
+    check=lambda pr: all_hold([_c23_measure(pr, True), _c23_certificate(pr)]),
+    negative=lambda pr: all_rejected([_c23_measure(pr, False), _c23_one_step(pr), _c23_certified_slow(pr),
+                                      _c23_certificate(pr, _one_sign_flipped)]),
     negative_description="the unconstrained slope ‖∇E‖₁ on the box flow (ignores blocked coordinates); the box "
                          "flow with one of its 1000 steps 1e-6 slower, which leaves coordinates just short of their faces; "
-                         "and in certified (interval) mode, the exact box flow with its second piece 1e-6 slower",
+                         "and in certified (interval) mode, the exact box flow with its second piece 1e-6 slower, and "
+                         "the certificates' record with the refutation's sign flipped (one number)",
 )
 

@@ -9,7 +9,9 @@ energy along the piece, the exact antiderivative of the slope along it, and the 
 pieces. These terms are evaluated **separately** (no symbolic cancellation is trusted) in interval arithmetic on
 a partition of :math:`[0, T]` into cells, with all constants entered as intervals, so that every evaluation is an
 enclosure of the true value of :math:`R` on the cell. The absolute values in the energy and slope were resolved
-by the sign of their argument on the piece; that sign is re-checked on every cell with the same arithmetic.
+by the sign of their argument on the piece; that sign is re-checked on every cell, exactly (a Sturm root count of
+the polynomial argument over its rational or algebraic coefficient field, exact signs at the cell's ends), with
+the interval enclosure only as a fallback, so that the verdict does not depend on the working precision.
 
 Verdicts: **certified** if every cell's enclosure lies in :math:`[-\mathrm{tol}, \mathrm{tol}]`; **refuted** if some
 cell's enclosure misses that interval (the identity is false there, by more than ``tol``); **undecided** otherwise
@@ -49,7 +51,10 @@ class CertifiedResult(_Verdict):
     witness : (float, float), optional
         A cell where the identity is refuted or undecided.
     details : dict
-        Further numbers.
+        Further numbers: the ``piece`` of the witness cell and, when refuted, the ``sign`` of :math:`R` there
+        (+1: the energy fell by more than the slope integral, which no 1-Lipschitz curve can do, so the curve is
+        too fast or the slope is not an upper gradient; −1: it fell by less, the curve is too slow or not
+        steepest).
 
     Examples
     --------
@@ -131,6 +136,42 @@ def _abs_args(expr: sp.Expr) -> list[sp.Expr]:
     return [a for a in out if not (a.atoms(sp.Abs) or a.atoms(sp.sign))]
 
 
+def _poly(a: sp.Expr) -> sp.Poly | None:
+    """``a`` as a polynomial in t over its exact coefficient field (rational or algebraic), or None."""
+    try:
+        return sp.Poly(a, T_SYM, extension=True)
+    except (sp.PolynomialError, sp.polys.polyerrors.DomainError, NotImplementedError):
+        return None
+
+
+def _sign_holds(a: sp.Expr, poly: sp.Poly | None, s: Any, fa: Any, lo: sp.Expr, hi: sp.Expr) -> bool:
+    """Whether the argument ``a`` of an absolute value has the sign ``s`` on the open cell (lo, hi) and the sign
+    ``s`` or 0 at its two ends.
+
+    The ends are decided exactly. On the open cell a polynomial over an exact field is decided exactly as well:
+    no root inside (a Sturm count over [lo, hi] less the roots at the ends) and the sign ``s`` at the midpoint.
+    An interval enclosure cannot do this next to a root at an end (a kink of the flow at the end of a piece):
+    the enclosure of the constants straddles 0 there at some working precisions and not at others, so the
+    verdict would depend on ``dps``. The interval enclosure over the inner cell is the fallback where the exact
+    count is not available."""
+    if not all(sp.sign(a.subs(T_SYM, e)) in (s, 0) for e in (lo, hi)):
+        return False
+    if poly is not None:
+        if poly.is_zero:
+            return bool(s == 0)
+        try:
+            inside = poly.count_roots(lo, hi) - sum(poly.eval(e) == 0 for e in {lo, hi})
+        except (sp.polys.polyerrors.DomainError, sp.polys.polyerrors.PolynomialError, NotImplementedError):
+            inside = None
+        if inside is not None:
+            return bool(inside == 0 and sp.sign(poly.eval((lo + hi) / 2)) == s)
+    ilo, ihi = _enclose(lo).b, _enclose(hi).a
+    if not ilo < ihi:
+        return True
+    v = fa(mpmath.iv.mpf([ilo, ihi]))
+    return bool((v.a >= 0) if s > 0 else (v.b <= 0) if s < 0 else (v.a >= 0 and v.b <= 0))
+
+
 def certify_energy_dissipation(flow: ClosedFormFlow, tol: float = 1e-25, cells: int = 32, max_depth: int = 6, dps: int = 50) -> CertifiedResult:
     """Enclose the EDE residual of ``flow`` on :math:`[0, T]` in interval arithmetic (see the module docstring).
 
@@ -194,23 +235,13 @@ def _certify(flow: ClosedFormFlow, tol: float, cells: int, max_depth: int) -> Ce
         sign_checks = []
         for a in {x for e in raw for x in _abs_args(sp.sympify(e))}:
             s = sp.sign(a.subs(T_SYM, mid))
-            sign_checks.append((s, _iv_fn(a + 0 * T_SYM), a))
+            sign_checks.append((s, _iv_fn(a + 0 * T_SYM), a, _poly(a)))
         stack = [(pc.t0 + (pc.t1 - pc.t0) * sp.Rational(i, cells), pc.t0 + (pc.t1 - pc.t0) * sp.Rational(i + 1, cells), 0) for i in range(cells)]
         while stack:
             lo, hi, depth = stack.pop()
             n_cells += 1
             outer = mpmath.iv.mpf([_enclose(lo).a, _enclose(hi).b])
-            signs_ok = True
-            for s_, fa, a_expr in sign_checks:
-                # the sign of the |.| argument on the open cell (inner enclosure) and exactly at its ends
-                ends_ok = all(sp.sign(a_expr.subs(T_SYM, e)) in (s_, 0) for e in (lo, hi))
-                ilo, ihi = _enclose(lo).b, _enclose(hi).a
-                if ilo < ihi:
-                    v = fa(mpmath.iv.mpf([ilo, ihi]))
-                    inner_ok = (v.a >= 0) if s_ > 0 else (v.b <= 0) if s_ < 0 else (v.a >= 0 and v.b <= 0)
-                else:
-                    inner_ok = True
-                signs_ok = signs_ok and ends_ok and inner_ok
+            signs_ok = all(_sign_holds(a_expr, poly, s_, fa, lo, hi) for s_, fa, a_expr, poly in sign_checks)
             # exact Taylor form about the midpoint: R(t) = sum_j R^(j)(m) (t - m)^j / j!  (R is a polynomial
             # on the piece), each coefficient enclosed at the point m, then (t - m) ranges over the cell
             mq = (lo + hi) / 2
@@ -225,7 +256,9 @@ def _certify(flow: ClosedFormFlow, tol: float, cells: int, max_depth: int) -> Ce
                 worst = max(worst, abs(mpmath.mpf(R.a)), abs(mpmath.mpf(R.b)))
                 continue
             if signs_ok and disjoint:
-                return CertifiedResult("refuted", tol, float(max(abs(mpmath.mpf(R.a)), abs(mpmath.mpf(R.b)))), n_cells, (float(lo), float(hi)), {"piece": k})
+                side = 1 if R.a > tol_iv.b else -1
+                return CertifiedResult("refuted", tol, float(max(abs(mpmath.mpf(R.a)), abs(mpmath.mpf(R.b)))), n_cells,
+                                       (float(lo), float(hi)), {"piece": k, "sign": side})
             if depth >= max_depth:
                 return CertifiedResult("undecided", tol, float(worst), n_cells, (float(lo), float(hi)), {"piece": k, "signs_ok": signs_ok})
             m = (lo + hi) / 2

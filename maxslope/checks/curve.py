@@ -389,7 +389,7 @@ def ede_verdict(
     extra: dict[str, Any] | None = None,
     eps: float = float(np.finfo(np.float64).eps),
 ) -> CheckResult:
-    """The verdict on per-step energy drops and slope integrals (K, B): the cumulative residual
+    r"""The verdict on per-step energy drops and slope integrals (K, B): the cumulative residual
     :math:`R_b(t_k)` of every batch column b against that column's own quadrature budget + rounding + ``allowance``.
 
     Each column is judged on its own budget: a column whose quadrature is coarse (a large budget) must not lend
