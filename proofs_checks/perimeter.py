@@ -623,8 +623,8 @@ def _m6(profile: str, negative_mass: bool, one_cell: float = 0.0, swapped: bool 
     return Evidence(ok, gap, 1e-9, "3×4 grid, ρ = 1 + ½sin3x cos2y, ε = 1.5h, random fidelities; brute force over all 4096 sets; "
                     "dyadic data with exact ties" + ("; the cut's selections swapped" if swapped else ""),
                     f"|LP relaxation value − min over sets| (HiGHS dual simplex); fractional entries of the optimal u: {frac}; "
-                    f"exact-cut selections that are not the intersection / union of the argmins: {wrong} of {2 * tied} "
-                    f"({tied} problems with ties)")
+                    f"exact-cut selections that are not the intersection / union of the argmins: {wrong} of {2 * tied * len(_cut_configs())} "
+                    f"({tied} problems with ties, each with {len(_cut_configs())} max-flow code × gadget choices)")
 
 
 def _all_sets(G: Grid, eps: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -667,15 +667,44 @@ def _tie_selection(swapped: bool) -> tuple[int, int]:
         tied += 1
         lo, hi = ("max", "min") if swapped else ("min", "max")
         F = f.reshape(G.shape)
-        wrong += int(not (solve_cut(F, m0, m1, eps, G, lo) == inter).all()) + int(not (solve_cut(F, m0, m1, eps, G, hi) == union).all())
+        for config in _cut_configs():
+            with config:
+                wrong += int(not (solve_cut(F, m0, m1, eps, G, lo) == inter).all()) + int(not (solve_cut(F, m0, m1, eps, G, hi) == union).all())
     return tied, wrong
+
+
+class _CutConfig:
+    """A max-flow code and graph gadget of the exact cut, set for the duration of a ``with`` block."""
+
+    def __init__(self, backend: str, gadget: str) -> None:
+        self.backend, self.gadget = backend, gadget
+
+    def __enter__(self) -> None:
+        from maxslope.perimeter import _band, _graph
+
+        self._old = (_graph.BACKEND, _band.GADGET)
+        _graph.BACKEND, _band.GADGET = self.backend, self.gadget
+
+    def __exit__(self, *exc: object) -> None:
+        from maxslope.perimeter import _band, _graph
+
+        _graph.BACKEND, _band.GADGET = self._old
+
+
+def _cut_configs() -> list[_CutConfig]:
+    """Every max-flow code installed (PyMaxflow; pseudoflow where present, with its exact maximal selection) with
+    both graph gadgets (one arc per ball cell; shared row maxima): the minimizers must not depend on the choice."""
+    from maxslope.perimeter import _graph
+
+    return [_CutConfig(b, g) for b in ("bk", *(("hpf",) if _graph.have_hpf() else ())) for g in ("direct", "rows")]
 
 
 register(
     id="M6",
     title="exact relaxation / integrality",
     statement="min over u ∈ [0, 1]ⁿ of TV_ε(u) + ⟨g, u⟩ equals the minimum over sets; the lifted LP is totally unimodular (0/1 vertices); "
-              "the exact cut returns the intersection and the union of all minimizers (the minimal and maximal ones), ties included.",
+              "the exact cut returns the intersection and the union of all minimizers (the minimal and maximal ones), ties included, "
+              "with every installed max-flow code and both graph gadgets.",
     hypotheses="ρ_0, ρ_1 ≥ 0",
     section="§1.3, §4.2, §3 M6",
     check=lambda pr: _m6(pr, False),
