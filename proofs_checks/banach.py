@@ -185,7 +185,25 @@ def _c3_negative(profile: str) -> Evidence:
                                  slope=lambda x: (1 - 1e-6) * np.sum(np.abs(q.energy.grad(x)), axis=-1))
     one = Evidence(tight.passed, tight.measured, tight.tolerance,
                    "the exact flow of ½Σλᵢxᵢ² with the slope (1 − 1e-6)‖∇E‖₁ offered as upper gradient")
-    return all_rejected([half, one])
+    return all_rejected([half, one, _c3_one_place()])
+
+
+def _c3_one_place(delta: float = 1e-6) -> Evidence:
+    """Minimal control with a place: along the exact linear flow, the slope offered is ‖∇E‖₁ lowered by the factor
+    1 − δ·exp(−((x₁ − 0.5)/0.01)²) only near x₁ = 0.5 (t = 0.5), in one of two batch columns. The inequality
+    then fails near t = 0.5 only, and the check must say so: it is rejected only if it fails and points at a step
+    within 0.02 of t = 0.5 in column 1."""
+    a = np.array([1.0, -2.0, 0.5])
+    lin = ms.Linear(a)
+    t = np.linspace(0.0, 1.0, 401)
+    ray = -t[:, None] * np.sign(a)  # the ∞-flow of ⟨a, x⟩ from 0
+    tr = Trajectory(t, np.stack([ray + np.array([0.0, 3.0, 0.0]), ray], axis=1))
+    bump = lambda x: 1 - delta * np.exp(-(((x[..., 0] + 0.5) / 0.01) ** 2))  # noqa: E731  (x₁ = −t on the ray)
+    r = check_upper_gradient(tr, lin, LINF, slope=lambda x: np.sum(np.abs(lin.grad(x)), axis=-1) * bump(x))
+    placed = abs(r.worst_location - 0.5) <= 0.02 and r.details["column"] == 1
+    return Evidence(r.passed or not placed, r.measured, r.tolerance,
+                    f"the exact linear flow in column 1 of 2 with the slope lowered by {delta:g} near t = 0.5 only",
+                    f"{r}; located at t = {r.worst_location:.4f}, column {r.details['column']}")
 
 
 register(
@@ -197,7 +215,9 @@ register(
     check=_c3_check,
     negative=_c3_negative,
     negative_description="half the slope, ½‖∇E‖₁, is not an upper gradient: the inequality must fail along a steepest "
-                         "curve; so must (1 − 1e-6)‖∇E‖₁ along the exact flow",
+                         "curve; so must (1 − 1e-6)‖∇E‖₁ along the exact flow; and a slope 1e-6 too small near one "
+                         "point of the exact linear flow, in one column of a batch, which the check must locate (the "
+                         "step within 0.02 of t = 0.5 and the column)",
 )
 
 # ---------------------------------------------------------------------------------------------------- C4
