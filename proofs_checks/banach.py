@@ -45,7 +45,24 @@ def _c1_check(profile: str) -> Evidence:
             trajs.append(minimizing_movement(f.energy, LINF, f.x0, tau, steps=round(0.8 / tau)))
             trajs.append(steepest_descent(f.energy, LINF, f.x0, tau, steps=round(0.8 / tau)))
     trajs += [sample(q), sample(s)]
-    return _c1_measure(trajs)
+    return all_hold([_c1_measure(trajs), _c1_float32()])
+
+
+def _c1_float32(stretch: float = 0.0) -> Evidence:
+    """Signed GD computed in float32 (NumPy): every step is τ up to float32 rounding, and the speed check must
+    allow exactly that rounding, in the curve's own dtype (6e-8 here, far above float64's). ``stretch``
+    lengthens step 6 of 10 by that relative amount (the minimal control: 1e-4, 2.5 times the allowance of
+    4e-5, which is 8√d float32 roundings of the quotient)."""
+    q = separable_quadratic_flow([1, 2, 3], [0.73, -0.41, 0.05])
+    gd = steepest_descent(q.energy, LINF, np.asarray(q.x0, dtype=np.float32), np.float32(0.05), steps=10)
+    if stretch:
+        P = np.array(gd.points, copy=True)
+        P[6:] += np.float32(stretch) * (P[6] - P[5])
+        gd = Trajectory(gd.times, P)
+    r = check_speed(gd, LINF)
+    what = f"step 6 of 10 {stretch:g} too long" if stretch else "10 steps"
+    return Evidence(r.passed and gd.points.dtype == np.float32, r.measured, r.tolerance,
+                    f"signed GD in float32, τ = 0.05, {what}", str(r))
 
 
 def _c1_negative(profile: str) -> Evidence:
@@ -54,7 +71,7 @@ def _c1_negative(profile: str) -> Evidence:
     everywhere = replace(_c1_measure([Trajectory(np.arange(9) * 0.1, fast.points)]), test_case="signed GD at speed 1.5")
     mms = minimizing_movement(s.energy, LINF, s.x0, 0.1, steps=8)
     one = replace(_c1_measure([one_step_faster(mms, 5, 1 + 1e-9)]), test_case="exact MMS with step 6 of 8 1e-9 too long")
-    return all_rejected([everywhere, one])
+    return all_rejected([everywhere, one, _c1_float32(1e-4)])
 
 
 register(
@@ -66,7 +83,7 @@ register(
     check=_c1_check,
     negative=_c1_negative,
     negative_description="signed GD with steps 0.15 recorded at spacing τ = 0.1 (speed 1.5); an exact MMS with one of its eight steps "
-    "stretched by 1e-9",
+    "stretched by 1e-9; signed GD in float32 with one of its ten steps 1e-4 too long (2.5 times the float32 allowance)",
 )
 
 # ---------------------------------------------------------------------------------------------------- C2
@@ -121,8 +138,33 @@ def _c2_batch(slow: float) -> Evidence:
     return Evidence(r.passed, r.measured, r.tolerance, f"a batch of two linear flows, one at |x| = 1e4, the near one with {what}", str(r))
 
 
+class _Duck:
+    """An energy by the protocol only (``value`` and ``grad``, no :class:`maxslope.Energy` base), as a user's own
+    class would be."""
+
+    def __init__(self, E: Any) -> None:
+        self._E = E
+
+    def value(self, x: Any) -> Any:
+        return self._E.value(x)
+
+    def grad(self, x: Any) -> Any:
+        return self._E.grad(x)
+
+
+def _c2_duck() -> Evidence:
+    """The EDE residual of the sliding flow with its energy passed by the protocol only: the same as with the
+    Energy itself, bit for bit."""
+    s = sliding_flow()
+    tr = sample(s)
+    a, b = check_energy_dissipation(tr, s.energy, s.space), check_energy_dissipation(tr, _Duck(s.energy), s.space)
+    same = bool(np.array_equal(a.details["residual"], b.details["residual"]))
+    return Evidence(b.passed and same, b.measured, b.tolerance, "the sliding flow with a duck-typed energy (value and grad only)",
+                    f"{b}; identical residual to the Energy's: {same}")
+
+
 def _c2_check(profile: str) -> Evidence:
-    return all_hold([_c2_measure([f() for f in _C2_FLOWS]), _c2_batch(0.0)])
+    return all_hold([_c2_measure([f() for f in _C2_FLOWS]), _c2_batch(0.0), _c2_duck()])
 
 
 def _c2_negative(profile: str) -> Evidence:
