@@ -188,6 +188,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--report-only", action="store_true", help="rebuild the report from the scratch copies of an earlier run")
     ap.add_argument("--resume", action="store_true", help="keep phase 1 of an earlier run (same paths, sample, seed) and run phase 2")
     ap.add_argument("--verify-only", action="store_true", help="run phase 1 only (verify alone); phase 2's column reads 'not reached'")
+    ap.add_argument("--names", default=None,
+                    help="a file with one mutant name per line (e.g. an earlier run's survivors): test exactly those that "
+                         "this tree has, instead of a sample (a function whose code is unchanged keeps its mutants' names)")
     a = ap.parse_args(argv)
     if a.sample < 0 or a.children < 1 or a.deadline < 0:
         ap.error("--sample and --deadline must be >= 0 and --children >= 1")
@@ -209,7 +212,14 @@ def main(argv: list[str] | None = None) -> int:
         groups.setdefault(_owner(n, a.paths), []).append(n)
     rng = random.Random(a.seed)
     chosen: list[str] = []
-    for g in sorted(groups):
+    if a.names:
+        wanted = [n.strip() for n in Path(a.names).read_text().splitlines() if n.strip() and not n.startswith("#")]
+        missing = [n for n in wanted if n not in every]
+        chosen = sorted(n for n in set(wanted) if n in every)
+        if missing:
+            print(f"{len(missing)} of the {len(wanted)} names are not mutants of this tree (their function changed): "
+                  + ", ".join(missing[:20]) + (" …" if len(missing) > 20 else ""), flush=True)
+    for g in sorted(groups) if not a.names else []:
         names = groups[g]
         chosen += sorted(rng.sample(names, a.sample)) if a.sample and a.sample < len(names) else names
     print(f"{len(every)} mutants in {len(groups)} modules; testing {len(chosen)}", flush=True)
@@ -241,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[tuple[str, dict[str, int]]] = []
     for g in sorted(groups):
         names = [n for n in chosen if _owner(n, a.paths) == g]
+        if a.names and not names:
+            continue
         counts = {"mutants": len(groups[g]), "tested": len(names)}
         counts["verify"] = sum(phase1[n] in KILLED for n in names)
         counts["both"] = sum(phase2[n] in KILLED for n in names)
@@ -251,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append((g, counts))
     total = {k: sum(c[k] for _, c in rows) for k in ("mutants", "tested", "verify", "both", "unreached", "uncovered", "unreached1", "timeout")}
     lines = [
-        f"mutmut kill rates ({'all mutants' if not a.sample else f'{a.sample} sampled per module, seed {a.seed}'}; "
+        f"mutmut kill rates ({f'the {len(chosen)} mutants named in {a.names}' if a.names else 'all mutants' if not a.sample else f'{a.sample} sampled per module, seed {a.seed}'}; "
         f"{t2 - t0:.0f} s)",
         "",
         "| module | mutants | tested | killed by verify | not run by any claim | killed by verify + tests | not reached |",
@@ -265,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
             f"| {g} | {c['mutants']} | {c['tested']} | {c['verify']} ({100 * c['verify'] / den:.1f} %) | {c['uncovered']} "
             f"| {both} | {c['unreached1'] if a.verify_only else c['unreached']} |"
         )
-    if a.sample:
+    if a.sample and not a.names:
         lines += ["", _stratified(rows, "verify", "unreached1", "verify alone")]
         if not a.verify_only:
             lines.append(_stratified(rows, "both", "unreached", "verify + tests"))
