@@ -409,6 +409,32 @@ CALLS: dict[str, Callable[[], Call]] = {
 }
 
 #: public callables not (yet) fuzzed, with the reason
+#: the edges of the documented domains, from the spec's list of bad input (p < 1, τ ≤ 0, ε ≤ 0, lo ≥ hi, a
+#: negative radius or tolerance, a start at the centre): per entry, argument overrides of its valid call and the
+#: argument a refusal must name, or None where the value is just inside the domain and must be accepted (finite
+#: result). The spoiled values of :func:`proofs_checks.contract.bad_values` only test far outside the domain, and
+#: an accepted spoiled value is no defect there (some are valid), so an edge moved by one (``<`` for ``<=``) went
+#: unseen.
+BOUNDARY: dict[str, list[tuple[dict[str, Any], str | None]]] = {
+    "maxslope.Lp": [({"p": 1.0}, None), ({"p": 1 - 1e-12}, "p"), ({"p": math.inf}, None)],
+    "maxslope.spaces.pnorm": [({"p": 1.0}, None), ({"p": 1 - 1e-12}, "p")],
+    "maxslope.Box": [({"radius": 0.0}, None), ({"radius": -5e-324}, "radius")],
+    "maxslope.schemes.minimizing_movement": [({"tau": 0.0}, "tau"), ({"tau": 1e-300}, None)],
+    "maxslope.schemes.steepest_descent": [({"tau": 0.0}, "tau"), ({"tau": 1e-300}, None)],
+    "maxslope.schemes.p_step": [({"p": 1.0}, "p"), ({"p": 1 + 1e-9}, None), ({"tau": 0.0}, "tau")],
+    "maxslope.attacks.fgsm": [({"bounds": (0.5, 0.5), "x0": np.full((4, 2), 0.5)}, "bounds"),
+                              ({"bounds": (0.5, 0.5 + 1e-12), "x0": np.full((4, 2), 0.5)}, None), ({"eps": 0.0}, "eps")],
+    "maxslope.attacks.ifgsm": [({"steps": 0}, None), ({"alpha": 0.0}, "alpha")],
+    "maxslope.attacks.pgd": [({"norm": 1}, None), ({"norm": 1 - 1e-12}, "norm")],
+    "maxslope.exact.l2_centered_quadratic_flow": [({"x0": [0.0, 0.1]}, "x0"), ({"x0": [0.6, 0.9]}, None)],
+    "maxslope.wasserstein.wasserstein_distance": [({"p": 1.0}, None), ({"p": 1 - 1e-12}, "p")],
+    "maxslope.checks.check_speed": [({"tol": 0.0}, None), ({"tol": -1e-300}, "tol")],
+    "maxslope.checks.check_energy_dissipation": [({"allowance": 0.0}, None), ({"allowance": -1e-300}, "allowance"),
+                                                 ({"p": 1.0}, "p"), ({"p": 1.5}, None)],
+    "maxslope.perimeter.Grid": [({"h": 0.0}, "h"), ({"shape": (1, 8)}, None)],
+    "maxslope.perimeter.perimeter_step": [({"tau": 0.0}, "tau"), ({"eps": 0.0}, "eps")],
+}
+
 NOT_FUZZED: dict[str, str] = {}
 _CONTAINERS = "a result container built by the library (its fields are checked where it is produced)"
 for _n in ("maxslope.checks.CheckResult", "maxslope.checks.CombinedResult", "maxslope.checks.CertifiedResult",

@@ -167,12 +167,44 @@ def spoiled_call(factory: Callable[[], tuple[Callable[..., Any], dict[str, Any]]
     return bad, None
 
 
+def boundary_call(factory: Callable[[], tuple[Callable[..., Any], dict[str, Any]]], over: dict[str, Any],
+                  refuse: str | None, timeout: int = TIMEOUT_S) -> str | None:
+    """The valid call with ``over`` at the edge of a domain: it must be refused naming ``refuse``, or (``refuse``
+    None) accepted with finite values. The defect in words, or None."""
+    fn, kwargs = factory()
+    kwargs.update(over)
+    kind, out = call(fn, kwargs, timeout)
+    if kind in ("hang", "foreign"):
+        return f"{kind}: {out!r:.100}"
+    if refuse is None:
+        return None if kind == "ok" and finite(out) else f"was not accepted ({kind}: {out!r:.100})"
+    if kind == "ok":
+        return f"was accepted (must be refused naming {refuse!r})"
+    return None if names(out, refuse) else f"was refused without naming {refuse!r}: {out}"
+
+
 def sweep(registry: dict[str, Callable[[], tuple[Callable[..., Any], dict[str, Any]]]], names_: Iterable[str] | None = None,
           timeout: int = TIMEOUT_S) -> tuple[int, list[str]]:
     """Every (callable, argument, bad value) of ``registry`` (or of its entries ``names_``): the number of calls
     and the defects, one line each."""
     with synchronous_dask():
         return _sweep(registry, names_, timeout)
+
+
+def boundary_sweep(registry: dict[str, Callable[[], tuple[Callable[..., Any], dict[str, Any]]]],
+                   cases: dict[str, list[tuple[dict[str, Any], str | None]]], timeout: int = TIMEOUT_S) -> tuple[int, list[str]]:
+    """Every edge case of ``cases`` whose entry ``registry`` has: the number of calls and the defects."""
+    n, defects = 0, []
+    with synchronous_dask():
+        for name in sorted(cases):
+            if name not in registry:
+                continue  # an entry left out (its optional dependency is missing)
+            for over, refuse in cases[name]:
+                n += 1
+                d = boundary_call(registry[name], over, refuse, timeout)
+                if d is not None:
+                    defects.append(f"{name}({', '.join(f'{k}={v!r:.30}' for k, v in over.items())}): {d:.120}")
+    return n, defects
 
 
 def _sweep(registry: dict[str, Callable[[], tuple[Callable[..., Any], dict[str, Any]]]], names_: Iterable[str] | None,
@@ -205,8 +237,12 @@ def registry() -> dict[str, Callable[[], tuple[Callable[..., Any], dict[str, Any
 
 # ---------------------------------------------------------------------- the claim and its controls
 def _check(profile: str) -> Evidence:
+    from .api_calls import BOUNDARY
+
     reg = registry()
     n, defects = sweep(reg)
+    nb, edge = boundary_sweep(reg, BOUNDARY)
+    n, defects = n + nb, defects + edge
     shown = "; ".join(defects[:5]) + (f"; … {len(defects) - 5} more" if len(defects) > 5 else "")
     return Evidence(not defects, len(defects), 0, f"{n} calls (one valid, then every spoiled one) on {len(reg)} public functions and methods",
                     f"defects: {shown}" if defects else "every call refused by name or returned finite values")
@@ -268,6 +304,18 @@ def _hangs_on_short_row(x: Any) -> Any:
     return ms.Lp(2.0).norm(x)
 
 
+def _lp_norm_at(x: Any, p: float) -> Any:
+    """The ℓp norm with its domain's edge moved: p = 1 − 1e-12 is accepted (as the ℓ1 norm) instead of refused."""
+    import maxslope as ms
+
+    return ms.Lp(1.0 if 1 - 1e-9 < p < 1 else p).norm(x)
+
+
+#: the edge cases the control is swept with: only the second is a defect of :func:`_lp_norm_at`
+EDGE_CASES: list[tuple[dict[str, Any], str | None]] = [({"p": 1.0}, None), ({"p": 1 - 1e-12}, "p"), ({"p": math.inf}, None),
+                                                     ({"p": 0.5}, "p"), ({"p": 2.0}, None), ({"p": 1 + 1e-12}, None)]
+
+
 #: minimal violations: each callable breaks the contract for exactly one bad value of one argument
 BROKEN: dict[str, Callable[..., Any]] = {
     "silent NaN": _leaky_norm,
@@ -291,8 +339,11 @@ def _negative(profile: str) -> Evidence:
             continue
         n, defects = sweep({what: _control_call(fn)}, timeout=1)
         found[what] = len(defects)
+    # an edge moved by one: the norm of Lp(p) for p just below 1 accepted (one boundary case of six)
+    n, defects = boundary_sweep({"edge": lambda: (_lp_norm_at, {"x": _x(), "p": 2.0})}, {"edge": EDGE_CASES})
+    found["edge moved"] = len(defects)
     fewest = min(found.values())
-    return Evidence(fewest <= 0, fewest, 0, "five callables, each with one defect in about 10 spoiled calls",
+    return Evidence(fewest <= 0, fewest, 0, "six callables, each with one defect in about 10 spoiled or edge calls",
                     ", ".join(f"{k}: {v} found" for k, v in found.items()))
 
 
@@ -303,7 +354,9 @@ register(
               "argument (NaN, ±inf, empty, 0-d, complex, bool, string or object arrays, a coordinate too few, an "
               "extra axis, out-of-range scalars, strings, None, wrong types) raises a ValueError or TypeError that "
               "names the argument, or returns finite values; it never raises another exception, never hangs and "
-              "never changes the caller's arrays.",
+              "never changes the caller's arrays. At the edges of the documented domains (p = 1, τ = 0, ε = 0, "
+              "lo = hi, radius and tolerances 0, a start at the centre) the value just outside is refused by name "
+              "and the value just inside is accepted.",
     hypotheses="one valid call per public callable (proofs_checks.api_calls and api_methods); callables whose "
                "optional dependency is missing are left out; hangs are timed where a timer exists (the main "
                "thread of a POSIX process)",
@@ -313,6 +366,7 @@ register(
     negative_description="five copies of Lp(2).norm, each breaking the contract for exactly one bad value of "
                          "its one argument: a NaN passed through as a NaN norm, an IndexError on an empty axis, a "
                          "refusal of an extra axis that does not name the argument, a bool array overwritten "
-                         "before the refusal, and a hang on a row one coordinate short. Each must be found.",
+                         "before the refusal, and a hang on a row one coordinate short; and an ℓp norm whose "
+                         "domain's edge moved (p = 1 − 1e-12 accepted), among six edge cases. Each must be found.",
     source="api_contract",
 )

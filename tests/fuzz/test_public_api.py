@@ -74,3 +74,24 @@ def test_the_sweep_finds_each_minimal_violation(what: str) -> None:
     """Claim A1's negative controls, one by one: exactly one defective call each, and the sweep finds it."""
     n, defects = contract.sweep({what: contract._control_call(contract.BROKEN[what])}, timeout=1)
     assert len(defects) == 1 and n >= 10, (n, defects)
+
+
+def test_every_domain_edge() -> None:
+    """At the edges of the documented domains the value just outside is refused by name, the one inside accepted."""
+    from proofs_checks.api_calls import BOUNDARY
+
+    n, defects = contract.boundary_sweep(ALL, BOUNDARY)
+    assert n >= 30 and not defects, "\n".join(defects)
+
+
+def test_the_edge_sweep_finds_a_moved_edge() -> None:
+    """A1's edge control: of six edge cases exactly one (p = 1 − 1e-12 accepted) is a defect, and it is found; the
+    true ℓp norm has none."""
+    n, defects = contract.boundary_sweep({"edge": lambda: (contract._lp_norm_at, {"x": contract._x(), "p": 2.0})},
+                                         {"edge": contract.EDGE_CASES})
+    assert n == 6 and len(defects) == 1 and "p=0.999999999999" in defects[0], defects
+    import maxslope as ms
+
+    _, none = contract.boundary_sweep({"edge": lambda: (lambda x, p: ms.Lp(p).norm(x), {"x": contract._x(), "p": 2.0})},
+                                      {"edge": contract.EDGE_CASES})
+    assert none == []
