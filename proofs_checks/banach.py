@@ -61,8 +61,15 @@ def _c1_float32(stretch: float = 0.0) -> Evidence:
         gd = Trajectory(gd.times, P)
     r = check_speed(gd, LINF)
     what = f"step 6 of 10 {stretch:g} too long" if stretch else "10 steps"
-    return Evidence(r.passed and gd.points.dtype == np.float32, r.measured, r.tolerance,
-                    f"signed GD in float32, τ = 0.05, {what}", str(r))
+    # the scheme stays in float32 only if every energy does: value and gradient in the input's dtype
+    x = np.array([[0.5, -0.25], [1.0, 2.0]], dtype=np.float32)
+    A = np.array([[2.0, 0.5], [0.5, 1.0]])
+    energies = [ms.Linear(np.array([1.0, -2.0]), 0.5), ms.Quadratic(A, np.array([0.3, -0.2]), 0.5), ms.SeparableQuadratic([1.0, 3.0], 0.1),
+                ms.L1Norm(2, 0.1), ms.Quadratic(A) + ms.Linear(np.array([1.0, 0.5])), -ms.Quadratic(A)]
+    wide = [type(E).__name__ for E in energies if E.value(x).dtype != np.float32 or E.grad(x).dtype != np.float32]
+    return Evidence(r.passed and gd.points.dtype == np.float32 and not wide, r.measured, r.tolerance,
+                    f"signed GD in float32, τ = 0.05, {what}; value and gradient of six energies in float32",
+                    f"{r}; energies that left float32: {wide or 'none'}")
 
 
 def _c1_negative(profile: str) -> Evidence:
@@ -163,8 +170,17 @@ def _c2_duck() -> Evidence:
                     f"{b}; identical residual to the Energy's: {same}")
 
 
+def _c2_arrays() -> Evidence:
+    """A closed-form flow built from NumPy arrays is the flow built from lists: the same pieces, exactly."""
+    a = separable_quadratic_flow(np.array([1.0, 2.0, 3.0]), np.array([0.73, -0.41, 0.05]))
+    b = separable_quadratic_flow([1, 2, 3], [0.73, -0.41, 0.05])
+    same = len(a.pieces) == len(b.pieces) and all(p.t0 == q.t0 and p.t1 == q.t1 and p.u == q.u for p, q in zip(a.pieces, b.pieces, strict=True))
+    return Evidence(same, 0.0 if same else 1.0, 0.5, "the separable-quadratic flow from NumPy arrays and from lists",
+                    f"identical pieces: {same}")
+
+
 def _c2_check(profile: str) -> Evidence:
-    return all_hold([_c2_measure([f() for f in _C2_FLOWS]), _c2_batch(0.0), _c2_duck()])
+    return all_hold([_c2_measure([f() for f in _C2_FLOWS]), _c2_batch(0.0), _c2_duck(), _c2_arrays()])
 
 
 def _c2_negative(profile: str) -> Evidence:
@@ -352,8 +368,20 @@ def _c5_lipschitz(profile: str, inflate: float = 1.0) -> Evidence:
                     V = Lp(p).extreme_points(2)
                     ref = float(np.max(np.linalg.norm(V @ H.T, ord=Lp(p).dual_exponent, axis=-1)))
                 worst = max(worst, abs(L - ref) / ref)
+    # composites: a linear term adds nothing, negation keeps the constant, a non-C^{1,1} summand has none
+    composite = []
+    A = cases[0]
+    for p in (1.0, 2.0, math.inf):
+        L = float(ms.Quadratic(A).grad_lipschitz(Lp(p)))
+        for E in (ms.Quadratic(A) + ms.Linear(np.array([1.0, -2.0])), -ms.Quadratic(A)):
+            Lc = E.grad_lipschitz(Lp(p))
+            worst = max(worst, math.inf if Lc is None else abs(float(Lc) * inflate - L) / L)
+        composite.append((ms.Quadratic(A) + ms.L1Norm(2)).grad_lipschitz(Lp(p)))
+    if any(c is not None for c in composite):
+        return Evidence(False, math.inf, 1e-12, "grad_lipschitz of a quadratic plus ‖x‖₁", f"a constant for a sum with a non-C^{{1,1}} term: {composite}")
     tol = 1e-12
-    return Evidence(worst <= tol, worst, tol, "grad_lipschitz of three 2×2 quadratics and their separable parts, ℓ1/ℓ2/ℓ∞",
+    return Evidence(worst <= tol, worst, tol, "grad_lipschitz of three 2×2 quadratics and their separable parts, ℓ1/ℓ2/ℓ∞; "
+                    "a quadratic plus a linear term, its negation, and plus ‖x‖₁ (no constant)",
                     f"max relative gap to the exact operator norm: {worst:.1e}")
 
 
