@@ -152,6 +152,31 @@ def _owner(name: str, paths: list[str]) -> str:
     return best or name.split(".x")[0]
 
 
+def _tokens(code: str) -> list[tuple[int, str]] | None:
+    import io
+    import tokenize
+
+    try:
+        return [(t.type, t.string) for t in tokenize.generate_tokens(io.StringIO(code.strip() + "\n").readline)
+                if t.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.COMMENT)]
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return None
+
+
+def text_only(diff: str) -> bool:
+    """Whether a mutant's diff changes string literals only (a message, a label, a name in a report): the same
+    token sequence on both sides except for strings. Such a mutant changes what is printed, not what is computed."""
+    old = "\n".join(line[2:] for line in diff.splitlines() if line.startswith("- "))
+    new = "\n".join(line[2:] for line in diff.splitlines() if line.startswith("+ "))
+    a, b = _tokens(old), _tokens(new)
+    if not a or not b or len(a) != len(b) or a == b:
+        return False
+    import tokenize
+
+    return all(x == y or (x[0] == y[0] == tokenize.STRING) or (x[0] == y[0] == getattr(tokenize, "FSTRING_MIDDLE", -1))
+               for x, y in zip(a, b, strict=True))
+
+
 def _stratified(rows: list[tuple[str, dict[str, int]]], killed: str, unreached: str, what: str) -> str:
     """The kill rate of the whole population, estimated from a sample drawn per module (stratified sampling).
 
@@ -289,10 +314,14 @@ def main(argv: list[str] | None = None) -> int:
     (out / "results.json").write_text(json.dumps({"verify": phase1, "both": phase2, "rows": dict(rows)}, indent=1))
     final = phase1 if a.verify_only else phase2  # --verify-only lists the survivors of verify alone
     survivors = [n for n, s in final.items() if s not in (*KILLED, UNREACHED)]
+    texts = 0
     with open(out / "survivors.txt", "w") as fh:
         for n in survivors:
-            fh.write(f"## {n}: {final[n]}\n{_mutmut(w1 if a.verify_only else w2, 'show', n)}\n")
-    print(f"{len(survivors)} survivors: {out / 'survivors.txt'}")
+            diff = _mutmut(w1 if a.verify_only else w2, "show", n)
+            tag = " [text only]" if text_only(diff) else ""
+            texts += bool(tag)
+            fh.write(f"## {n}: {final[n]}{tag}\n{diff}\n")
+    print(f"{len(survivors)} survivors ({texts} change string literals only: messages, labels): {out / 'survivors.txt'}")
     return 0
 
 
