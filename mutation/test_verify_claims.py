@@ -18,9 +18,11 @@ import proofs_checks as pc
 def _fresh_caches() -> None:
     """Empty the claims' result caches (W4/W5, shared with W6) before every claim. mutmut forks each mutant's test
     run from a process that already ran the unmutated claims, so a cached result would hide the mutant: W5 kills
-    ``ParticleInner``'s ``D = z + X`` when it runs, yet the mutant survived a run with warm caches."""
+    ``ParticleInner``'s ``D = z + X`` when it runs, yet the mutant survived a run with warm caches. The library's own
+    caches too: the perimeter certificate's stencil tables (``_band._stencil_tables``) are cached per stencil, so a
+    mutant of ``_two_hops`` never ran in a child forked after the tables were built."""
     for mod in list(sys.modules.values()):
-        if getattr(mod, "__name__", "").startswith("proofs_checks"):
+        if getattr(mod, "__name__", "").startswith(("proofs_checks", "maxslope")):
             for obj in list(vars(mod).values()):
                 if callable(getattr(obj, "cache_clear", None)):
                     obj.cache_clear()
