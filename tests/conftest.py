@@ -84,3 +84,18 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+if os.environ.get("MUTANT_UNDER_TEST"):  # under mutmut (nox -s mutants): each test starts with cold caches
+
+    @pytest.fixture(autouse=True)
+    def _cold_library_caches() -> None:
+        """mutmut forks each mutant's tests from a process that already ran the unmutated code; a warm cache (the
+        perimeter certificate's stencil tables) would hide a mutant of the code behind it."""
+        import sys
+
+        for mod in list(sys.modules.values()):
+            if getattr(mod, "__name__", "").startswith("maxslope"):
+                for obj in list(vars(mod).values()):
+                    if callable(getattr(obj, "cache_clear", None)):
+                        obj.cache_clear()
