@@ -86,16 +86,18 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-if os.environ.get("MUTANT_UNDER_TEST"):  # under mutmut (nox -s mutants): each test starts with cold caches
 
-    @pytest.fixture(autouse=True)
-    def _cold_library_caches() -> None:
-        """mutmut forks each mutant's tests from a process that already ran the unmutated code; a warm cache (the
-        perimeter certificate's stencil tables) would hide a mutant of the code behind it."""
-        import sys
+@pytest.fixture(autouse=True)
+def _cold_library_caches() -> None:
+    """Under mutmut (``nox -s mutants``) each test starts with cold caches: mutmut forks each mutant's tests from a
+    process that already ran the unmutated code, and a warm cache (the perimeter certificate's stencil tables)
+    would hide a mutant of the code behind it. Outside mutmut this does nothing."""
+    if not os.environ.get("MUTANT_UNDER_TEST"):
+        return
+    import sys
 
-        for mod in list(sys.modules.values()):
-            if getattr(mod, "__name__", "").startswith("maxslope"):
-                for obj in list(vars(mod).values()):
-                    if callable(getattr(obj, "cache_clear", None)):
-                        obj.cache_clear()
+    for mod in list(sys.modules.values()):
+        if getattr(mod, "__name__", "").startswith("maxslope"):
+            for obj in list(vars(mod).values()):
+                if callable(getattr(obj, "cache_clear", None)):
+                    obj.cache_clear()
