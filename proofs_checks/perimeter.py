@@ -615,6 +615,8 @@ def _m6(profile: str, negative_mass: bool, one_cell: float = 0.0, swapped: bool 
             m1 = m1.copy()
             m1[1, 1] = -one_cell * G.mass[1, 1]
         value, u = lp_relaxation(f, m0, m1, eps, G)
+        if u.shape != G.shape:  # the relaxed minimizer is a function on the grid
+            return Evidence(False, math.inf, 1e-9, "LP relaxation", f"the relaxed minimizer has shape {u.shape}, not the grid's {G.shape}")
         best = float(((mx - sets) @ (m0.ravel() / eps) + (sets - mn) @ (m1.ravel() / eps) + sets @ (f * G.mass).ravel()).min())
         gap = max(gap, abs(value - best))
         frac += int(np.count_nonzero(np.minimum(u, 1 - u) > 1e-9))
