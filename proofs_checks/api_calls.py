@@ -433,6 +433,9 @@ BOUNDARY: dict[str, list[tuple[dict[str, Any], str | None]]] = {
                                                  ({"p": 1.0}, "p"), ({"p": 1.5}, None)],
     "maxslope.perimeter.Grid": [({"h": 0.0}, "h"), ({"shape": (1, 8)}, None)],
     "maxslope.perimeter.perimeter_step": [({"tau": 0.0}, "tau"), ({"eps": 0.0}, "eps")],
+    "maxslope.schemes.CBOInner": [({"max_it": 1}, None), ({"max_it": 0}, "max_it"), ({"N": 1}, None)],
+    "maxslope.schemes.MultistartInner": [({"n_random": 0}, None), ({"iters": 1}, None)],
+    "maxslope.schemes.QuasiNewtonInner": [({"n_random": 0}, None), ({"seed": 0}, None), ({"seed": -1}, "seed")],
 }
 
 NOT_FUZZED: dict[str, str] = {}

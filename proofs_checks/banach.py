@@ -540,16 +540,59 @@ def _c8_negative(profile: str) -> Evidence:
     return all_rejected([_c8_measure(profile, HalfStep()), one])
 
 
+class _Quartic(ms.Energy):
+    """E(y) = ½|y|² − M y₁²y₂² + ⟨a, y⟩ with y = x − c: a local minimum near c and, for M r² > ½, a local
+    minimum at each corner of the ℓ∞ ball B̄_r(c); the tilt a makes the last corner, (+, +), the lowest."""
+
+    dim = 2
+
+    def __init__(self, c: np.ndarray, M: float, a: np.ndarray) -> None:
+        self.c, self.M, self.a = c, M, a
+
+    def _value(self, x, xp):  # noqa: ANN001, ANN202
+        y = x - self.c
+        return 0.5 * (y * y).sum(-1) - self.M * y[..., 0] ** 2 * y[..., 1] ** 2 + (y * self.a).sum(-1)
+
+    def _grad(self, x, xp):  # noqa: ANN001, ANN202
+        y = x - self.c
+        return xp.stack([y[..., 0] - 2 * self.M * y[..., 0] * y[..., 1] ** 2 + self.a[0],
+                         y[..., 1] - 2 * self.M * y[..., 1] * y[..., 0] ** 2 + self.a[1]], axis=-1)
+
+
+def _c8_local_solvers(solver: str = "multistart") -> Evidence:
+    """The hypothesis "exact global minimizers" met by a multistart solver: on a ball step with five local minima
+    (the centre and the four corners), the corner starts of ``MultistartInner`` must give the global one, the
+    last corner, as a brute force over a 401² grid that contains the corners finds it; and a seeded local solver
+    must be reproducible (QuasiNewtonInner twice with seed 3: the same point, bit for bit). ``solver="local"``
+    offers QuasiNewtonInner's answer from x^k alone (the control: a local minimum, not the global one)."""
+    from maxslope.schemes import MultistartInner, QuasiNewtonInner
+
+    xk, r = np.array([0.3, -0.1]), 0.2
+    E = _Quartic(xk, 50.0, np.array([-1e-3, -2e-3]))
+    s = np.linspace(-r, r, 401)
+    grid = np.stack(np.meshgrid(s, s), -1).reshape(-1, 2) + xk
+    best = float(np.min(E.value(grid)))
+    inner = MultistartInner(n_random=0) if solver == "multistart" else QuasiNewtonInner(n_random=0)
+    x = inner(E, LINF, xk, r, None)
+    gap = float(E.value(x)) - best
+    a, b = (QuasiNewtonInner(n_random=2, seed=3)(E, LINF, xk, r, None) for _ in range(2))
+    same = bool(np.array_equal(a, b))
+    return Evidence(abs(gap) <= 1e-12 and same, abs(gap), 1e-12,
+                    f"a ball step with five local minima, {type(inner).__name__} against a 401² brute force; a seeded quasi-Newton twice",
+                    f"E(solver) − min = {gap:.2e} at {x}; seeded runs identical: {same}")
+
+
 register(
     id="C8",
     title="MMS discrete energy inequality",
     statement="E(x^k) − E(x^{k+1}) ≥ ∫_0^τ |∂E|(x_{k,r}) dr along the De Giorgi variational interpolant x_{k,r} ∈ argmin_{B̄_r(x^k)} E.",
     hypotheses="E lsc, exact global minimizers",
     section="§1.4, §2 C8",
-    check=lambda pr: _c8_measure(pr, "exact"),
-    negative=_c8_negative,
+    check=lambda pr: all_hold([_c8_measure(pr, "exact"), _c8_local_solvers()]),
+    negative=lambda pr: all_rejected([_c8_negative(pr), _c8_local_solvers("local")]),
     negative_description="an inner solver that returns the half-way point (not a minimizer); and the exact one with a "
-                         "single step 1e-6 short",
+                         "single step 1e-6 short; and a local quasi-Newton step from x^k alone on a ball step with "
+                         "five local minima (it stops at the one near x^k)",
 )
 
 # ---------------------------------------------------------------------------------------------------- C9
