@@ -492,7 +492,7 @@ def _c7_steps(shift: float = 0.0) -> Evidence:
     exact = (sp.eye(2) + sp.nsimplify(tau) * As).LUsolve(xs - sp.nsimplify(tau) * bs)
     ref = np.array([float(v) for v in exact])
     lam = np.array([1.0, 3.0])
-    ref_sep = np.array([float((sp.nsimplify(x) + sp.nsimplify(tau) * sp.nsimplify(l) * sp.Rational(1, 10)) / (1 + sp.nsimplify(tau) * sp.nsimplify(l))) for x, l in zip(xk, lam, strict=True)])
+    ref_sep = np.array([float((sp.nsimplify(x) + sp.nsimplify(tau) * sp.nsimplify(lm) * sp.Rational(1, 10)) / (1 + sp.nsimplify(tau) * sp.nsimplify(lm))) for x, lm in zip(xk, lam, strict=True)])
     got = [p_step(ms.Quadratic(A, b), Lp(2.0), xk, tau, 2.0), p_step(ms.SeparableQuadratic(lam, 0.1), Lp(2.0), xk, tau, 2.0)]
     got = [np.array(g, dtype=np.float64, copy=True) for g in got]
     for g in got:
@@ -509,7 +509,9 @@ def _c7_steps(shift: float = 0.0) -> Evidence:
         Y = np.stack(np.meshgrid(s, s), -1).reshape(-1, 2) + xk
         if box is not None:
             Y = Y[np.all((Y >= np.asarray(box.lower)) & (Y <= np.asarray(box.upper)), axis=-1)]
-        obj = lambda z: np.asarray(E.value(z)) + c * np.asarray(space.norm(z - xk)) ** p  # noqa: E731
+        def obj(z: np.ndarray, c: float = c, space: Lp = space, p: float = p) -> np.ndarray:
+            return np.asarray(E.value(z)) + c * np.asarray(space.norm(z - xk)) ** p
+
         inside = box is None or bool(np.all((y >= np.asarray(box.lower) - 1e-15) & (y <= np.asarray(box.upper) + 1e-15)))
         worst = max(worst, float(obj(y) - obj(Y).min()) if inside else math.inf)
     ok = prox <= 1e-15 and worst <= 1e-12
