@@ -418,7 +418,10 @@ CALLS: dict[str, Callable[[], Call]] = {
 BOUNDARY: dict[str, list[tuple[dict[str, Any], str | None]]] = {
     "maxslope.Lp": [({"p": 1.0}, None), ({"p": 1 - 1e-12}, "p"), ({"p": math.inf}, None)],
     "maxslope.spaces.pnorm": [({"p": 1.0}, None), ({"p": 1 - 1e-12}, "p")],
-    "maxslope.Box": [({"radius": 0.0}, None), ({"radius": -5e-324}, "radius")],
+    "maxslope.Box": [({"radius": 0.0}, None), ({"radius": -5e-324}, "radius"), ({"radius": np.full(3, 0.5)}, "radius")],
+    **{f"maxslope.Lp.geodesic[p={c}]": [({"s": 0.0}, None), ({"s": 1.0}, None), ({"s": -1e-300}, "s"), ({"s": 1 + 1e-15}, "s")]
+       for c in ("1", "2", "3", "inf")},
+    **{f"maxslope.Lp.in_steepest_set[p={c}]": [({"tol": 0.0}, None), ({"tol": -1e-300}, "tol")] for c in ("1", "2", "3", "inf")},
     "maxslope.schemes.steepest_descent": [({"tau": 0.0}, "tau"), ({"tau": 1e-300}, None)],
     "maxslope.schemes.p_step": [({"p": 1.0}, "p"), ({"p": 1 + 1e-9}, None), ({"tau": 0.0}, "tau")],
     "maxslope.attacks.fgsm": [({"bounds": (0.5, 0.5), "x0": np.full((4, 2), 0.5)}, "bounds"),

@@ -242,8 +242,32 @@ def _move_one(q: float, c: str, delta: float) -> object:
     return tamper
 
 
+def _c21_ball_projection(nudge: float = 0.0) -> Evidence:
+    """The budget projections ``Lp(p).project_ball`` (p = 1, 2, ∞) are the Euclidean projections onto B̄_r(c), by
+    their variational characterization rather than their formulas: y ∈ B̄_r(c) and ⟨x − y, z − y⟩ ≤ 0 for every z
+    in the ball, i.e. ⟨x − y, y − c⟩ = r‖x − y‖_q (q the dual exponent: the support function of the ball).
+    200 points inside and outside, centres ≠ 0 and per-point radii. ``nudge`` moves one coordinate of one
+    projected point towards the centre (the minimal control)."""
+    rng = np.random.default_rng(2111)
+    x = rng.normal(size=(200, 3)) * 2
+    c = rng.normal(size=(200, 3)) * 0.3
+    r = rng.uniform(0.2, 1.5, size=200)
+    worst = 0.0
+    for p in (1.0, 2.0, math.inf):
+        S = ms.Lp(p)
+        y = np.array(S.project_ball(x, c, r), dtype=np.float64, copy=True)
+        if nudge and p == math.inf:
+            y[17, 1] -= nudge * np.sign(y[17, 1] - c[17, 1])
+        inside = np.asarray(S.norm(y - c)) - r
+        vi = np.abs(np.sum((x - y) * (y - c), axis=-1) - r * np.asarray(S.dual_norm(x - y)))
+        worst = max(worst, float(np.max(inside)) / 1e-12, float(np.max(vi)) / 1e-12)
+    return Evidence(worst <= 1.0, worst, 1.0, "Lp(1, 2, ∞).project_ball on 200 points, centres and radii",
+                    "max of the ball excess and of |⟨x − y, y − c⟩ − r‖x − y‖_q|, in units of 1e-12")
+
+
 def _c21_check(profile: str) -> Evidence:
-    return all_hold([_c21_measure(profile, 1.0, GridInner(n=41, zoom=4)), _c21_presets(profile), _c21_unprojected(profile)])
+    return all_hold([_c21_measure(profile, 1.0, GridInner(n=41, zoom=4)), _c21_presets(profile), _c21_unprojected(profile),
+                     _c21_ball_projection()])
 
 
 register(
@@ -258,14 +282,16 @@ register(
                                       _c21_presets(pr, _move_one(np.inf, "foolbox", 1e-12)),
                                       _c21_presets(pr, _move_one(2.0, "art", 1e-9)),
                                       *([_c21_presets(pr, _move_chunked(1e-15))] if _has_dask() else []),
-                                      _c21_unprojected(pr, _move_unprojected(("wavy", 2.0, "torchattacks"), 1e-13))]),
+                                      _c21_unprojected(pr, _move_unprojected(("wavy", 2.0, "torchattacks"), 1e-13)),
+                                      _c21_ball_projection(1e-9)]),
     negative_description="K τ = 2ε (the clamp acts) and a 3×3-grid inner solver (not a global maximizer); K τ = "
                          "(1 + 1e-4)ε with the true inner solver (the clamp acts by 2e-5); one coordinate of one "
                          "foolbox ℓ∞ iterate moved by 1e-12; one coordinate of one ART ℓ2 iterate moved by 1e-9 "
                          "(off the scheme by 110 times its rounding allowance; out of the ball by 4e-9 ε); and one "
                          "coordinate of one chunked (Dask) PGD ℓ1 iterate moved by 1e-15 (where Dask is installed); and, "
                          "for (vii), one coordinate of one torchattacks ℓ2 iterate, inside the ball, moved by 1e-13 "
-                         "(11 times the rounding allowance)",
+                         "(11 times the rounding allowance); and one coordinate of one ℓ∞ ball projection moved 1e-9 "
+                         "towards the centre",
 )
 
 # ---------------------------------------------------------------------------------------------------- C22
