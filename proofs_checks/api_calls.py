@@ -439,6 +439,8 @@ BOUNDARY: dict[str, list[tuple[dict[str, Any], str | None]]] = {
     "maxslope.schemes.minimizing_movement": [({"tau": 0.0}, "tau"), ({"tau": 1e-300}, None),
                                              ({"space": ms.Wasserstein(2.0, L2), "x0": wasserstein.Empirical(_x(5, 2)),
                                                "constraint": ms.Box(np.zeros(2), 0.9)}, "constraint")],
+    "maxslope.schemes.GridInner": [({"E": ms.SeparableQuadratic(np.ones(4)), "xk": np.zeros((2, 4)), "constraint": None}, "xk"),
+                                   ({"E": ms.SeparableQuadratic(np.ones(3)), "xk": np.zeros((2, 3)), "constraint": None}, None)],
     "maxslope.schemes.CBOInner": [({"max_it": 1}, None), ({"max_it": 0}, "max_it"), ({"N": 1}, None)],
     "maxslope.schemes.MultistartInner": [({"n_random": 0}, None), ({"iters": 1}, None)],
     "maxslope.schemes.QuasiNewtonInner": [({"n_random": 0}, None), ({"seed": 0}, None), ({"seed": -1}, "seed")],

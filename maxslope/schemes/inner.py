@@ -631,7 +631,7 @@ class GridInner:
         xp = namespace(xk=xk)
         d = int(xk.shape[-1])
         if d > 3:
-            raise ValueError(f"inner='grid' is for dimension d <= 3 (n^d points), got d = {d}")
+            raise ValueError(f"argument 'xk' has dimension d = {d}: inner='grid' is for d <= 3 (n^d points)")
         lo, hi = _feasible_box(space, xk, radius, constraint)
         flat = xp.reshape(xk, (-1, d))
         lo, hi = xp.reshape(xp.zeros_like(xk) + lo, (-1, d)), xp.reshape(xp.zeros_like(xk) + hi, (-1, d))
