@@ -321,6 +321,8 @@ def wasserstein(mu: Empirical, nu: Empirical, p: float = math.inf, ground: Lp | 
                 raise ValueError("method 'bottleneck' computes W_inf; pass p=inf")
             value, perm, info = bottleneck_assignment(mu.points, nu.points, g)
             return WassersteinResult(value, p, "bottleneck", True, _perm_coupling(perm), info)
+        if p == math.inf:  # the cost (d/s)^p would be 0/1 and the min-sum assignment no bottleneck assignment
+            raise ValueError("method 'assignment' is for finite p; W_inf is computed exactly by 'bottleneck' or 'flow'")
         return _assignment(mu, nu, p, g)
     if method == "flow":
         if p != math.inf:
