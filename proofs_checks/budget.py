@@ -246,7 +246,7 @@ def _c21_ball_projection(nudge: float = 0.0) -> Evidence:
     """The budget projections ``Lp(p).project_ball`` (p = 1, 2, ∞) are the Euclidean projections onto B̄_r(c), by
     their variational characterization rather than their formulas: y ∈ B̄_r(c) and ⟨x − y, z − y⟩ ≤ 0 for every z
     in the ball, i.e. ⟨x − y, y − c⟩ = r‖x − y‖_q (q the dual exponent: the support function of the ball).
-    200 points inside and outside, centres ≠ 0 and per-point radii. ``nudge`` moves one coordinate of one
+    200 points inside and outside, centres ≠ 0, per-point radii and a scalar radius. ``nudge`` moves one coordinate of one
     projected point towards the centre (the minimal control)."""
     rng = np.random.default_rng(2111)
     x = rng.normal(size=(200, 3)) * 2
@@ -255,12 +255,13 @@ def _c21_ball_projection(nudge: float = 0.0) -> Evidence:
     worst = 0.0
     for p in (1.0, 2.0, math.inf):
         S = ms.Lp(p)
-        y = np.array(S.project_ball(x, c, r), dtype=np.float64, copy=True)
-        if nudge and p == math.inf:
-            y[17, 1] -= nudge * np.sign(y[17, 1] - c[17, 1])
-        inside = np.asarray(S.norm(y - c)) - r
-        vi = np.abs(np.sum((x - y) * (y - c), axis=-1) - r * np.asarray(S.dual_norm(x - y)))
-        worst = max(worst, float(np.max(inside)) / 1e-12, float(np.max(vi)) / 1e-12)
+        for rad in (r, 0.7):  # per-point radii and one scalar radius (separate code paths)
+            y = np.array(S.project_ball(x, c, rad), dtype=np.float64, copy=True)
+            if nudge and p == math.inf:
+                y[17, 1] -= nudge * np.sign(y[17, 1] - c[17, 1])
+            inside = np.asarray(S.norm(y - c)) - rad
+            vi = np.abs(np.sum((x - y) * (y - c), axis=-1) - rad * np.asarray(S.dual_norm(x - y)))
+            worst = max(worst, float(np.max(inside)) / 1e-12, float(np.max(vi)) / 1e-12)
     return Evidence(worst <= 1.0, worst, 1.0, "Lp(1, 2, ∞).project_ball on 200 points, centres and radii",
                     "max of the ball excess and of |⟨x − y, y − c⟩ − r‖x − y‖_q|, in units of 1e-12")
 
