@@ -399,6 +399,21 @@ def _slowed_box_flow(slow: Any) -> Any:
     return type(f).from_pieces(f"box flow, piece 2 slower by {slow}", f, pieces)
 
 
+def _dented_linear_flow() -> Any:
+    """The ∞-flow of ⟨a, x⟩, a = (1, −2, ½), from 0 on [0, 1], run along u(t) = −sign(a)(t − δt(1 − t)), δ = 1e-6:
+    the same path and end point, a little slow first and fast later, so R(t) = −‖a‖₁δ t(1 − t) vanishes at both
+    ends of the piece and is about −9e-7 in the middle."""
+    import sympy as sp
+
+    from maxslope.exact import linear_flow
+    from maxslope.exact.closed_form import T_SYM, Piece
+
+    f = linear_flow([1, -2, 0.5], [0, 0, 0], T=1)
+    d = sp.Rational(1, 10**6)
+    u = sp.Matrix([-1, 1, -1]) * (T_SYM - d * T_SYM * (1 - T_SYM))
+    return type(f).from_pieces("linear flow with a dent", f, [Piece(sp.Integer(0), sp.Integer(1), u)])
+
+
 def _exact_residual(flow: Any, t: Any) -> Any:
     """R(t) = E(u(0)) − E(u(t)) − ∫₀ᵗ |∂E|(u(r)) dr in exact sympy arithmetic at a rational time t, from the
     flow's energy and slope expressions (the |·| resolved by sympy at t itself, not by the certificate)."""
@@ -424,6 +439,8 @@ def _c23_certificate(profile: str, tamper: object = None) -> Evidence:
       refuted on that piece, with R < 0 (it dissipates too little), and exact sympy arithmetic gives
       R(midpoint of the witness cell) < −tol;
     * honesty: without bisection (``max_depth = 0``) the same curve is *undecided*, never certified;
+    * a dent (:func:`_dented_linear_flow`): |R| crosses the tolerance near both ends, where cells stay undecided
+      at any depth; the certificate must go on past them and refute the middle;
     * precision: the sliding flow, whose |·| argument vanishes at the end of its first piece, is certified at every
       working precision from 15 to 50 digits;
     * both signs of |·| arguments: the ℓ1 and separable-quadratic flows from a start with negative coordinates
@@ -439,6 +456,8 @@ def _c23_certificate(profile: str, tamper: object = None) -> Evidence:
     lazy = certify_energy_dissipation(slow, cells=1, max_depth=0)
     runs = [("refuted, one cell per piece", ref), ("undecided without bisection", lazy)]
     runs += [(f"sliding flow, {d} digits", certify_energy_dissipation(sliding_flow(), cells=4, max_depth=2, dps=d)) for d in (15, 20, 25, 30, 40, 50)]
+    dent = _dented_linear_flow()
+    runs.append(("a dent: R vanishes at both ends", certify_energy_dissipation(dent, tol=1e-8, cells=4, max_depth=12)))
     x0 = [0.73, -0.41, 0.05]
     runs += [("ℓ1 flow, a negative coordinate", certify_energy_dissipation(l1norm_flow(x0), cells=4, max_depth=2)),
              ("quadratic flow, a negative coordinate", certify_energy_dissipation(separable_quadratic_flow([1, 2, 3], x0), cells=4, max_depth=2))]
@@ -459,10 +478,15 @@ def _c23_certificate(profile: str, tamper: object = None) -> Evidence:
             wrong.append(f"exact R at the witness midpoint {float(R):.3e} is not below −tol")
     if runs[1][1].status != "undecided":
         wrong.append(f"without bisection: {runs[1][1].status}")
-    wrong += [f"{n}: {x.status}" for n, x in runs[2:] if x.status != "certified"]
+    d = runs[8][1]
+    if d.status != "refuted" or d.details.get("sign") != -1 or d.witness is None:
+        wrong.append(f"dent: {d} {d.details}")
+    elif not _exact_residual(dent, (sp.Rational(d.witness[0]) + sp.Rational(d.witness[1])) / 2) < -sp.Rational(d.tol):
+        wrong.append("dent: exact R at the witness midpoint is not below −tol")
+    wrong += [f"{n}: {x.status}" for n, x in runs[2:8] + runs[9:] if x.status != "certified"]
     return Evidence(not wrong, len(wrong), 0.5,
                     f"certified mode: {len(runs)} certificates (a refutation by bisection checked in exact arithmetic, "
-                    "an undecided case, 6 working precisions, both signs of |·| arguments)",
+                    "an undecided case, a dent refuted past undecided cells, 6 working precisions, both signs of |·| arguments)",
                     "; ".join(wrong) or f"all as exact arithmetic says (refuted at witness {w}, sign −1)")
 
 

@@ -15,7 +15,9 @@ the interval enclosure only as a fallback, so that the verdict does not depend o
 
 Verdicts: **certified** if every cell's enclosure lies in :math:`[-\mathrm{tol}, \mathrm{tol}]`; **refuted** if some
 cell's enclosure misses that interval (the identity is false there, by more than ``tol``); **undecided** otherwise
-after ``max_depth`` bisections.
+after ``max_depth`` bisections. A cell left undecided does not stop the search: every other cell is still
+decided, so that a refutation anywhere is found (a curve whose |R| crosses ``tol`` inside a cell is undecided
+there, however deep the bisection, and refuted where |R| is larger).
 """
 
 from __future__ import annotations
@@ -223,6 +225,7 @@ def _certify(flow: ClosedFormFlow, tol: float, cells: int, max_depth: int) -> Ce
     carried = sp.Integer(0)
     worst = mpmath.mpf(0)
     n_cells = 0
+    undecided: tuple[tuple[float, float], dict[str, Any]] | None = None
     for k, pc in enumerate(flow.pieces):
         ek, sk, _u = flow.piece_polynomials(k)
         Pk = sp.integrate(sk.subs(T_SYM, r), (r, pc.t0, T_SYM))
@@ -260,8 +263,13 @@ def _certify(flow: ClosedFormFlow, tol: float, cells: int, max_depth: int) -> Ce
                 return CertifiedResult("refuted", tol, float(max(abs(mpmath.mpf(R.a)), abs(mpmath.mpf(R.b)))), n_cells,
                                        (float(lo), float(hi)), {"piece": k, "sign": side})
             if depth >= max_depth:
-                return CertifiedResult("undecided", tol, float(worst), n_cells, (float(lo), float(hi)), {"piece": k, "signs_ok": signs_ok})
+                # undecided here, but a cell elsewhere may still refute: keep the first such cell and go on
+                if undecided is None:
+                    undecided = ((float(lo), float(hi)), {"piece": k, "signs_ok": signs_ok})
+                continue
             m = (lo + hi) / 2
             stack += [(lo, m, depth + 1), (m, hi, depth + 1)]
         carried = carried + Pk.subs(T_SYM, pc.t1)
+    if undecided is not None:
+        return CertifiedResult("undecided", tol, float(worst), n_cells, undecided[0], undecided[1])
     return CertifiedResult("certified", tol, float(worst), n_cells)

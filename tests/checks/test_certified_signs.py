@@ -59,3 +59,12 @@ def test_each_batch_column_is_judged_on_its_own_budget() -> None:
     # the far column's own allowance is 23 times that residual: a verdict over the whole batch would pass
     far_only = check_energy_dissipation(ms.Trajectory(tr.times, tr.points[:, 0]), far.energy, far.space)
     assert far_only.tolerance > 20 * r.measured
+
+
+def test_an_undecided_cell_does_not_stop_the_search() -> None:
+    # |R| crosses the tolerance near both ends of the dent, where a cell stays undecided at any depth; the
+    # certificate used to return 'undecided' at the first such cell, before reaching the refuted middle
+    from proofs_checks.budget import _dented_linear_flow
+
+    r = certify_energy_dissipation(_dented_linear_flow(), tol=1e-8, cells=4, max_depth=12)
+    assert r.status == "refuted" and r.details["sign"] == -1
