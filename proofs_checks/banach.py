@@ -65,7 +65,7 @@ def _c1_float32(stretch: float = 0.0) -> Evidence:
     x = np.array([[0.5, -0.25], [1.0, 2.0]], dtype=np.float32)
     A = np.array([[2.0, 0.5], [0.5, 1.0]])
     energies = [ms.Linear(np.array([1.0, -2.0]), 0.5), ms.Quadratic(A, np.array([0.3, -0.2]), 0.5), ms.SeparableQuadratic([1.0, 3.0], 0.1),
-                ms.L1Norm(2, 0.1), ms.Quadratic(A) + ms.Linear(np.array([1.0, 0.5])), -ms.Quadratic(A)]
+                ms.L1Norm(2, np.array([0.1, -0.1]), np.array([1.0, 2.0])), ms.Quadratic(A) + ms.Linear(np.array([1.0, 0.5])), -ms.Quadratic(A)]
     wide = [type(E).__name__ for E in energies if E.value(x).dtype != np.float32 or E.grad(x).dtype != np.float32]
     return Evidence(r.passed and gd.points.dtype == np.float32 and not wide, r.measured, r.tolerance,
                     f"signed GD in float32, τ = 0.05, {what}; value and gradient of six energies in float32",
