@@ -16,8 +16,8 @@ the interval enclosure only as a fallback, so that the verdict does not depend o
 Verdicts: **certified** if every cell's enclosure lies in :math:`[-\mathrm{tol}, \mathrm{tol}]`; **refuted** if some
 cell's enclosure misses that interval (the identity is false there, by more than ``tol``); **undecided** otherwise
 after ``max_depth`` bisections. A cell left undecided does not stop the search: every other cell is still
-decided, so that a refutation anywhere is found (a curve whose |R| crosses ``tol`` inside a cell is undecided
-there, however deep the bisection, and refuted where |R| is larger).
+decided, so that a refutation anywhere is found (a curve whose :math:`|R|` crosses ``tol`` inside a cell is undecided
+there, however deep the bisection, and refuted where :math:`|R|` is larger).
 """
 
 from __future__ import annotations
