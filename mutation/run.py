@@ -25,6 +25,7 @@ every mutant that survived both phases.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import math
 import os
@@ -34,6 +35,7 @@ import shutil
 import subprocess
 import sys
 import time
+import tokenize
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -153,9 +155,6 @@ def _owner(name: str, paths: list[str]) -> str:
 
 
 def _tokens(code: str) -> list[tuple[int, str]] | None:
-    import io
-    import tokenize
-
     try:
         return [(t.type, t.string) for t in tokenize.generate_tokens(io.StringIO(code.strip() + "\n").readline)
                 if t.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.COMMENT)]
@@ -171,8 +170,6 @@ def text_only(diff: str) -> bool:
     a, b = _tokens(old), _tokens(new)
     if not a or not b or len(a) != len(b) or a == b:
         return False
-    import tokenize
-
     return all(x == y or (x[0] == y[0] == tokenize.STRING) or (x[0] == y[0] == getattr(tokenize, "FSTRING_MIDDLE", -1))
                for x, y in zip(a, b, strict=True))
 
@@ -244,9 +241,10 @@ def main(argv: list[str] | None = None) -> int:
         if missing:
             print(f"{len(missing)} of the {len(wanted)} names are not mutants of this tree (their function changed): "
                   + ", ".join(missing[:20]) + (" …" if len(missing) > 20 else ""), flush=True)
-    for g in sorted(groups) if not a.names else []:
-        names = groups[g]
-        chosen += sorted(rng.sample(names, a.sample)) if a.sample and a.sample < len(names) else names
+    else:
+        for g in sorted(groups):
+            names = groups[g]
+            chosen += sorted(rng.sample(names, a.sample)) if a.sample and a.sample < len(names) else names
     print(f"{len(every)} mutants in {len(groups)} modules; testing {len(chosen)}", flush=True)
     if a.report_only or a.resume:  # a mutant the first run did not reach reads "not checked"
         phase1 = {n: (UNREACHED if every[n] == "not checked" else every[n]) for n in chosen}

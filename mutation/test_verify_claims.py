@@ -7,11 +7,10 @@ is outside ``tests/`` so the default test run does not collect it; the mutation 
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 
 import proofs_checks as pc
+from mutation import clear_caches
 
 
 @pytest.fixture(autouse=True)
@@ -21,11 +20,7 @@ def _fresh_caches() -> None:
     ``ParticleInner``'s ``D = z + X`` when it runs, yet the mutant survived a run with warm caches. The library's own
     caches too: the perimeter certificate's stencil tables (``_band._stencil_tables``) are cached per stencil, so a
     mutant of ``_two_hops`` never ran in a child forked after the tables were built."""
-    for mod in list(sys.modules.values()):
-        if getattr(mod, "__name__", "").startswith(("proofs_checks", "maxslope")):
-            for obj in list(vars(mod).values()):
-                if callable(getattr(obj, "cache_clear", None)):
-                    obj.cache_clear()
+    clear_caches(("proofs_checks", "maxslope"))
 
 
 @pytest.mark.parametrize("cid", list(pc.REGISTRY))

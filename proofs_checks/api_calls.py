@@ -408,7 +408,6 @@ CALLS: dict[str, Callable[[], Call]] = {
         "times": None, "min_length": None}),
 }
 
-#: public callables not (yet) fuzzed, with the reason
 #: the edges of the documented domains, from the spec's list of bad input (p < 1, τ ≤ 0, ε ≤ 0, lo ≥ hi, a
 #: negative radius or tolerance, a start at the centre): per entry, argument overrides of its valid call and the
 #: argument a refusal must name, or None where the value is just inside the domain and must be accepted (finite
@@ -446,6 +445,7 @@ BOUNDARY: dict[str, list[tuple[dict[str, Any], str | None]]] = {
     "maxslope.schemes.QuasiNewtonInner": [({"n_random": 0}, None), ({"seed": 0}, None), ({"seed": -1}, "seed")],
 }
 
+#: public callables not (yet) fuzzed, with the reason
 NOT_FUZZED: dict[str, str] = {}
 _CONTAINERS = "a result container built by the library (its fields are checked where it is produced)"
 for _n in ("maxslope.checks.CheckResult", "maxslope.checks.CombinedResult", "maxslope.checks.CertifiedResult",

@@ -446,54 +446,51 @@ def _c23_certificate(profile: str, tamper: object = None) -> Evidence:
     * both signs of |·| arguments: the ℓ1 and separable-quadratic flows from a start with negative coordinates
       are certified.
 
-    ``tamper(results)`` edits the list of (name, result) pairs (the negative control)."""
-    import sympy as sp
-
+    ``tamper(runs)`` edits the results by name (the negative control)."""
     from maxslope.exact import l1norm_flow, separable_quadratic_flow, sliding_flow
 
-    slow = _slowed_box_flow("1/1000000")
-    ref = certify_energy_dissipation(slow, cells=1, max_depth=40)
-    lazy = certify_energy_dissipation(slow, cells=1, max_depth=0)
-    runs = [("refuted, one cell per piece", ref), ("undecided without bisection", lazy)]
-    runs += [(f"sliding flow, {d} digits", certify_energy_dissipation(sliding_flow(), cells=4, max_depth=2, dps=d)) for d in (15, 20, 25, 30, 40, 50)]
-    dent = _dented_linear_flow()
-    runs.append(("a dent: R vanishes at both ends", certify_energy_dissipation(dent, tol=1e-8, cells=4, max_depth=12)))
+    slow, dent = _slowed_box_flow("1/1000000"), _dented_linear_flow()
     x0 = [0.73, -0.41, 0.05]
-    runs += [("ℓ1 flow, a negative coordinate", certify_energy_dissipation(l1norm_flow(x0), cells=4, max_depth=2)),
-             ("quadratic flow, a negative coordinate", certify_energy_dissipation(separable_quadratic_flow([1, 2, 3], x0), cells=4, max_depth=2))]
+    runs = {
+        "slowed": certify_energy_dissipation(slow, cells=1, max_depth=40),
+        "undecided": certify_energy_dissipation(slow, cells=1, max_depth=0),
+        "dent": certify_energy_dissipation(dent, tol=1e-8, cells=4, max_depth=12),
+        **{f"sliding flow, {d} digits": certify_energy_dissipation(sliding_flow(), cells=4, max_depth=2, dps=d) for d in (15, 20, 25, 30, 40, 50)},
+        "ℓ1 flow, a negative coordinate": certify_energy_dissipation(l1norm_flow(x0), cells=4, max_depth=2),
+        "quadratic flow, a negative coordinate": certify_energy_dissipation(separable_quadratic_flow([1, 2, 3], x0), cells=4, max_depth=2),
+    }
     if callable(tamper):
         tamper(runs)
-    wrong = []
-    r = runs[0][1]
-    p1 = slow.pieces[1]
-    w = r.witness
-    if r.status != "refuted" or r.details.get("piece") != 1 or r.details.get("sign") != -1 or w is None:
-        wrong.append(f"refutation: {r} {r.details}")
-    elif not (float(p1.t0) <= w[0] < w[1] <= float(p1.t1)):
-        wrong.append(f"witness cell {w} outside the slowed piece [{float(p1.t0)}, {float(p1.t1)}]")
-    else:
-        mid = (sp.Rational(w[0]) + sp.Rational(w[1])) / 2
-        R = _exact_residual(slow, mid)
-        if not R < -sp.Rational(r.tol):
-            wrong.append(f"exact R at the witness midpoint {float(R):.3e} is not below −tol")
-    if runs[1][1].status != "undecided":
-        wrong.append(f"without bisection: {runs[1][1].status}")
-    d = runs[8][1]
-    if d.status != "refuted" or d.details.get("sign") != -1 or d.witness is None:
-        wrong.append(f"dent: {d} {d.details}")
-    elif not _exact_residual(dent, (sp.Rational(d.witness[0]) + sp.Rational(d.witness[1])) / 2) < -sp.Rational(d.tol):
-        wrong.append("dent: exact R at the witness midpoint is not below −tol")
-    wrong += [f"{n}: {x.status}" for n, x in runs[2:8] + runs[9:] if x.status != "certified"]
+    wrong = [w for w in (_refuted_below(slow, runs["slowed"], 1), _refuted_below(dent, runs["dent"], 0)) if w]
+    if runs["undecided"].status != "undecided":
+        wrong.append(f"without bisection: {runs['undecided'].status}")
+    wrong += [f"{n}: {x.status}" for n, x in runs.items() if n not in ("slowed", "undecided", "dent") and x.status != "certified"]
     return Evidence(not wrong, len(wrong), 0.5,
                     f"certified mode: {len(runs)} certificates (a refutation by bisection checked in exact arithmetic, "
                     "an undecided case, a dent refuted past undecided cells, 6 working precisions, both signs of |·| arguments)",
-                    "; ".join(wrong) or f"all as exact arithmetic says (refuted at witness {w}, sign −1)")
+                    "; ".join(wrong) or f"all as exact arithmetic says (refuted at witness {runs['slowed'].witness}, sign −1)")
 
 
-def _one_sign_flipped(runs: list) -> None:
+def _refuted_below(flow: Any, r: Any, piece: int) -> str:
+    """What is wrong with ``r`` as a refutation of ``flow`` with R < 0 on ``piece`` ("" if nothing): the status,
+    the piece, the sign −1, a witness cell inside that piece, and R < −tol at the witness's midpoint in exact
+    sympy arithmetic (:func:`_exact_residual`)."""
+    import sympy as sp
+
+    w = r.witness
+    if r.status != "refuted" or r.details.get("piece") != piece or r.details.get("sign") != -1 or w is None:
+        return f"{flow.name}: {r} {r.details}"
+    pc = flow.pieces[piece]
+    if not float(pc.t0) <= w[0] < w[1] <= float(pc.t1):
+        return f"{flow.name}: witness cell {w} outside piece {piece}, [{float(pc.t0)}, {float(pc.t1)}]"
+    R = _exact_residual(flow, (sp.Rational(w[0]) + sp.Rational(w[1])) / 2)
+    return "" if R < -sp.Rational(r.tol) else f"{flow.name}: exact R at the witness midpoint {float(R):.3e} is not below −tol"
+
+
+def _one_sign_flipped(runs: dict) -> None:
     """A negative control: the refutation's reported sign flipped (R > 0 instead of R < 0), nothing else."""
-    r = runs[0][1]
-    runs[0] = (runs[0][0], type(r)(r.status, r.tol, r.enclosure_max, r.cells, r.witness, {**r.details, "sign": -r.details.get("sign", 0)}))
+    r = runs["slowed"]
+    runs["slowed"] = type(r)(r.status, r.tol, r.enclosure_max, r.cells, r.witness, {**r.details, "sign": -r.details.get("sign", 0)})
 
 
 def _c23_face_points(box: ms.Box) -> float:

@@ -244,7 +244,7 @@ def _check(profile: str) -> Evidence:
     nb, edge = boundary_sweep(reg, BOUNDARY)
     n, defects = n + nb, defects + edge
     shown = "; ".join(defects[:5]) + (f"; … {len(defects) - 5} more" if len(defects) > 5 else "")
-    return Evidence(not defects, len(defects), 0, f"{n} calls (one valid, then every spoiled one) on {len(reg)} public functions and methods",
+    return Evidence(not defects, len(defects), 0, f"{n} calls (one valid, then every spoiled one, then the domain edges) on {len(reg)} public functions and methods",
                     f"defects: {shown}" if defects else "every call refused by name or returned finite values")
 
 

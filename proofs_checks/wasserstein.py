@@ -75,8 +75,7 @@ def _c16_methods(candidate: str) -> float:
     ground, p = 1, 2, 3, ∞) either refuses with a ValueError (it does not apply) or gives the value of the others,
     to 1e-12 relative; a method that answers where it does not apply is a discrepancy (``"assignment"`` at p = ∞
     returned the largest pairwise distance, not W_∞). The largest relative discrepancy beyond 1e-12 (0 when all
-    agree); ``"ulp"`` raises the lp
-    value of one weighted pair by 1e-11 relative (a control)."""
+    agree); ``"ulp"`` raises the lp value of one weighted pair by 1e-11 relative (a control)."""
     from maxslope import Lp
 
     rng = np.random.default_rng(162)
@@ -85,14 +84,12 @@ def _c16_methods(candidate: str) -> float:
     pairs = [(Empirical(X), Empirical(Y)), (Empirical(X, wa / wa.sum()), Empirical(Y, wb / wb.sum()))]
     gap = 0.0
     for p in (1.0, 2.0, 3.0, math.inf):
-        for k, (mu, nu) in enumerate(pairs):  # noqa: B007
+        for k, (mu, nu) in enumerate(pairs):
             vals = {}
             for m in ("assignment", "flow", "pot", "lp", "bottleneck", "auto"):
                 try:
                     vals[m] = wasserstein(mu, nu, p, Lp(2.0), method=m).value
-                except ValueError:
-                    continue
-                except ImportError:  # POT not installed
+                except (ValueError, ImportError):  # the method does not apply, or POT is not installed
                     continue
             if candidate == "ulp" and k == 1 and "lp" in vals:
                 vals["lp"] *= 1 + 1e-11

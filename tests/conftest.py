@@ -92,12 +92,7 @@ def _cold_library_caches() -> None:
     """Under mutmut (``nox -s mutants``) each test starts with cold caches: mutmut forks each mutant's tests from a
     process that already ran the unmutated code, and a warm cache (the perimeter certificate's stencil tables)
     would hide a mutant of the code behind it. Outside mutmut this does nothing."""
-    if not os.environ.get("MUTANT_UNDER_TEST"):
-        return
-    import sys
+    if os.environ.get("MUTANT_UNDER_TEST"):
+        from mutation import clear_caches
 
-    for mod in list(sys.modules.values()):
-        if getattr(mod, "__name__", "").startswith("maxslope"):
-            for obj in list(vars(mod).values()):
-                if callable(getattr(obj, "cache_clear", None)):
-                    obj.cache_clear()
+        clear_caches(("maxslope",))
