@@ -92,6 +92,8 @@ class Trajectory:
             self.points = as_float_array(self.points, "points", xp, min_ndim=2)
         if self.points.shape[0] != t.size:
             raise ValueError(f"argument 'points' has {self.points.shape[0]} nodes but 'times' has {t.size}")
+        if self.points.shape[-1] == 0:  # as for curves of measures: a point has d >= 1 coordinates
+            raise ValueError(f"argument 'points' must have d >= 1 coordinates (its last axis), got shape {tuple(self.points.shape)}")
         if self.energies is not None:
             if is_dask_array(self.energies) and is_dask_array(self.points):
                 if np.dtype(self.energies.dtype).kind != "f":

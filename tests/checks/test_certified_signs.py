@@ -68,3 +68,9 @@ def test_an_undecided_cell_does_not_stop_the_search() -> None:
 
     r = certify_energy_dissipation(_dented_linear_flow(), tol=1e-8, cells=4, max_depth=12)
     assert r.status == "refuted" and r.details["sign"] == -1
+
+
+def test_a_curve_needs_coordinates() -> None:
+    # the checks failed on an empty last axis with NumPy's reshape message, naming no argument
+    with pytest.raises(ValueError, match="'points' must have d >= 1"):
+        ms.Trajectory(np.linspace(0, 1, 2), np.zeros((2, 0)))
