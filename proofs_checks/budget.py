@@ -465,6 +465,11 @@ def _c23_certificate(profile: str, tamper: object = None) -> Evidence:
     if runs["undecided"].status != "undecided":
         wrong.append(f"without bisection: {runs['undecided'].status}")
     wrong += [f"{n}: {x.status}" for n, x in runs.items() if n not in ("slowed", "undecided", "dent") and x.status != "certified"]
+    # a certificate covers every initial cell of every piece: it reports at least that many cells examined
+    flows = {"ℓ1 flow, a negative coordinate": l1norm_flow(x0), "quadratic flow, a negative coordinate": separable_quadratic_flow([1, 2, 3], x0),
+             **{n: sliding_flow() for n in runs if n.startswith("sliding")}}
+    wrong += [f"{n}: {runs[n].cells} cells examined, fewer than the {4 * len(f.pieces)} initial ones"
+              for n, f in flows.items() if not (isinstance(runs[n].cells, int) and runs[n].cells >= 4 * len(f.pieces))]
     return Evidence(not wrong, len(wrong), 0.5,
                     f"certified mode: {len(runs)} certificates (a refutation by bisection checked in exact arithmetic, "
                     "an undecided case, a dent refuted past undecided cells, 6 working precisions, both signs of |·| arguments)",

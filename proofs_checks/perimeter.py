@@ -281,7 +281,9 @@ register(
 )
 
 
-def _m8(profile: str, wrong_step: bool) -> Evidence:
+def _m8(profile: str, wrong_step: bool, check_half_cell: bool = True) -> Evidence:
+    """``check_half_cell=False``: the check measures D_k with the other convention of the signed distance than
+    the step (no half-cell offset), a control for the comparison of the check's numbers with the step's own."""
     rng = np.random.default_rng(8)
     G = Grid((40, 40), 1 / 40, density=_wavy)
     eps, tau = 2.5 / 40, 0.01  # per-step displacement ≈ τ·curvature > h: no pinning
@@ -289,21 +291,32 @@ def _m8(profile: str, wrong_step: bool) -> Evidence:
     flows = 2 if profile == "fast" else 6
     total_ok = True
     moved = 0
+    own_gap = 0.0  # the check's D_k and Per_ε(A_{k+1}) against the step's own, with the defaults of both
     for _ in range(flows):
         sets = [_random_set(rng, G.shape, 3)]
+        own_D, own_per = [], []
         for _k in range(4):
-            new = perimeter_step(sets[-1], tau, eps, G).A
+            step = perimeter_step(sets[-1], tau, eps, G)
+            new = step.A
+            own_D.append(step.dissipation)
+            own_per.append(step.perimeter)
             if wrong_step:  # a non-minimizing update: the step plus a random blob
                 new = new | _random_set(rng, G.shape, 2) & (rng.random(G.shape) < 0.3)
             moved += int(np.count_nonzero(new ^ sets[-1]))
             sets.append(new)
         # the public check recomputes every Per_ε and D_k from the sets alone
-        res = check_set_energy_inequality(np.stack(sets), tau, eps, G, tol=1e-12)
+        res = check_set_energy_inequality(np.stack(sets), tau, eps, G, tol=1e-12,
+                                          **({} if check_half_cell else {"half_cell": False}))
         worst = max(worst, res.measured)
         total_ok = total_ok and res.details["total_dissipation"] <= res.details["initial_perimeter"] * (1 + 1e-12)
-    return Evidence(worst <= 1e-12 and total_ok and moved > 0, worst, 1e-12,
+        if not wrong_step:
+            scale = max(1.0, float(res.details["initial_perimeter"]))
+            own_gap = max(own_gap, float(np.max(np.abs(res.details["dissipation"] - own_D))) / scale,
+                          float(np.max(np.abs(res.details["perimeter"][1:] - own_per))) / scale)
+    return Evidence(worst <= 1e-12 and total_ok and moved > 0 and own_gap <= 1e-12, worst, 1e-12,
                     f"{flows} flows × 4 steps from random sets, 40×40 grid, ρ = 1 + ½sin3x cos2y, τ = {tau:g}, ε = 2.5h",
-                    f"max over steps of Per(A_{{k+1}}) + D_k − Per(A_k) (≤ 0); Σ D_k ≤ Per(A_0); {moved} cells changed")
+                    f"max over steps of Per(A_{{k+1}}) + D_k − Per(A_k) (≤ 0); Σ D_k ≤ Per(A_0); {moved} cells changed; "
+                    f"the check's D_k and Per_ε(A_{{k+1}}) against the step's own (defaults of both): {own_gap:.1e}·max(1, Per(A_0))")
 
 
 def _m8_one_cell(profile: str) -> Evidence:
@@ -330,13 +343,14 @@ def _m8_one_cell(profile: str) -> Evidence:
 register(
     id="M8",
     title="energy dissipation",
-    statement="Per_ε(A_{k+1}) + D_k ≤ Per_ε(A_k), D_k = (1/τ)∫_{A_{k+1}ΔA_k} |sd_{A_k}| ρ; hence Σ D_k ≤ Per_ε(A_0).",
+    statement="Per_ε(A_{k+1}) + D_k ≤ Per_ε(A_k), D_k = (1/τ)∫_{A_{k+1}ΔA_k} |sd_{A_k}| ρ; hence Σ D_k ≤ Per_ε(A_0). The check, from the sets alone, reproduces the step's own D_k and Per_ε(A_{k+1}).",
     hypotheses="exact step solves",
     section="§2.5, §3 M8",
     check=lambda pr: _m8(pr, False),
-    negative=lambda pr: all_rejected([_m8(pr, True), _m8_one_cell(pr)]),
+    negative=lambda pr: all_rejected([_m8(pr, True), _m8_one_cell(pr), _m8(pr, False, check_half_cell=False)]),
     negative_description="a non-minimizing update (the step plus random cells) must violate the inequality; so must a "
-                         "true flow whose last set gains one far cell",
+                         "true flow whose last set gains one far cell; and the check's D_k, measured without the "
+                         "step's half-cell offset of the signed distance, must differ from the step's own",
     source=SRC,
 )
 
@@ -929,6 +943,38 @@ def _hausdorff(P: np.ndarray, Q: np.ndarray) -> float:
     return float(max(directed_hausdorff(P, Q)[0], directed_hausdorff(Q, P)[0]))
 
 
+def _m18_references(drift_sign: float = 1.0) -> Evidence:
+    """The references M18 compares with, checked against closed forms first:
+
+    * ``ellipse_curve(a, b, 400)``: every node on the ellipse (|x²/a² + y²/b² − 1| ≤ 1e-9), equal arc-length spacing
+      (chords within 1e-3 of each other), and the inscribed polygon's area below πab by less than 1e-4 relative
+      (the deficit of an inscribed 400-gon is O(n⁻²) ≈ 4e-5);
+    * ``front_tracking`` with the drift of ρ = exp(a·x) (∂_ν log ρ = a·ν) from a circle: the circle shrinks as
+      R² = R₀² − 2t around the centre c₀ − a t of :func:`exponential_drift_center` (M12's law), nodes within 2e-4;
+    * ``front_tracking`` from the ellipse, ρ ≡ 1: the area lost is 2πt (Gauss–Bonnet) within 1e-3 relative.
+
+    ``drift_sign = −1`` compares the drifted circle with the centre c₀ + a t (the control)."""
+    a, b = 0.45, 0.3
+    P = ref.ellipse_curve(a, b, 400)
+    on = float(np.max(np.abs((P[:, 0] / a) ** 2 + (P[:, 1] / b) ** 2 - 1)))
+    seg = np.linalg.norm(np.roll(P, -1, axis=0) - P, axis=1)
+    spacing = float(seg.max() / seg.min() - 1)
+    deficit = (math.pi * a * b - ref.polygon_area(P)) / (math.pi * a * b)
+    drift, c0, R0, T = np.array([0.8, -0.4]), np.array([0.1, 0.2]), 0.5, 0.05
+    C = ref.front_tracking(ref.ellipse_curve(R0, R0, 200, center=(0.1, 0.2)), T, grad_log_rho=lambda X: np.broadcast_to(drift, X.shape))[0]
+    centre = ref.exponential_drift_center(T, c0, drift_sign * drift)
+    circle = float(np.max(np.abs(np.hypot(*(C - centre).T) - math.sqrt(R0**2 - 2 * T))))
+    ts = [0.0025, 0.005, 0.01]
+    P0 = ref.ellipse_curve(a, b, 200)
+    A0 = ref.polygon_area(ref.resample_curve(P0, 200))
+    law = max(abs(A0 - ref.polygon_area(Q) - 2 * math.pi * t) / (2 * math.pi * t) for Q, t in zip(ref.front_tracking(P0, ts[-1], times=ts), ts, strict=True))
+    ok = on <= 1e-9 and spacing <= 1e-3 and 0 <= deficit <= 1e-4 and circle <= 2e-4 and law <= 1e-3
+    return Evidence(ok, circle, 2e-4, "the references: ellipse_curve against the ellipse; front_tracking against the drifted "
+                    "shrinking circle (ρ = e^{a·x}) and the Gauss–Bonnet area law" + (" (centre c₀ + a t)" if drift_sign < 0 else ""),
+                    f"ellipse nodes off by {on:.1e}, chords equal within {spacing:.1e}, area deficit {deficit:.1e}; drifted "
+                    f"circle nodes within {circle:.1e} of R(t), c(t); area lost vs 2πt: {law:.1e} relative")
+
+
 def _m18(profile: str, variant: str) -> Evidence:
     """Ellipse, ρ ≡ 1: area law A(t) = A₀ − 2πt, shape against front tracking, extinction time, T_min ⊂ T_max."""
     a, b = 0.45, 0.3
@@ -981,11 +1027,13 @@ register(
     title="convergence on non-symmetric data",
     statement="From an ellipse the scheme follows the weighted mean curvature flow: the area decreases by 2π c_per t "
     "(Gauss–Bonnet), the shape follows a front-tracking solution, the set vanishes at A₀/(2π c_per), and the "
-    "minimal scheme stays inside the maximal one.",
+    "minimal scheme stays inside the maximal one. The references are checked first: the ellipse's nodes and the "
+    "front tracking against the drifted shrinking circle and the area law.",
     hypotheses="ρ ≡ 1; ε, τ, h small with τκ ≳ h (otherwise the grid pins the front)",
     section="§2.4, §3 M18",
-    check=lambda pr: _m18(pr, "S"),
-    negative=lambda pr: _m18(pr, "F"),
-    negative_description="variant F (c_per = 2) measured against the c_per = 1 law",
+    check=lambda pr: all_hold([_m18_references(), _m18(pr, "S")]),
+    negative=lambda pr: all_rejected([_m18(pr, "F"), _m18_references(-1.0)]),
+    negative_description="variant F (c_per = 2) measured against the c_per = 1 law; and the front-tracking reference "
+                         "with drift compared with a centre moving the wrong way, c₀ + a t",
     source=SRC,
 )
