@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from ._common import synchronous_dask
+from ._common import all_hold, all_rejected, synchronous_dask
 from .registry import Evidence, register
 
 #: seconds one call may run before it counts as a hang (where a timer is available: the main thread, POSIX)
@@ -248,6 +248,58 @@ def _check(profile: str) -> Evidence:
                     f"defects: {shown}" if defects else "every call refused by name or returned finite values")
 
 
+def _provenance_runs() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """Six runs of the public schemes, each with the record its ``meta`` must hold: the run's arguments as given
+    (the documented provenance that reports print and ``SetTrajectory.check`` reads back), e.g. the horizon as
+    ``steps``, the box as its ``repr``, the perimeter constant of the variant (S, O: 1; F: 2)."""
+    import maxslope as ms
+    from maxslope.perimeter import Grid, disc, perimeter_flow
+    from maxslope.schemes import minimizing_movement, steepest_descent
+    from maxslope.wasserstein import Empirical, PotentialEnergy, Wasserstein
+
+    E, linf, x0 = ms.SeparableQuadratic([1.0, 3.0]), ms.Lp(math.inf), np.array([[0.25, -0.1], [0.5, 0.2]])
+    box = ms.Box(np.array([0.2, 0.0]), np.array([0.35, 0.5]))
+    W = Wasserstein(math.inf, linf)
+    mu = Empirical(np.array([[0.3, -0.2], [-0.4, 0.1], [0.0, 0.6]]), np.array([0.5, 0.3, 0.2]))
+    G = Grid((24, 24), 1 / 24)
+    mm = {"scheme": "minimizing_movement", "p": math.inf, "tau": 0.05, "steps": 4, "record_every": 1, "inner": "exact"}
+    sd = {"scheme": "steepest_descent", "p": math.inf, "tau": 0.05, "steps": 4, "record_every": 1}
+    return [
+        ("minimizing_movement in ℓ∞", minimizing_movement(E, linf, x0, 0.05, T=0.2, inner="exact").meta,
+         {**mm, "space": repr(linf), "constraint": None}),
+        ("minimizing_movement in ℓ∞ with a box, every second node", minimizing_movement(E, linf, x0, 0.05, steps=4, constraint=box, record_every=2).meta,
+         {**mm, "space": repr(linf), "constraint": repr(box), "record_every": 2}),
+        ("steepest_descent in ℓ∞, sign(0) = 0.5", steepest_descent(E, linf, x0, 0.05, steps=4, selection=0.5).meta,
+         {**sd, "space": repr(linf), "selection": 0.5, "constraint": None}),
+        ("minimizing_movement in W_∞", minimizing_movement(PotentialEnergy(E), W, mu, 0.05, steps=4).meta,
+         {**mm, "space": repr(W), "constraint": None, "inner": "per-atom ground steps"}),
+        ("steepest_descent in W_∞, one rule per particle", steepest_descent(PotentialEnergy(E), W, mu, 0.05, steps=4, selection=["zero", 0.5, -1.0]).meta,
+         {**sd, "space": repr(W), "selection": "per particle", "constraint": None}),
+        ("perimeter_flow, variant F", perimeter_flow(disc(G, 0.3), 0.002, 2 / 24, G, T=0.004, variant="F").meta,
+         {"tau": 0.002, "eps": 2 / 24, "half_cell": True, "variant": "F", "fidelity": "idealized", "selection": "min",
+          "solver": "maxflow", "c_per": 2.0}),
+    ]
+
+
+def _provenance(tamper: Callable[[list[Any]], None] | None = None) -> Evidence:
+    """Each run's ``meta`` holds the record of :func:`_provenance_runs` (keys and values; extra keys are allowed).
+    ``tamper(runs)`` edits the runs (the negative control)."""
+    runs = _provenance_runs()
+    if tamper is not None:
+        tamper(runs)
+    wrong = [f"{name}: {k} = {meta.get(k, '<missing>')!r}, not {v!r}" for name, meta, want in runs for k, v in want.items()
+             if k not in meta or type(meta[k]) is not type(v) or meta[k] != v]
+    return Evidence(not wrong, len(wrong), 0.5, "provenance: the meta of six runs (MMS and steepest descent in ℓ∞ and "
+                    "W_∞, with a box, a record interval and selections; a perimeter flow of variant F) against their arguments",
+                    "; ".join(wrong) or "every record as called")
+
+
+def _tau_off_by_one_ulp(runs: list[Any]) -> None:
+    """A negative control: one run records its step one ulp larger than it was called with."""
+    name, meta, want = runs[2]
+    runs[2] = (name, {**meta, "tau": float(np.nextafter(meta["tau"], math.inf))}, want)
+
+
 def _x() -> np.ndarray:
     return np.array([[0.3, -0.4], [1.0, 2.0], [-0.5, 0.25]])
 
@@ -356,17 +408,19 @@ register(
               "names the argument, or returns finite values; it never raises another exception, never hangs and "
               "never changes the caller's arrays. At the edges of the documented domains (p = 1, τ = 0, ε = 0, "
               "lo = hi, radius and tolerances 0, a start at the centre) the value just outside is refused by name "
-              "and the value just inside is accepted.",
+              "and the value just inside is accepted. A scheme's result records its run: its meta holds the "
+              "arguments as called (provenance).",
     hypotheses="one valid call per public callable (proofs_checks.api_calls and api_methods); callables whose "
                "optional dependency is missing are left out; hangs are timed where a timer exists (the main "
                "thread of a POSIX process)",
     section="DESIGN.md (what is public is a promise)",
-    check=_check,
-    negative=lambda profile: _negative(profile),
+    check=lambda profile: all_hold([_check(profile), _provenance()]),
+    negative=lambda profile: all_rejected([_negative(profile), _provenance(_tau_off_by_one_ulp)]),
     negative_description="five copies of Lp(2).norm, each breaking the contract for exactly one bad value of "
                          "its one argument: a NaN passed through as a NaN norm, an IndexError on an empty axis, a "
                          "refusal of an extra axis that does not name the argument, a bool array overwritten "
                          "before the refusal, and a hang on a row one coordinate short; and an ℓp norm whose "
-                         "domain's edge moved (p = 1 − 1e-12 accepted), among six edge cases. Each must be found.",
+                         "domain's edge moved (p = 1 − 1e-12 accepted), among six edge cases. Each must be found; and a "
+                         "run whose meta records its step one ulp larger than called.",
     source="api_contract",
 )

@@ -59,15 +59,48 @@ def _c16(profile: str, candidate: str) -> Evidence:
         bf = min(max(D[i, s[i]] for i in range(n)) for s in itertools.permutations(range(n)))
         v = wasserstein(Empirical(X), Empirical(Y), 8.0 if candidate == "w8" else math.inf, LINF).value
         bf_gap = max(bf_gap, abs(v - bf))
-    bn_gap = max(_c16_bottleneck(candidate), _c16_methods(candidate)) if candidate != "w8" else 0.0
+    bn_gap = max(_c16_bottleneck(candidate), _c16_methods(candidate), _c16_upper_bound(candidate)) if candidate != "w8" else 0.0
     measured = max(worst, bf_gap, bn_gap)
     ok = measured == 0.0 and mono_viol <= 1e-12
     return Evidence(ok, measured, 0.0,
                     f"{trials} pairs of 1-D clouds (n < 40, ties), ℓ∞ ground; brute force over permutations in 2-D, n ≤ 6; "
                     "bottleneck assignments (geometric, sparse, auto) of overlapping and separated 2-D clouds, n = 300, against "
-                    "a threshold search with SciPy's bipartite matching; every W_p method (p = 1, 2, 3, ∞) on uniform and weighted clouds",
+                    "a threshold search with SciPy's bipartite matching; every W_p method (p = 1, 2, 3, ∞) on uniform and weighted clouds; "
+                    "the particles' coupling cost (distance_upper_bound, single pairs and sequences) against its formula and W_p",
                     f"max |solver − sorted formula / brute force| = {measured:.2e} (bit-exact required); "
                     f"max relative violation of W_1 ≤ W_2 ≤ … ≤ W_64 ≤ W_∞: {mono_viol:.1e}")
+
+
+def _c16_upper_bound(candidate: str) -> float:
+    """``Wasserstein.distance_upper_bound``, the cost of the particles' own coupling i ↦ i, on pairs with the same
+    weights particle by particle (uniform and weighted 2-D clouds of 7 atoms, ℓ1, ℓ2 and ℓ∞ grounds, p = 1, 2, 3,
+    ∞): called on one pair and on sequences of pairs, it must equal (Σ_i w_i‖x_i − y_i‖^p)^{1/p} (max for p = ∞)
+    computed here to 1e-14 relative, be at least W_p, and be inf when the weights differ. The largest relative
+    discrepancy (0 when all hold); ``"ulp"`` raises one value of the sequence call by 1e-13 relative (a control)."""
+    from maxslope import Lp
+    from maxslope.wasserstein import Wasserstein
+
+    rng = np.random.default_rng(163)
+    X, Y = rng.normal(size=(7, 2)), rng.normal(size=(7, 2))
+    w = rng.uniform(size=7)
+    w /= w.sum()
+    pairs = [(Empirical(X), Empirical(Y)), (Empirical(X, w), Empirical(Y, w)), (Empirical(Y, w), Empirical(X + 0.5, w))]
+    gap = 0.0
+    for q in (1.0, 2.0, math.inf):
+        for p in (1.0, 2.0, 3.0, math.inf):
+            W = Wasserstein(p, Lp(q))
+            seq = np.asarray(W.distance_upper_bound([a for a, _ in pairs], [b for _, b in pairs]), dtype=np.float64)
+            if candidate == "ulp" and q == 2.0 and p == 3.0:
+                seq[1] *= 1 + 1e-13
+            for k, (mu, nu) in enumerate(pairs):
+                c = np.linalg.norm(nu.points - mu.points, ord=q, axis=1)
+                want = float(c.max()) if p == math.inf else float(np.dot(mu.weights, c**p) ** (1 / p))
+                one = W.distance_upper_bound(mu, nu)
+                low = W.distance(mu, nu)
+                gap = max(gap, abs(one - want) / want - 1e-14, abs(seq[k] - want) / want - 1e-14, (low - one) / want - 1e-12)
+            if W.distance_upper_bound(pairs[0][0], pairs[1][1]) != math.inf:  # weights differ: i ↦ i is no coupling
+                gap = math.inf
+    return max(gap, 0.0)
 
 
 def _c16_methods(candidate: str) -> float:
@@ -139,7 +172,7 @@ def _c16_bottleneck(candidate: str) -> float:
 register(
     id="C16",
     title="W_∞ facts",
-    statement="W_∞ ≥ W_p and W_p ↑ W_∞; for uniform empirical measures W_∞ is the bottleneck assignment; in 1-D W_∞ = max_i |x_(i) − y_(i)|.",
+    statement="W_∞ ≥ W_p and W_p ↑ W_∞; for uniform empirical measures W_∞ is the bottleneck assignment; in 1-D W_∞ = max_i |x_(i) − y_(i)|; the particles' own coupling bounds W_p from above.",
     hypotheses="bounded support; uniform measures with the same number of atoms",
     section="§1.8, §2 C16",
     check=lambda pr: _c16(pr, "exact"),
