@@ -45,7 +45,7 @@ def _c1_check(profile: str) -> Evidence:
             trajs.append(minimizing_movement(f.energy, LINF, f.x0, tau, steps=round(0.8 / tau)))
             trajs.append(steepest_descent(f.energy, LINF, f.x0, tau, steps=round(0.8 / tau)))
     trajs += [sample(q), sample(s)]
-    return all_hold([_c1_measure(trajs), _c1_float32()])
+    return all_hold([_c1_measure(trajs), _c1_float32(), _c1_torch()])
 
 
 def _c1_float32(stretch: float = 0.0) -> Evidence:
@@ -73,25 +73,69 @@ def _c1_float32(stretch: float = 0.0) -> Evidence:
                     f"{r}; energies that left float32: {wide or 'none'}")
 
 
+def _c1_torch(moved: bool = False) -> Evidence:
+    """Where torch is installed: signed GD (ℓ∞, ℓ1, ℓ2) of a :class:`~maxslope.TorchEnergy` on float32 tensors
+    stays in torch float32 and gives the iterates of the NumPy float32 run of the same energy
+    (``SeparableQuadratic``) bit for bit (autograd's gradient λx and NumPy's are one rounding; sign, clamp and the
+    step are exact), and the speed check accepts the tensor curve. ``moved`` moves one coordinate of one ℓ1 iterate
+    by one float32 ulp (the minimal control)."""
+    import importlib.util
+
+    if importlib.util.find_spec("torch") is None:
+        return Evidence(True, 0.0, 0.0, "TorchEnergy (skipped: torch is not installed)", "")
+    import torch
+
+    lam = torch.tensor([1.0, 2.0, 3.0], dtype=torch.float32)
+    E = ms.TorchEnergy(lambda x: (lam * x * x).sum(-1) / 2, dim=3)
+    x0 = np.array([[0.73, -0.41, 0.05], [0.2, 0.0, -0.3]], dtype=np.float32)
+    wrong = []
+    speed = None
+    for q in (math.inf, 1.0, 2.0):
+        t = steepest_descent(E, Lp(q), torch.from_numpy(x0.copy()), float(np.float32(0.05)), steps=10)
+        n = steepest_descent(ms.SeparableQuadratic([1.0, 2.0, 3.0]), Lp(q), x0, float(np.float32(0.05)), steps=10)
+        if not isinstance(t.points, torch.Tensor) or t.points.dtype != torch.float32:
+            wrong.append(f"ℓ{q:g}: iterates left torch float32 ({type(t.points).__name__})")
+            continue
+        P = t.points.numpy().copy()
+        if moved and q == 1.0:
+            P[4, 1, 2] = np.nextafter(P[4, 1, 2], np.float32(np.inf))
+        if not np.array_equal(P, n.points):
+            wrong.append(f"ℓ{q:g}: {int(np.count_nonzero(P != n.points))} coordinates differ from the NumPy run")
+        if q == math.inf:
+            speed = check_speed(t, LINF)
+            if not speed.passed:
+                wrong.append(str(speed))
+    return Evidence(not wrong, len(wrong), 0.5, "signed GD of a TorchEnergy on float32 tensors (ℓ∞, ℓ1, ℓ2) against the "
+                    "NumPy float32 run" + ("; one ℓ1 coordinate moved one ulp" if moved else ""),
+                    "; ".join(wrong) or f"bit for bit, torch float32; {speed}")
+
+
 def _c1_negative(profile: str) -> Evidence:
     s = sliding_flow()
     fast = steepest_descent(s.energy, LINF, s.x0, 0.15, steps=8)  # steps of 0.15 recorded as if tau = 0.1
     everywhere = replace(_c1_measure([Trajectory(np.arange(9) * 0.1, fast.points)]), test_case="signed GD at speed 1.5")
     mms = minimizing_movement(s.energy, LINF, s.x0, 0.1, steps=8)
     one = replace(_c1_measure([one_step_faster(mms, 5, 1 + 1e-9)]), test_case="exact MMS with step 6 of 8 1e-9 too long")
-    return all_rejected([everywhere, one, _c1_float32(1e-4)])
+    controls = [everywhere, one, _c1_float32(1e-4)]
+    import importlib.util
+
+    if importlib.util.find_spec("torch") is not None:
+        controls.append(_c1_torch(moved=True))
+    return all_rejected(controls)
 
 
 register(
     id="C1",
     title="speed bound",
-    statement="Every ∞-curve is 1-Lipschitz: ‖u(t) − u(s)‖ ≤ |t − s|; MMS and semi-implicit steps have length ≤ τ.",
+    statement="Every ∞-curve is 1-Lipschitz: ‖u(t) − u(s)‖ ≤ |t − s|; MMS and semi-implicit steps have length ≤ τ, in "
+    "float64, in float32 and, where torch is installed, on torch tensors (TorchEnergy).",
     hypotheses="none beyond the definitions",
     section="§2 C1",
     check=_c1_check,
     negative=_c1_negative,
     negative_description="signed GD with steps 0.15 recorded at spacing τ = 0.1 (speed 1.5); an exact MMS with one of its eight steps "
-    "stretched by 1e-9; signed GD in float32 with one of its ten steps 1e-4 too long (2.5 times the float32 allowance)",
+    "stretched by 1e-9; signed GD in float32 with one of its ten steps 1e-4 too long (2.5 times the float32 allowance); "
+    "where torch is installed, the TorchEnergy run with one coordinate of one ℓ1 iterate moved one float32 ulp",
 )
 
 # ---------------------------------------------------------------------------------------------------- C2
