@@ -21,7 +21,7 @@ from maxslope.wasserstein import (
     wasserstein,
 )
 
-from ._common import LINF, all_rejected, one_step_faster
+from ._common import LINF, all_hold, all_rejected, one_step_faster
 from .registry import Evidence, register
 
 W_INF = Wasserstein(math.inf, LINF)
@@ -322,6 +322,38 @@ register(
 )
 
 
+def _c20_chunked(moved: bool = False) -> Evidence:
+    """Where Dask is installed: the distributional adversary of a :class:`ChunkedEmpirical` (40 weighted atoms in
+    chunks of 7, two losses by label, labels as a NumPy and as a Dask array) gives the in-memory value (an exact
+    sum) and atoms bit for bit; ``moved`` moves one coordinate of one chunked atom by one ulp (the control)."""
+    try:
+        import dask.array as da
+    except ImportError:
+        return Evidence(True, 0.0, 0.0, "the chunked adversary (skipped: Dask is not installed)", "")
+    from maxslope.wasserstein import ChunkedEmpirical
+
+    from ._common import synchronous_dask
+
+    rng = np.random.default_rng(21)
+    X, w = rng.normal(size=(40, 2)), rng.uniform(0.2, 1.0, size=40)
+    w /= w.sum()
+    labels = rng.integers(0, 2, size=40)
+    losses = [ms.Linear(np.array([1.0, -2.0])), -ms.Quadratic(np.array([[1.0, 0.3], [0.3, 2.0]]), np.array([-0.5, 0.25]))]  # concave: exact steps
+    value, nu = distributional_adversary(losses, Empirical(X, w), 0.1, LINF, labels=labels)
+    wrong = []
+    with synchronous_dask():
+        chunked = ChunkedEmpirical(da.from_array(X, chunks=(7, 2)), w)
+        for how, lab in (("NumPy labels", labels), ("Dask labels", da.from_array(labels, chunks=7))):
+            v, n = distributional_adversary(losses, chunked, 0.1, LINF, labels=lab)
+            P = np.array(n.points)
+            if moved and how == "Dask labels":
+                P[17, 1] = np.nextafter(P[17, 1], -math.inf)
+            if float(v) != value or not np.array_equal(P, nu.points):
+                wrong.append(f"{how}: value {float(v)!r} vs {value!r}, {int(np.count_nonzero(P != nu.points))} coordinates differ")
+    return Evidence(not wrong, len(wrong), 0.5, "the distributional adversary of a ChunkedEmpirical (Dask) against the in-memory one"
+                    + ("; one coordinate of one chunked atom moved one ulp" if moved else ""), "; ".join(wrong) or "bit for bit")
+
+
 def _c20(profile: str, negative: bool | str) -> Evidence:
     """``negative``: True takes the per-point maximum over the ℓ2 ball; "one" pulls one coordinate of the lightest
     atom's adversarial point 1e-4 ε back towards the atom."""
@@ -360,11 +392,12 @@ def _c20(profile: str, negative: bool | str) -> Evidence:
 register(
     id="C20",
     title="distributional adversary identity",
-    statement="sup{∫ℓ dν : W_∞(ν, μ) ≤ ε, labels fixed} = ∫ max_{B̄_ε(x)} ℓ(·, y) dμ(x, y); batch IFGSM with Kτ = ε is feasible and ≤ the optimum.",
+    statement="sup{∫ℓ dν : W_∞(ν, μ) ≤ ε, labels fixed} = ∫ max_{B̄_ε(x)} ℓ(·, y) dμ(x, y); batch IFGSM with Kτ = ε is feasible and ≤ the optimum; on atoms in a Dask array, chunk by chunk, the same value and atoms bit for bit.",
     hypotheses="ℓ usc in x",
     section="§1.8, §2 C20",
-    check=lambda pr: _c20(pr, False),
-    negative=lambda pr: all_rejected([_c20(pr, True), _c20(pr, "one")]),
+    check=lambda pr: all_hold([_c20(pr, False), _c20_chunked()]),
+    negative=lambda pr: all_rejected([_c20(pr, True), _c20(pr, "one"), _c20_chunked(moved=True)]),
     negative_description="the per-point maximum over the ℓ2 ball (wrong geometry) must miss the W_∞ LP value; so must "
-                         "the optimum with one coordinate of the lightest atom's point 1e-4 ε short",
+                         "the optimum with one coordinate of the lightest atom's point 1e-4 ε short; and, where Dask is "
+                         "installed, the chunked adversary with one coordinate of one atom moved one ulp",
 )

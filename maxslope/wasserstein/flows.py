@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -41,6 +41,9 @@ from ..spaces.lp import Lp
 from .distance import _ground, distance_matrix
 from .empirical import Empirical, _as_measure
 from .space import Wasserstein
+
+if TYPE_CHECKING:
+    from .chunked import ChunkedEmpirical
 
 __all__ = [
     "mass_splitting_flow",
@@ -144,7 +147,8 @@ def _losses(loss: Any, labels: Any, n: int) -> tuple[list[Any], np.ndarray]:
     return [as_energy(f, "loss") for f in loss], lab
 
 
-def distributional_adversary(loss: Any, mu: Empirical, eps: float, ground: Lp | None = None, labels: Any = None, inner: Any = "auto") -> tuple[float, Empirical]:
+def distributional_adversary(loss: Any, mu: Empirical | ChunkedEmpirical, eps: float, ground: Lp | None = None, labels: Any = None,
+                             inner: Any = "auto") -> tuple[Any, Any]:
     r"""C20: :math:`\sup\{\int \ell\,d\nu : W_\infty(\nu, \mu) \le \varepsilon\} = \int \max_{\bar B_\varepsilon(x)} \ell\,d\mu`.
 
     Computed as one :math:`W_\infty` minimizing-movement step of size :math:`\varepsilon` for :math:`-\int\ell`
@@ -174,9 +178,10 @@ def distributional_adversary(loss: Any, mu: Empirical, eps: float, ground: Lp | 
 
     Returns
     -------
-    value : float
-        :math:`\int \max_{\bar B_\varepsilon(x)} \ell\,d\mu`, the supremum over the :math:`W_\infty` ball.
-    nu : Empirical
+    value : float or dask.array.Array
+        :math:`\int \max_{\bar B_\varepsilon(x)} \ell\,d\mu`, the supremum over the :math:`W_\infty` ball (a 0-d
+        Dask array for a ``ChunkedEmpirical``).
+    nu : Empirical or ChunkedEmpirical
         An optimal adversarial distribution, with the weights of :math:`\mu`.
 
     Examples
