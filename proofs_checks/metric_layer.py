@@ -14,6 +14,7 @@ from maxslope.schemes import minimizing_movement
 from maxslope.wasserstein import (
     Empirical,
     InteractionEnergy,
+    MeasureEnergy,
     PotentialEnergy,
     Wasserstein,
     ball_transport_lp,
@@ -139,16 +140,53 @@ def _w2(profile: str, wrong_norm: bool, bias: float = 0.0) -> Evidence:
                     f"|W_∞ numerical slope − per-atom ground quotient| = {ident:.0e}")
 
 
+_A_W2 = np.array([[2.0, 0.5], [0.5, 1.0]])
+
+
+class _HandInteraction(MeasureEnergy):
+    """A user's energy on measures, value and field only (the base class does the rest): the interaction energy of
+    W(z) = ½zᵀAz written by hand, times ``scale``."""
+
+    def __init__(self, scale: float = 1.0) -> None:
+        self.scale = scale
+
+    def value(self, mu: Empirical) -> float:
+        D = mu.points[:, None, :] - mu.points[None, :, :]
+        return self.scale * 0.5 * float(mu.weights @ (0.5 * np.einsum("ijk,kl,ijl->ij", D, _A_W2, D)) @ mu.weights)
+
+    def field(self, mu: Empirical) -> np.ndarray:
+        return np.asarray((mu.points - mu.weights @ mu.points) @ _A_W2)
+
+
+def _w2_user_energy(scale: float = 1.0) -> Evidence:
+    """A user-defined :class:`MeasureEnergy` (value and field only) gets the base class's slope and numerical slope
+    (one perturbed measure per atom and coordinate); they must equal those of the library's
+    ``InteractionEnergy``, whose quotient moves the atoms by its own formula, to 1e-11 relative, in W_2 over ℓ2,
+    W_4 over ℓ∞ and W_∞ over ℓ1. ``scale = 1 + 1e-9`` scales the user's energy (the control)."""
+    rng = np.random.default_rng(22)
+    X, w = rng.normal(size=(6, 2)), rng.uniform(0.2, 1.0, size=6)
+    mu = Empirical(X, w / w.sum())
+    lib, user = InteractionEnergy(ms.Quadratic(_A_W2)), _HandInteraction(scale)
+    worst = 0.0
+    for space in (W_2, Wasserstein(4.0, LINF), Wasserstein(math.inf, ms.Lp(1.0))):
+        a, b = lib.numerical_slope(space, mu, 1e-3), user.numerical_slope(space, mu, 1e-3)
+        worst = max(worst, abs(a - b) / a, abs(lib.slope(space, mu) - user.slope(space, mu)) / a)
+    return Evidence(worst <= 1e-11, worst, 1e-11, "a user's MeasureEnergy (value and field only) against InteractionEnergy: "
+                    "slope and numerical slope (h = 1e-3) in W_2/ℓ2, W_4/ℓ∞, W_∞/ℓ1" + (f"; the user's energy × {scale!r}" if scale != 1.0 else ""),
+                    f"largest relative difference {worst:.1e}")
+
+
 register(
     id="W2",
     title="slope of potential and interaction energies in W_p",
-    statement="|∂ℰ|_{W_p}(μ) = (∫‖ξ‖_*^{p'} dμ)^{1/p'}, ξ = ∇V or ∇(W∗μ); in W_∞ the numerical slope of ∫V dμ is the per-atom ground quotient.",
+    statement="|∂ℰ|_{W_p}(μ) = (∫‖ξ‖_*^{p'} dμ)^{1/p'}, ξ = ∇V or ∇(W∗μ); in W_∞ the numerical slope of ∫V dμ is the per-atom ground quotient; a user's energy given by value and field gets the same slopes.",
     hypotheses="V, W ∈ C²; W even",
     section="W2",
-    check=lambda pr: _w2(pr, False),
-    negative=lambda pr: all_rejected([_w2(pr, True), _w2(pr, False, 1e-4)]),
+    check=lambda pr: all_hold([_w2(pr, False), _w2_user_energy()]),
+    negative=lambda pr: all_rejected([_w2(pr, True), _w2(pr, False, 1e-4), _w2_user_energy(1 + 1e-9)]),
     negative_description="the L^p(μ) norm of the field in place of the L^{p'}(μ) norm (measures where they differ); and "
-                         "the true formula raised by 1e-4 (relative) in the one case W_4 over ℓ2",
+                         "the true formula raised by 1e-4 (relative) in the one case W_4 over ℓ2; and a user's energy "
+                         "1e-9 (relative) off the interaction energy",
     source=SRC,
 )
 # the 'measured' of W2 is an order (larger is better): the Evidence passes when it is >= the tolerance
@@ -194,7 +232,7 @@ def _w3_chunked(moved: bool = False) -> Evidence:
     atoms in chunks of 7) and give the in-memory iterates, exactly summed energies and times bit for bit: the W_2
     MMS (p = 2), the W_∞ MMS recorded every second step, and the W_∞ steepest descent with sign(0) = 0.5. What does
     not decouple is refused by a ValueError: an interaction energy, the W_2 steepest descent (its step is scaled by
-    a sum over all atoms), one selection rule per particle. ``moved`` moves one coordinate of one chunked iterate
+    a sum over all atoms), one selection rule per particle, a callback. ``moved`` moves one coordinate of one chunked iterate
     by one ulp (the minimal control)."""
     try:
         import dask.array as da
@@ -218,6 +256,7 @@ def _w3_chunked(moved: bool = False) -> Evidence:
         "an interaction energy": lambda m: minimizing_movement(InteractionEnergy(ms.SeparableQuadratic(np.ones(2))), W_2, m, 0.1, steps=1, p=2.0),
         "the W_2 steepest descent": lambda m: steepest_descent(V, W_2, m, 0.1, steps=1),
         "one rule per particle": lambda m: steepest_descent(V, W_INF, m, 0.1, steps=1, selection=["zero"] * 40),
+        "a callback (the chunks run as separate tasks)": lambda m: minimizing_movement(V, W_2, m, 0.1, steps=1, p=2.0, callback=lambda *a: None),
     }
     wrong = []
     with synchronous_dask():
@@ -236,9 +275,9 @@ def _w3_chunked(moved: bool = False) -> Evidence:
             except ValueError:
                 pass
     return Evidence(not wrong, len(wrong), 0.5, "a ChunkedEmpirical (Dask, 40 weighted atoms in chunks of 7) against the "
-                    "in-memory runs: W_2 MMS, W_∞ MMS, W_∞ steepest descent; three refusals"
+                    "in-memory runs: W_2 MMS, W_∞ MMS, W_∞ steepest descent; four refusals"
                     + ("; one coordinate of one chunked iterate moved one ulp" if moved else ""),
-                    "; ".join(wrong) or "bit for bit (iterates, exact energies, times); the three refused")
+                    "; ".join(wrong) or "bit for bit (iterates, exact energies, times); the four refused")
 
 
 register(
