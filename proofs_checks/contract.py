@@ -249,7 +249,7 @@ def _check(profile: str) -> Evidence:
 
 
 def _provenance_runs() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
-    """Six runs of the public schemes, each with the record its ``meta`` must hold: the run's arguments as given
+    """Seven runs of the public schemes, each with the record its ``meta`` must hold: the run's arguments as given
     (the documented provenance that reports print and ``SetTrajectory.check`` reads back), e.g. the horizon as
     ``steps``, the box as its ``repr``, the perimeter constant of the variant (S, O: 1; F: 2)."""
     import maxslope as ms
@@ -273,6 +273,8 @@ def _provenance_runs() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
          {**sd, "space": repr(linf), "selection": 0.5, "constraint": None}),
         ("minimizing_movement in W_∞", minimizing_movement(PotentialEnergy(E), W, mu, 0.05, steps=4).meta,
          {**mm, "space": repr(W), "constraint": None, "inner": "per-atom ground steps"}),
+        ("steepest_descent in W_∞, the default rule", steepest_descent(PotentialEnergy(E), W, mu, 0.05, T=0.2).meta,
+         {**sd, "space": repr(W), "selection": "default", "constraint": None}),
         ("steepest_descent in W_∞, one rule per particle", steepest_descent(PotentialEnergy(E), W, mu, 0.05, steps=4, selection=["zero", 0.5, -1.0]).meta,
          {**sd, "space": repr(W), "selection": "per particle", "constraint": None}),
         ("perimeter_flow, variant F", perimeter_flow(disc(G, 0.3), 0.002, 2 / 24, G, T=0.004, variant="F").meta,
@@ -289,7 +291,7 @@ def _provenance(tamper: Callable[[list[Any]], None] | None = None) -> Evidence:
         tamper(runs)
     wrong = [f"{name}: {k} = {meta.get(k, '<missing>')!r}, not {v!r}" for name, meta, want in runs for k, v in want.items()
              if k not in meta or type(meta[k]) is not type(v) or meta[k] != v]
-    return Evidence(not wrong, len(wrong), 0.5, "provenance: the meta of six runs (MMS and steepest descent in ℓ∞ and "
+    return Evidence(not wrong, len(wrong), 0.5, "provenance: the meta of seven runs (MMS and steepest descent in ℓ∞ and "
                     "W_∞, with a box, a record interval and selections; a perimeter flow of variant F) against their arguments",
                     "; ".join(wrong) or "every record as called")
 
