@@ -559,14 +559,6 @@ def _sym_norm(v: sp.Matrix, p: float) -> sp.Expr:
     return sum((sp.Abs(c) ** pr for c in v), sp.Integer(0)) ** (1 / pr)
 
 
-def _dual_slope(space: Lp) -> Callable[[sp.Matrix], sp.Expr]:
-    return lambda g: _sym_norm(g, space.dual_exponent)
-
-
-def _sgn(v: sp.Expr) -> int:
-    return int(sp.sign(v))
-
-
 # ---------------------------------------------------------------------------------------------------------------
 def linear_flow(a: Sequence[float], x0: Sequence[float], T: float = 1.0, p: float = math.inf) -> ClosedFormFlow:
     r""":math:`E(x) = \langle a, x\rangle`.
