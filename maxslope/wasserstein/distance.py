@@ -653,10 +653,6 @@ def _cloud(A: Any, name: str, xp: Any) -> np.ndarray:
     return A
 
 
-def _matched_max(X: np.ndarray, Y: np.ndarray, row: np.ndarray, g: Lp) -> float:
-    return float(_pair_distances(X, Y, np.arange(X.shape[0]), row, g).max())
-
-
 def _threads() -> int:
     """Threads for the k-ary bottleneck search: the cores this process may use, at most 8."""
     try:
