@@ -242,6 +242,72 @@ def _move_one(q: float, c: str, delta: float) -> object:
     return tamper
 
 
+class _WideGradient(ms.Energy):
+    """The wavy loss, its gradient returned in float64 whatever the input's dtype (as a float64 model would)."""
+
+    dim = 2
+
+    def _value(self, x, xp):  # noqa: ANN001, ANN202
+        return _Wavy()._value(x, xp)
+
+    def _grad(self, x, xp):  # noqa: ANN001, ANN202
+        return np.asarray(_Wavy()._grad(np.asarray(x, dtype=np.float64), np), dtype=np.float64)
+
+
+def _c21_shapes(tamper: object = None) -> Evidence:
+    """Every preset (IFGSM, FGSM, ℓ2 and ℓ1 PGD) on start points with two batch axes, (3, 5, 2), gives the run on
+    the same 15 points as one (15, 2) batch, bit for bit; on float32 start points with a loss whose gradient comes
+    in float64, every preset's iterates stay float32 (the input's dtype), and the ℓ∞ ones equal those of the
+    float32 gradient; ART's torch convention has no FGSM and is refused. ``tamper(runs)`` edits the runs (the
+    control moves one coordinate of one iterate by one ulp)."""
+    from maxslope.attacks import CONVENTIONS, pgd
+
+    rng = np.random.default_rng(2108)
+    loss, eps, bounds, K = _Wavy(), 0.2, (0.0, 1.0), 6
+    flat = rng.uniform(0.05, 0.95, size=(15, 2))
+    cube = flat.reshape(3, 5, 2)
+    runs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for c in CONVENTIONS:
+        attacks = {"IFGSM": lambda x, c=c: ifgsm(loss, x, eps, 0.03, K, bounds=bounds, convention=c).points,
+                   "PGD ℓ2": lambda x, c=c: pgd(loss, x, eps, 0.05, K, norm=2, bounds=bounds, convention=c).points}
+        if c != "torchattacks":
+            attacks["PGD ℓ1"] = lambda x, c=c: pgd(loss, x, eps, 0.05, K, norm=1, bounds=bounds, convention=c).points
+        if c != "art-pytorch":
+            attacks["FGSM"] = lambda x, c=c: fgsm(loss, x, eps, bounds, convention=c)
+        for name, run in attacks.items():
+            a, b = np.asarray(run(cube)), np.asarray(run(flat))
+            runs[f"{name} {c}"] = (a, b.reshape(a.shape) if b.size == a.size else b)
+    if callable(tamper):
+        tamper(runs)
+    wrong = [k for k, (a, b) in runs.items() if a.shape != b.shape or not np.array_equal(a, b)]
+    x32 = flat.astype(np.float32)
+    for c in CONVENTIONS:
+        for q in (math.inf, 2.0, 1.0):
+            if q == 1.0 and c == "torchattacks":
+                continue
+            wide = np.asarray(pgd(_WideGradient(), x32, eps, 0.03, K, norm=q, bounds=bounds, convention=c).points)
+            if wide.dtype != np.float32:
+                wrong.append(f"ℓ{q:g} {c}: {wide.dtype} iterates from float32 starts")
+            elif q == math.inf and not np.array_equal(wide, np.asarray(pgd(loss, x32, eps, 0.03, K, norm=q, bounds=bounds, convention=c).points)):
+                wrong.append(f"ℓ∞ {c}: a float64 gradient changed the float32 iterates")
+    try:
+        fgsm(loss, flat, eps, bounds, convention="art-pytorch")
+        wrong.append("FGSM with convention='art-pytorch' was not refused")
+    except ValueError:
+        pass
+    return Evidence(not wrong, len(wrong), 0.5, f"{len(runs)} preset runs on (3, 5, 2) against (15, 2) start points; every "
+                    "preset on float32 starts with a float64 gradient; FGSM of ART's torch convention",
+                    "; ".join(wrong) or "bit for bit; float32 kept; refused")
+
+
+def _ulp_off(key: str) -> object:
+    """A negative control: one coordinate of one iterate of one run with two batch axes moved by one ulp."""
+    def tamper(runs: dict) -> None:
+        a = runs[key][0]
+        a[(a.shape[0] - 1, 1, 2, 0)] = np.nextafter(a[(a.shape[0] - 1, 1, 2, 0)], math.inf)
+    return tamper
+
+
 def _c21_ball_projection(nudge: float = 0.0) -> Evidence:
     """The budget projections ``Lp(p).project_ball`` (p = 1, 2, ∞) are the Euclidean projections onto B̄_r(c), by
     their variational characterization rather than their formulas: y ∈ B̄_r(c) and ⟨x − y, z − y⟩ ≤ 0 for every z
@@ -268,13 +334,13 @@ def _c21_ball_projection(nudge: float = 0.0) -> Evidence:
 
 def _c21_check(profile: str) -> Evidence:
     return all_hold([_c21_measure(profile, 1.0, GridInner(n=41, zoom=4)), _c21_presets(profile), _c21_unprojected(profile),
-                     _c21_ball_projection()])
+                     _c21_ball_projection(), _c21_shapes()])
 
 
 register(
     id="C21",
     title="budget and single-step facts",
-    statement="(i) ‖u(t) − x₀‖ ≤ t, IFGSM with Kτ ≤ ε never clips; (ii) clipped IFGSM = semi-implicit scheme on S = B̄_ε(x₀), clamp∘clamp = projection onto the intersection; (iii) one MMS step with τ = ε attains the max over the budget ball, so E(MMS₁) ≤ min(E(FGSM), E(u(ε))); (iv) the ℓ∞ FGSM/IFGSM presets of torchattacks, foolbox and ART are that one scheme, bit for bit; (v) every preset's ℓ∞, ℓ2 and ℓ1 iterates stay in the budget ball ∩ the data box; (vi) on a Dask batch in chunks the presets give the in-memory iterates bit for bit; (vii) while K α < ε inside the data box, every preset's ℓ∞, ℓ2 and ℓ1 PGD is the unprojected ascent of its direction (ℓ1: the first largest |∂ᵢℓ|; sign(0) = 0).",
+    statement="(i) ‖u(t) − x₀‖ ≤ t, IFGSM with Kτ ≤ ε never clips; (ii) clipped IFGSM = semi-implicit scheme on S = B̄_ε(x₀), clamp∘clamp = projection onto the intersection; (iii) one MMS step with τ = ε attains the max over the budget ball, so E(MMS₁) ≤ min(E(FGSM), E(u(ε))); (iv) the ℓ∞ FGSM/IFGSM presets of torchattacks, foolbox and ART are that one scheme, bit for bit; (v) every preset's ℓ∞, ℓ2 and ℓ1 iterates stay in the budget ball ∩ the data box; (vi) on a Dask batch in chunks the presets give the in-memory iterates bit for bit; (vii) while K α < ε inside the data box, every preset's ℓ∞, ℓ2 and ℓ1 PGD is the unprojected ascent of its direction (ℓ1: the first largest |∂ᵢℓ|; sign(0) = 0); (viii) the presets do not depend on the batch's shape, and keep the start points' dtype.",
     hypotheses="(ii) needs ∂_iE ≠ 0 on the compared coordinates; (iv) ART's torch path takes its step size in float32, as ART does",
     section="§1.7, §2 C21",
     check=_c21_check,
@@ -284,7 +350,7 @@ register(
                                       _c21_presets(pr, _move_one(2.0, "art", 1e-9)),
                                       *([_c21_presets(pr, _move_chunked(1e-15))] if _has_dask() else []),
                                       _c21_unprojected(pr, _move_unprojected(("wavy", 2.0, "torchattacks"), 1e-13)),
-                                      _c21_ball_projection(1e-9)]),
+                                      _c21_ball_projection(1e-9), _c21_shapes(_ulp_off("PGD ℓ1 foolbox"))]),
     negative_description="K τ = 2ε (the clamp acts) and a 3×3-grid inner solver (not a global maximizer); K τ = "
                          "(1 + 1e-4)ε with the true inner solver (the clamp acts by 2e-5); one coordinate of one "
                          "foolbox ℓ∞ iterate moved by 1e-12; one coordinate of one ART ℓ2 iterate moved by 1e-9 "
@@ -292,7 +358,8 @@ register(
                          "coordinate of one chunked (Dask) PGD ℓ1 iterate moved by 1e-15 (where Dask is installed); and, "
                          "for (vii), one coordinate of one torchattacks ℓ2 iterate, inside the ball, moved by 1e-13 "
                          "(11 times the rounding allowance); and one coordinate of one ℓ∞ ball projection moved 1e-9 "
-                         "towards the centre",
+                         "towards the centre; and one coordinate of one foolbox ℓ1 iterate on a batch with two batch "
+                         "axes moved one ulp",
 )
 
 # ---------------------------------------------------------------------------------------------------- C22
@@ -438,7 +505,8 @@ def _c23_certificate(profile: str, tamper: object = None) -> Evidence:
     * refutation from one cell per piece (bisection needed): the box flow with its second piece 1e−6 slower is
       refuted on that piece, with R < 0 (it dissipates too little), and exact sympy arithmetic gives
       R(midpoint of the witness cell) < −tol;
-    * honesty: without bisection (``max_depth = 0``) the same curve is *undecided*, never certified;
+    * honesty: without bisection (``max_depth = 0``) the same curve is *undecided*, never certified, and the
+      undecided cell it reports lies on the slowed piece;
     * a dent (:func:`_dented_linear_flow`): |R| crosses the tolerance near both ends, where cells stay undecided
       at any depth; the certificate must go on past them and refute the middle;
     * precision: the sliding flow, whose |·| argument vanishes at the end of its first piece, is certified at every
@@ -462,8 +530,11 @@ def _c23_certificate(profile: str, tamper: object = None) -> Evidence:
     if callable(tamper):
         tamper(runs)
     wrong = [w for w in (_refuted_below(slow, runs["slowed"], 1), _refuted_below(dent, runs["dent"], 0)) if w]
-    if runs["undecided"].status != "undecided":
-        wrong.append(f"without bisection: {runs['undecided'].status}")
+    und = runs["undecided"]
+    if und.status != "undecided":
+        wrong.append(f"without bisection: {und.status}")
+    elif und.details.get("piece") != 1 or und.witness is None or not float(slow.pieces[1].t0) <= und.witness[0] < und.witness[1] <= float(slow.pieces[1].t1):
+        wrong.append(f"without bisection: undecided at {und.witness} {und.details}, not on the slowed piece 1")
     wrong += [f"{n}: {x.status}" for n, x in runs.items() if n not in ("slowed", "undecided", "dent") and x.status != "certified"]
     # a certificate covers every initial cell of every piece: it reports at least that many cells examined
     flows = {"ℓ1 flow, a negative coordinate": l1norm_flow(x0), "quadratic flow, a negative coordinate": separable_quadratic_flow([1, 2, 3], x0),
