@@ -258,7 +258,7 @@ def _c21_shapes(tamper: object = None) -> Evidence:
     """Every preset (IFGSM, FGSM, ℓ2 and ℓ1 PGD) on start points with two batch axes, (3, 5, 2), gives the run on
     the same 15 points as one (15, 2) batch, bit for bit; on float32 start points with a loss whose gradient comes
     in float64, every preset's iterates stay float32 (the input's dtype), and the ℓ∞ ones equal those of the
-    float32 gradient; ART's torch convention has no FGSM and is refused. ``tamper(runs)`` edits the runs (the
+    float32 gradient; what a library does not have is refused (ART's torch FGSM, torchattacks' ℓ1 PGD). ``tamper(runs)`` edits the runs (the
     control moves one coordinate of one iterate by one ulp)."""
     from maxslope.attacks import CONVENTIONS, pgd
 
@@ -290,13 +290,15 @@ def _c21_shapes(tamper: object = None) -> Evidence:
                 wrong.append(f"ℓ{q:g} {c}: {wide.dtype} iterates from float32 starts")
             elif q == math.inf and not np.array_equal(wide, np.asarray(pgd(loss, x32, eps, 0.03, K, norm=q, bounds=bounds, convention=c).points)):
                 wrong.append(f"ℓ∞ {c}: a float64 gradient changed the float32 iterates")
-    try:
-        fgsm(loss, flat, eps, bounds, convention="art-pytorch")
-        wrong.append("FGSM with convention='art-pytorch' was not refused")
-    except ValueError:
-        pass
+    for what, call in (("FGSM with convention='art-pytorch'", lambda: fgsm(loss, flat, eps, bounds, convention="art-pytorch")),
+                       ("ℓ1 PGD with convention='torchattacks'", lambda: pgd(loss, flat, eps, 0.05, K, norm=1, convention="torchattacks"))):
+        try:
+            call()
+            wrong.append(f"{what} was not refused")
+        except ValueError:
+            pass
     return Evidence(not wrong, len(wrong), 0.5, f"{len(runs)} preset runs on (3, 5, 2) against (15, 2) start points; every "
-                    "preset on float32 starts with a float64 gradient; FGSM of ART's torch convention",
+                    "preset on float32 starts with a float64 gradient; ART's torch FGSM and torchattacks' ℓ1 PGD refused",
                     "; ".join(wrong) or "bit for bit; float32 kept; refused")
 
 
@@ -340,7 +342,7 @@ def _c21_check(profile: str) -> Evidence:
 register(
     id="C21",
     title="budget and single-step facts",
-    statement="(i) ‖u(t) − x₀‖ ≤ t, IFGSM with Kτ ≤ ε never clips; (ii) clipped IFGSM = semi-implicit scheme on S = B̄_ε(x₀), clamp∘clamp = projection onto the intersection; (iii) one MMS step with τ = ε attains the max over the budget ball, so E(MMS₁) ≤ min(E(FGSM), E(u(ε))); (iv) the ℓ∞ FGSM/IFGSM presets of torchattacks, foolbox and ART are that one scheme, bit for bit; (v) every preset's ℓ∞, ℓ2 and ℓ1 iterates stay in the budget ball ∩ the data box; (vi) on a Dask batch in chunks the presets give the in-memory iterates bit for bit; (vii) while K α < ε inside the data box, every preset's ℓ∞, ℓ2 and ℓ1 PGD is the unprojected ascent of its direction (ℓ1: the first largest |∂ᵢℓ|; sign(0) = 0); (viii) the presets do not depend on the batch's shape, and keep the start points' dtype.",
+    statement="(i) ‖u(t) − x₀‖ ≤ t, IFGSM with Kτ ≤ ε never clips; (ii) clipped IFGSM = semi-implicit scheme on S = B̄_ε(x₀), clamp∘clamp = projection onto the intersection; (iii) one MMS step with τ = ε attains the max over the budget ball, so E(MMS₁) ≤ min(E(FGSM), E(u(ε))); (iv) the ℓ∞ FGSM/IFGSM presets of torchattacks, foolbox and ART are that one scheme, bit for bit; (v) every preset's ℓ∞, ℓ2 and ℓ1 iterates stay in the budget ball ∩ the data box; (vi) on a Dask batch in chunks the presets give the in-memory iterates bit for bit; (vii) while K α < ε inside the data box, every preset's ℓ∞, ℓ2 and ℓ1 PGD is the unprojected ascent of its direction (ℓ1: the first largest |∂ᵢℓ|; sign(0) = 0); (viii) the presets do not depend on the batch's shape, keep the start points' dtype, and refuse what their library lacks.",
     hypotheses="(ii) needs ∂_iE ≠ 0 on the compared coordinates; (iv) ART's torch path takes its step size in float32, as ART does",
     section="§1.7, §2 C21",
     check=_c21_check,

@@ -249,10 +249,11 @@ def _check(profile: str) -> Evidence:
 
 
 def _provenance_runs() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
-    """Seven runs of the public schemes, each with the record its ``meta`` must hold: the run's arguments as given
+    """Nine runs of the public schemes and attacks, each with the record its ``meta`` must hold: the run's arguments as given
     (the documented provenance that reports print and ``SetTrajectory.check`` reads back), e.g. the horizon as
     ``steps``, the box as its ``repr``, the perimeter constant of the variant (S, O: 1; F: 2)."""
     import maxslope as ms
+    from maxslope.attacks import ifgsm, pgd
     from maxslope.perimeter import Grid, disc, perimeter_flow
     from maxslope.schemes import minimizing_movement, steepest_descent
     from maxslope.wasserstein import Empirical, PotentialEnergy, Wasserstein
@@ -277,6 +278,12 @@ def _provenance_runs() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
          {**sd, "space": repr(W), "selection": "default", "constraint": None}),
         ("steepest_descent in W_∞, one rule per particle", steepest_descent(PotentialEnergy(E), W, mu, 0.05, steps=4, selection=["zero", 0.5, -1.0]).meta,
          {**sd, "space": repr(W), "selection": "per particle", "constraint": None}),
+        ("ifgsm, foolbox's convention", ifgsm(ms.Linear(np.array([1.0, -2.0])), x0, 0.1, 0.03, 3, bounds=(-1.0, 1.0), convention="foolbox").meta,
+         {"scheme": "ifgsm", "tau": 0.03, "eps": 0.1, "p": math.inf, "steps": 3, "convention": "foolbox", "bounds": (-1.0, 1.0),
+          "random_start": False, "seed": None}),
+        ("pgd ℓ1 from a seeded random start", pgd(ms.Linear(np.array([1.0, -2.0])), x0, 0.1, 0.03, 3, norm=1, random_start=True, seed=7).meta,
+         {"scheme": "pgd", "tau": 0.03, "eps": 0.1, "p": 1.0, "steps": 3, "convention": "maxslope", "bounds": None,
+          "random_start": True, "seed": 7}),
         ("perimeter_flow, variant F", perimeter_flow(disc(G, 0.3), 0.002, 2 / 24, G, T=0.004, variant="F").meta,
          {"tau": 0.002, "eps": 2 / 24, "half_cell": True, "variant": "F", "fidelity": "idealized", "selection": "min",
           "solver": "maxflow", "c_per": 2.0}),
@@ -291,8 +298,8 @@ def _provenance(tamper: Callable[[list[Any]], None] | None = None) -> Evidence:
         tamper(runs)
     wrong = [f"{name}: {k} = {meta.get(k, '<missing>')!r}, not {v!r}" for name, meta, want in runs for k, v in want.items()
              if k not in meta or type(meta[k]) is not type(v) or meta[k] != v]
-    return Evidence(not wrong, len(wrong), 0.5, "provenance: the meta of seven runs (MMS and steepest descent in ℓ∞ and "
-                    "W_∞, with a box, a record interval and selections; a perimeter flow of variant F) against their arguments",
+    return Evidence(not wrong, len(wrong), 0.5, "provenance: the meta of nine runs (MMS and steepest descent in ℓ∞ and "
+                    "W_∞, with a box, a record interval and selections; IFGSM and PGD; a perimeter flow of variant F) against their arguments",
                     "; ".join(wrong) or "every record as called")
 
 
