@@ -159,16 +159,55 @@ def _c11_measure(profile: str, slow: float) -> Evidence:
                     [Plot("loglog", "signed GD sup error vs τ", ts, series, "τ", "sup_t error")])
 
 
+def _c11_residual_order(slow: float = 1.0) -> Evidence:
+    """``check_residual_order`` on the sliding example (ℓ∞): signed GD has an EDE residual of order τ (τ = 0.1·2^−j,
+    j < 5), and the check's numbers are what they say: each residual is ``check_energy_dissipation``'s
+    measurement of that run, the fitted order is the least-squares slope of log r against log τ (computed here
+    from its formula), the shortfall is 1 − fitted, the allowance max_j r_j/τ_j · τ_min; the exact MMS is at the
+    rounding level everywhere (shortfall −1, allowance 0). ``slow`` runs GD with steps slow·τ recorded at
+    spacing τ (the control: 1.01, whose residual does not vanish)."""
+    from maxslope.checks import check_energy_dissipation, check_residual_order
+
+    f = sliding_flow()
+    E = f.energy if slow == 1.0 else ms.FromCallables(f.energy.value, f.energy.grad)
+
+    def gd(tau: float) -> Trajectory:
+        tr = steepest_descent(E, LINF, f.x0, tau * slow, steps=round(0.8 / tau))
+        return Trajectory(np.arange(tr.n_steps + 1) * tau, tr.points)
+
+    def mms(tau: float) -> Trajectory:
+        return minimizing_movement(f.energy, LINF, f.x0, tau, steps=round(0.8 / tau), inner="exact")
+
+    ts = [0.1 * 2.0**-j for j in range(5)]
+    res, exact = check_residual_order(gd, f.energy, LINF, ts), check_residual_order(mms, f.energy, LINF, ts)
+    r = np.array([check_energy_dissipation(gd(t), f.energy, LINF).measured for t in ts])
+    x, y = np.log(ts), np.log(r)
+    fitted = float(np.sum((x - x.mean()) * (y - y.mean())) / np.sum((x - x.mean()) ** 2))
+    allowance = float(np.max(r / np.array(ts)) * min(ts))
+    d = res.details
+    wrong = [w for w, bad in (
+        ("residuals", not np.array_equal(d["residuals"], r)),
+        (f"fitted order {d['fitted_order']!r} vs {fitted!r}", abs(d["fitted_order"] - fitted) > 1e-12),
+        ("shortfall", abs(res.measured - (1 - fitted)) > 1e-12),
+        (f"allowance {d['allowance']!r} vs {allowance!r}", abs(d["allowance"] - allowance) > 1e-15 * (1 + allowance)),
+        (f"exact MMS: {exact}", not (exact.passed and exact.measured == -1.0 and exact.details["allowance"] == 0.0)),
+    ) if bad]
+    return Evidence(res.passed and not wrong, res.measured, res.tolerance,
+                    "check_residual_order: signed GD on the sliding example (ℓ∞), τ = 0.1·2^−j, j < 5"
+                    + (f", steps {slow}τ recorded at spacing τ" if slow != 1.0 else "") + "; the exact MMS",
+                    f"{res}; " + ("; ".join(wrong) or "residuals, fitted order, shortfall and allowance as recomputed; MMS exact"))
+
+
 register(
     id="C11",
     title="semi-implicit (normalized GD) convergence",
-    statement="Piecewise-linear interpolants of x^{k+1} = x^k − τv^k, v^k ∈ ∂‖·‖_*(∇E(x^k)), converge (up to subsequences) to a curve satisfying C1–C4; observed rate 1 in the closed forms.",
+    statement="Piecewise-linear interpolants of x^{k+1} = x^k − τv^k, v^k ∈ ∂‖·‖_*(∇E(x^k)), converge (up to subsequences) to a curve satisfying C1–C4; observed rate 1 in the closed forms, and check_residual_order finds the EDE residual of order τ.",
     hypotheses="E ∈ C¹ with uniformly continuous gradient; any selection",
     section="§1.6, §2 C11",
-    check=lambda pr: _c11_measure(pr, 1.0),
-    negative=lambda pr: all_rejected([_c11_measure(pr, 0.9), _c11_measure(pr, 0.999)]),
+    check=lambda pr: all_hold([_c11_measure(pr, 1.0), _c11_residual_order()]),
+    negative=lambda pr: all_rejected([_c11_measure(pr, 0.9), _c11_measure(pr, 0.999), _c11_residual_order(1.01)]),
     negative_description="a scheme moving at speed 0.9 (steps 0.9τ): its error does not vanish; nor does that of one "
-                         "at speed 0.999",
+                         "at speed 0.999; nor, for check_residual_order, the EDE residual of steps 1.01τ",
 )
 
 # ---------------------------------------------------------------------------------------------------- C14

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from .._backend import as_float_array, check_p, check_positive_scalar, from_numpy, to_numpy
+from .._backend import as_float_array, check_int, check_p, check_positive_scalar, from_numpy, to_numpy
 from ..curves import Trajectory
 from ..energies import as_energy
 from ..slopes import _energy_in
@@ -354,10 +354,16 @@ def check_energy_dissipation(
     traj = _check_traj(traj, space)
     E = _energy_in(E, space)
     p = check_p(p, "p", strict=True)
-    if not isinstance(m, int) or m < 2 or m % 2:
-        raise ValueError(f"argument 'm' must be an even integer >= 2, got {m!r}")
+    _check_nodes(m)
     allowance = check_positive_scalar(allowance, "allowance", allow_zero=True)
     return _ede(traj, E, space, p, slope, allowance, allowance_reason, m)
+
+
+def _check_nodes(m: Any) -> None:
+    """Refuse a quadrature node count that is not an even integer >= 2 (Gauss–Legendre with m nodes, its error
+    budget from the rule with m//2)."""
+    if check_int(m, "m", 2) % 2:
+        raise ValueError(f"argument 'm' must be an even integer >= 2, got {m!r}")
 
 
 def _ede(traj: Trajectory, E: Any, space: Any, p: float, slope: Any, allowance: float, allowance_reason: str, m: int,
@@ -466,6 +472,7 @@ def check_upper_gradient(
     """
     traj = _check_traj(traj, space)
     E = _energy_in(E, space)
+    _check_nodes(m)
     d = _ede_terms(traj, E, space, slope, math.inf, m)
     t, e, speed, budget = d["t"], d["energy"], d["speed"], d["budget"]
     integ = d["integral"] * speed  # |u'| is constant on each step of the interpolant
@@ -546,8 +553,7 @@ def check_differential_inclusion(
     traj = _check_traj(traj, space)
     p = check_p(p, "p", strict=True)
     allowance = check_positive_scalar(allowance, "allowance", allow_zero=True)
-    if not isinstance(m, int) or m < 2 or m % 2:
-        raise ValueError(f"argument 'm' must be an even integer >= 2, got {m!r}")
+    _check_nodes(m)
     measures = traj.is_measure_curve
     if measures:
         if p != space.p:
