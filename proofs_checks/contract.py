@@ -303,6 +303,65 @@ def _provenance(tamper: Callable[[list[Any]], None] | None = None) -> Evidence:
                     "; ".join(wrong) or "every record as called")
 
 
+def _printed_cases() -> list[tuple[str, Callable[[], Any], str]]:
+    """Objects whose printed form is documented (the docstrings' examples, the reports), with that form."""
+    import maxslope as ms
+    from maxslope.checks import CertifiedResult, CheckResult, CombinedResult, is_monotone
+    from maxslope.exact import separable_quadratic_flow
+    from maxslope.wasserstein import Empirical, InteractionEnergy, PotentialEnergy, Wasserstein
+
+    ok, bad = CheckResult("a", 0.25, 1.0, "demo", True, 0.5), CheckResult("b", 2.0, 1.0, "r", False)
+    a = "a: PASS (measured 2.500e-01 at t=0.5, tolerance 1.000e+00, margin 7.50e-01: demo)"
+    b = "b: FAIL (measured 2.000e+00, tolerance 1.000e+00, margin -1.00e+00: r)"
+    cases: list[tuple[str, Callable[[], Any], str]] = [
+        ("a passing check", lambda: ok, a),
+        ("a failing check", lambda: bad, b),
+        ("is_monotone at a step", lambda: is_monotone([3.0, 2.0, 2.1]),
+         "energy non-increasing: FAIL (measured 1.000e-01 at step=2, tolerance 0.000e+00, margin -1.00e-01: user tolerance)"),
+        ("a combined check", lambda: CombinedResult("both", [ok, bad]), f"both: FAIL\n  {a}\n  {b}"),
+        ("a certificate", lambda: CertifiedResult("certified", 1e-25, 3e-30, 8), "certified EDE: certified (|R| <= 3.000e-30 on 8 cells, tol 1e-25)"),
+        ("a refutation", lambda: CertifiedResult("refuted", 1e-8, 2.5e-6, 13, (0.25, 0.375), {}),
+         "certified EDE: refuted (|R| <= 2.500e-06 on 13 cells, tol 1e-08, witness cell [0.25, 0.375])"),
+        ("a symbolic proof", lambda: separable_quadratic_flow([1.0, 2.0], [0.3, -0.2]).verify_symbolic(),
+         "symbolic energy-dissipation proof: PASS (3 pieces: EDE residuals ['0', '0', '0'], speeds ['1', '1', '0'])"),
+        ("a uniform measure", lambda: Empirical(np.zeros((3, 2))), "Empirical(n=3, d=2, uniform)"),
+        ("a weighted measure", lambda: Empirical(np.zeros((2, 1)), np.array([0.25, 0.75])), "Empirical(n=2, d=1, weighted)"),
+        ("W_∞ over ℓ∞", lambda: Wasserstein(math.inf, ms.Lp(math.inf)), "Wasserstein(inf, Lp(inf))"),
+        ("W_2 over ℓ1", lambda: Wasserstein(2.0, ms.Lp(1.0)), "Wasserstein(2, Lp(1))"),
+        ("ℓ1.5", lambda: ms.Lp(1.5), "Lp(1.5)"),
+        ("a potential energy", lambda: PotentialEnergy(ms.Linear([1.0, 2.0])), "PotentialEnergy(Linear)"),
+        ("an interaction energy", lambda: InteractionEnergy(ms.SeparableQuadratic([1.0, 1.0])), "InteractionEnergy(SeparableQuadratic)"),
+        ("a batch trajectory", lambda: ms.Trajectory(np.array([0.0, 0.5]), np.zeros((2, 3, 2)), meta={"tau": 0.5, "scheme": "demo"}),
+         "Trajectory(K=1, batch=(3,), d=2, t=[0, 0.5], tau=0.5, scheme='demo')"),
+        ("a curve of measures", lambda: ms.Trajectory(np.array([0.0, 0.5]), np.zeros((2, 3, 2)), weights=np.full(3, 1 / 3)),
+         "Trajectory(K=1, measures of 3 particles, d=2, t=[0, 0.5], scheme='?')"),
+    ]
+    try:
+        import dask.array as da
+
+        from maxslope.wasserstein import ChunkedEmpirical
+
+        cases.append(("a chunked measure", lambda: ChunkedEmpirical(da.zeros((10, 2), chunks=(5, 2))), "ChunkedEmpirical(n=10, d=2, uniform, 2 chunks)"))
+    except ImportError:
+        pass
+    return cases
+
+
+def _printed_forms(tamper: Callable[[str], str] | None = None) -> Evidence:
+    """Each object of :func:`_printed_cases` prints as documented (``str``), exactly; ``tamper`` edits the printed
+    forms first (the control: one verdict word in lower case)."""
+    wrong = []
+    cases = _printed_cases()
+    for name, make, want in cases:
+        got = str(make())
+        if tamper is not None:
+            got = tamper(got)
+        if got != want:
+            wrong.append(f"{name}: {got!r}")
+    return Evidence(not wrong, len(wrong), 0.5, f"printed forms: {len(cases)} results, measures, spaces, energies and trajectories "
+                    "against their documented text", "; ".join(wrong) or "every one as documented")
+
+
 def _tau_off_by_one_ulp(runs: list[Any]) -> None:
     """A negative control: one run records its step one ulp larger than it was called with."""
     name, meta, want = runs[2]
@@ -418,18 +477,20 @@ register(
               "never changes the caller's arrays. At the edges of the documented domains (p = 1, τ = 0, ε = 0, "
               "lo = hi, radius and tolerances 0, a start at the centre) the value just outside is refused by name "
               "and the value just inside is accepted. A scheme's result records its run: its meta holds the "
-              "arguments as called (provenance).",
+              "arguments as called (provenance); results, measures, spaces and trajectories print as documented.",
     hypotheses="one valid call per public callable (proofs_checks.api_calls and api_methods); callables whose "
                "optional dependency is missing are left out; hangs are timed where a timer exists (the main "
                "thread of a POSIX process)",
     section="DESIGN.md (what is public is a promise)",
-    check=lambda profile: all_hold([_check(profile), _provenance()]),
-    negative=lambda profile: all_rejected([_negative(profile), _provenance(_tau_off_by_one_ulp)]),
+    check=lambda profile: all_hold([_check(profile), _provenance(), _printed_forms()]),
+    negative=lambda profile: all_rejected([_negative(profile), _provenance(_tau_off_by_one_ulp),
+                                           _printed_forms(lambda text: text.replace("FAIL", "fail", 1))]),
     negative_description="five copies of Lp(2).norm, each breaking the contract for exactly one bad value of "
                          "its one argument: a NaN passed through as a NaN norm, an IndexError on an empty axis, a "
                          "refusal of an extra axis that does not name the argument, a bool array overwritten "
                          "before the refusal, and a hang on a row one coordinate short; and an ℓp norm whose "
                          "domain's edge moved (p = 1 − 1e-12 accepted), among six edge cases. Each must be found; and a "
-                         "run whose meta records its step one ulp larger than called.",
+                         "run whose meta records its step one ulp larger than called; and printed forms with one verdict word "
+                         "in lower case.",
     source="api_contract",
 )
