@@ -437,6 +437,8 @@ BOUNDARY: dict[str, list[tuple[dict[str, Any], str | None]]] = {
     "maxslope.checks.check_residual_order": [({"slack": 0.0}, "slack"), ({"order": 0.0}, "order"),
                                              ({"taus": [0.05, 0.025, 0.025, 0.0125]}, None), ({"taus": [0.05, 0.025, 0.025]}, "taus")],
     "maxslope.perimeter.Grid": [({"h": 0.0}, "h"), ({"shape": (1, 8)}, None)],
+    "maxslope.exact.convergence_study": [({"taus": [0.05, 0.0]}, "taus"), ({"taus": [0.05, 0.001]}, None),
+                                         ({"samples_per_step": 1}, None), ({"samples_per_step": 0}, "samples_per_step")],
     "maxslope.perimeter.perimeter_step": [({"tau": 0.0}, "tau"), ({"eps": 0.0}, "eps")],
     "maxslope.schemes.inner.get_inner": [({"inner": name}, None) for name in ("exact", "grid", "quasi-newton", "multistart", "cbo")],
     "maxslope.schemes.minimizing_movement": [({"tau": 0.0}, "tau"), ({"tau": 1e-300}, None),

@@ -780,10 +780,18 @@ def _c8_trust_region(nudge: float = 0.0) -> Evidence:
                 mu = max(0.0, -float(g @ s_)) / float(s_ @ s_)
                 res = float(np.linalg.norm(g + mu * s_)) / scale
             worst = max(worst, res, excess)
-    return Evidence(worst <= 1e-10 and inside > 0 and on > 0, worst, 1e-10,
-                    "the exact ℓ2 ball step of a dense positive definite quadratic in ℝ³ (trust region), six starts, r = 0.05, 0.3, 50"
+    # the solvers are chosen by convexity: is_convex must tell A ⪰ 0 (up to 1e-12‖A‖) from an indefinite A
+    V = np.linalg.qr(rng.normal(size=(3, 3)))[0]
+    spectra = {(2.0, 1.0, 0.0): True, (2.0, 1.0, -1e-14): True, (2.0, 1.0, -1e-9): False, (1.0, -1.0, -2.0): False}
+    convexity = [f"eigenvalues {ev}: is_convex() = {not want}" for ev, want in spectra.items()
+                 if ms.Quadratic(V @ np.diag(ev) @ V.T).is_convex() is not want]
+    convexity += ["A ≻ 0 judged not convex"] if not Q.is_convex() else []
+    return Evidence(worst <= 1e-10 and inside > 0 and on > 0 and not convexity, worst, 1e-10,
+                    "the exact ℓ2 ball step of a dense positive definite quadratic in ℝ³ (trust region), six starts, r = 0.05, 0.3, 50; "
+                    "is_convex on five spectra"
                     + (f"; one coordinate of one answer moved {nudge:g}" if nudge else ""),
-                    f"largest KKT residual (relative to 1 + |∇E(x^k)|) {worst:.1e}; {inside} answers inside the ball, {on} on the sphere")
+                    f"largest KKT residual (relative to 1 + |∇E(x^k)|) {worst:.1e}; {inside} answers inside the ball, {on} on the sphere; "
+                    + ("; ".join(convexity) or "convexity judged right"))
 
 
 register(

@@ -319,6 +319,33 @@ def _m8(profile: str, wrong_step: bool, check_half_cell: bool = True) -> Evidenc
                     f"the check's D_k and Per_ε(A_{{k+1}}) against the step's own (defaults of both): {own_gap:.1e}·max(1, Per(A_0))")
 
 
+def _m8_step_energy(swap: bool = False) -> Evidence:
+    """The step's objective as the public ``step_energy`` computes it from (f, m0, m1) of ``step_problem``: equal to
+    the step's own reported energy, for the idealized step (m0 = m1) and the relabeled one (m0 ≠ m1), and no
+    set one cell away from the step's does better (the cut is a minimizer). ``swap`` hands ``step_energy`` the
+    class masses swapped (the control: with m0 ≠ m1 the value must change)."""
+    from maxslope.perimeter import disc, step_energy, step_problem
+
+    G = Grid((30, 30), 1 / 30, density=_wavy)
+    A, tau, eps = disc(G, 0.3), 0.01, 2.5 / 30
+    gap, better = 0.0, 0
+    for fidelity in ("idealized", "relabeled"):
+        r = perimeter_step(A, tau, eps, G, fidelity=fidelity)
+        f, m0, m1, _ = step_problem(A, tau, eps, G, fidelity=fidelity)
+        if swap:
+            m0, m1 = m1, m0
+        e = step_energy(r.A, f, m0, m1, eps, G)
+        gap = max(gap, abs(e - r.energy) / max(1.0, abs(r.energy)))
+        for cell in np.argwhere(r.A ^ np.roll(r.A, 1, axis=0))[::7]:  # cells along the boundary
+            B = r.A.copy()
+            B[tuple(cell)] = not B[tuple(cell)]
+            better += step_energy(B, f, m0, m1, eps, G) < e - 1e-12
+    return Evidence(gap <= 1e-12 and better == 0, gap, 1e-12, "step_energy of the idealized and relabeled steps of a disc "
+                    "(30×30, ρ = 1 + ½sin3x cos2y) against the steps' own energies; one-cell changes along the boundary"
+                    + ("; class masses swapped" if swap else ""),
+                    f"relative difference {gap:.1e}; one-cell changes that lower the objective: {better}")
+
+
 def _m8_one_cell(profile: str) -> Evidence:
     """Minimal control: a true flow whose last set gains one cell, farther than ε from the set and the box edge."""
     G = Grid((40, 40), 1 / 40, density=_wavy)
@@ -346,11 +373,12 @@ register(
     statement="Per_ε(A_{k+1}) + D_k ≤ Per_ε(A_k), D_k = (1/τ)∫_{A_{k+1}ΔA_k} |sd_{A_k}| ρ; hence Σ D_k ≤ Per_ε(A_0). The check, from the sets alone, reproduces the step's own D_k and Per_ε(A_{k+1}).",
     hypotheses="exact step solves",
     section="§2.5, §3 M8",
-    check=lambda pr: _m8(pr, False),
-    negative=lambda pr: all_rejected([_m8(pr, True), _m8_one_cell(pr), _m8(pr, False, check_half_cell=False)]),
+    check=lambda pr: all_hold([_m8(pr, False), _m8_step_energy()]),
+    negative=lambda pr: all_rejected([_m8(pr, True), _m8_one_cell(pr), _m8(pr, False, check_half_cell=False), _m8_step_energy(swap=True)]),
     negative_description="a non-minimizing update (the step plus random cells) must violate the inequality; so must a "
                          "true flow whose last set gains one far cell; and the check's D_k, measured without the "
-                         "step's half-cell offset of the signed distance, must differ from the step's own",
+                         "step's half-cell offset of the signed distance, must differ from the step's own; and step_energy with "
+                         "the relabeled step's class masses swapped",
     source=SRC,
 )
 
