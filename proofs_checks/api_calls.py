@@ -437,6 +437,8 @@ BOUNDARY: dict[str, list[tuple[dict[str, Any], str | None]]] = {
     "maxslope.checks.check_residual_order": [({"slack": 0.0}, "slack"), ({"order": 0.0}, "order"),
                                              ({"taus": [0.05, 0.025, 0.025, 0.0125]}, None), ({"taus": [0.05, 0.025, 0.025]}, "taus")],
     "maxslope.perimeter.Grid": [({"h": 0.0}, "h"), ({"shape": (1, 8)}, None)],
+    "maxslope.perimeter.references.ellipse_curve": [({"a": 1e5, "b": 1e-8}, "a"), ({"a": 1e5, "b": 1.01e-7}, None)],
+    "maxslope.perimeter.references.front_tracking": [({"T": 0.0}, None), ({"T": -1e-300}, "T"), ({"cfl": 0.5}, None), ({"cfl": 0.5 + 1e-12}, "cfl")],
     "maxslope.exact.convergence_study": [({"taus": [0.05, 0.0]}, "taus"), ({"taus": [0.05, 0.001]}, None),
                                          ({"samples_per_step": 1}, None), ({"samples_per_step": 0}, "samples_per_step")],
     "maxslope.perimeter.perimeter_step": [({"tau": 0.0}, "tau"), ({"eps": 0.0}, "eps")],

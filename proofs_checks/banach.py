@@ -235,12 +235,37 @@ def _c2_arrays() -> Evidence:
                     f"identical pieces: {same}")
 
 
+def _c2_closed_forms(wrong_centre: bool = False) -> Evidence:
+    """The closed-form flows that C2's curves come from, against their formulas written here: ℓ∞ flows of
+    ½Σλ_i(x_i − c_i)² and of |x|₁ move each coordinate towards c_i at unit speed, u_i(t) = c_i + sign(x_i − c_i)
+    (|x_i − c_i| − t)^+; the ℓ2 flow of ½|x − c|² is c + (x₀ − c)(1 − t/ρ)^+, ρ = |x₀ − c|₂; the default horizon
+    is the arrival time + 1/4 and the default centre 0. ``wrong_centre`` writes the first formula with −c (the
+    control)."""
+    x0, c = np.array([0.73, -0.41, 0.05]), np.array([0.2, 0.1, -0.3])
+    cw = -c if wrong_centre else c
+    cases = [
+        ("separable quadratic, centre c", separable_quadratic_flow([1, 2, 3], x0.tolist(), center=c.tolist()),
+         lambda t: cw + np.sign(x0 - cw) * np.maximum(np.abs(x0 - cw) - t[:, None], 0.0), float(np.max(np.abs(x0 - cw))) + 0.25),
+        ("ℓ1 norm", l1norm_flow(x0.tolist()), lambda t: np.sign(x0) * np.maximum(np.abs(x0) - t[:, None], 0.0), float(np.max(np.abs(x0))) + 0.25),
+        ("ℓ2, default centre", l2_centered_quadratic_flow([0.3, 0.4]), lambda t: np.outer(np.maximum(1 - t / 0.5, 0.0), [0.3, 0.4]), 0.75),
+        ("ℓ2, centre (0.1, −0.2)", l2_centered_quadratic_flow([0.3, 0.4], [0.1, -0.2]),
+         lambda t: np.array([0.1, -0.2]) + np.outer(np.maximum(1 - t / math.hypot(0.2, 0.6), 0.0), [0.2, 0.6]), math.hypot(0.2, 0.6) + 0.25),
+    ]
+    gap = 0.0
+    for _name, flow, formula, T in cases:
+        t = np.linspace(0.0, float(flow.T), 41)
+        gap = max(gap, float(np.max(np.abs(flow(t) - formula(t)))), abs(float(flow.T) - T))
+    return Evidence(gap <= 1e-14, gap, 1e-14, "four closed-form flows (separable quadratic with a centre, ℓ1 norm, ℓ2 "
+                    "quadratic with the default and a given centre) against their formulas, default horizons"
+                    + ("; the first formula with the centre negated" if wrong_centre else ""), f"largest difference {gap:.1e}")
+
+
 def _c2_check(profile: str) -> Evidence:
-    return all_hold([_c2_measure([f() for f in _C2_FLOWS]), _c2_batch(0.0), _c2_duck(), _c2_arrays()])
+    return all_hold([_c2_measure([f() for f in _C2_FLOWS]), _c2_batch(0.0), _c2_duck(), _c2_arrays(), _c2_closed_forms()])
 
 
 def _c2_negative(profile: str) -> Evidence:
-    return all_rejected([_c2_measure([_l2_direction_in_linf()]), _c2_one_step_slow(), _c2_batch(1e-6)])
+    return all_rejected([_c2_measure([_l2_direction_in_linf()]), _c2_one_step_slow(), _c2_batch(1e-6), _c2_closed_forms(True)])
 
 
 register(
@@ -255,7 +280,8 @@ register(
                          "the sliding flow with one of its 400 steps 1e-6 slower; and one column of a batch of two linear "
                          "flows with one step 1e-6 slower, beside a column at |x| = 1e4 whose rounding allowance is 23 "
                          "times that violation (each column is judged on its own budget; the rejection must name that column and "
-                         "a time at or after the slowed step)",
+                         "a time at or after the slowed step); and the separable quadratic's formula written with the centre "
+                         "negated, against the library's flow",
 )
 
 # ---------------------------------------------------------------------------------------------------- C3

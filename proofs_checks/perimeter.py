@@ -979,7 +979,8 @@ def _m18_references(drift_sign: float = 1.0) -> Evidence:
       (the deficit of an inscribed 400-gon is O(n⁻²) ≈ 4e-5);
     * ``front_tracking`` with the drift of ρ = exp(a·x) (∂_ν log ρ = a·ν) from a circle: the circle shrinks as
       R² = R₀² − 2t around the centre c₀ − a t of :func:`exponential_drift_center` (M12's law), nodes within 2e-4;
-    * ``front_tracking`` from the ellipse, ρ ≡ 1: the area lost is 2πt (Gauss–Bonnet) within 1e-3 relative.
+    * ``front_tracking`` from the ellipse, ρ ≡ 1: the area lost is 2πt (Gauss–Bonnet) within 1e-3 relative;
+    * and past a circle's extinction time it returns an empty curve.
 
     ``drift_sign = −1`` compares the drifted circle with the centre c₀ + a t (the control)."""
     a, b = 0.45, 0.3
@@ -996,11 +997,15 @@ def _m18_references(drift_sign: float = 1.0) -> Evidence:
     P0 = ref.ellipse_curve(a, b, 200)
     A0 = ref.polygon_area(ref.resample_curve(P0, 200))
     law = max(abs(A0 - ref.polygon_area(Q) - 2 * math.pi * t) / (2 * math.pi * t) for Q, t in zip(ref.front_tracking(P0, ts[-1], times=ts), ts, strict=True))
-    ok = on <= 1e-9 and spacing <= 1e-3 and 0 <= deficit <= 1e-4 and circle <= 2e-4 and law <= 1e-3
+    # extinction: a circle of radius 0.1 vanishes at R₀²/2 = 0.005; a time past it gets an empty curve
+    late = ref.front_tracking(ref.ellipse_curve(0.1, 0.1, 64), 0.006, times=[0.002, 0.006])
+    extinct = late[1].shape == (0, 2) and abs(float(np.hypot(*late[0].T).mean()) - math.sqrt(0.01 - 0.004)) <= 1e-3
+    ok = on <= 1e-9 and spacing <= 1e-3 and 0 <= deficit <= 1e-4 and circle <= 2e-4 and law <= 1e-3 and extinct
     return Evidence(ok, circle, 2e-4, "the references: ellipse_curve against the ellipse; front_tracking against the drifted "
                     "shrinking circle (ρ = e^{a·x}) and the Gauss–Bonnet area law" + (" (centre c₀ + a t)" if drift_sign < 0 else ""),
                     f"ellipse nodes off by {on:.1e}, chords equal within {spacing:.1e}, area deficit {deficit:.1e}; drifted "
-                    f"circle nodes within {circle:.1e} of R(t), c(t); area lost vs 2πt: {law:.1e} relative")
+                    f"circle nodes within {circle:.1e} of R(t), c(t); area lost vs 2πt: {law:.1e} relative; a circle of radius "
+                    f"0.1 at R(0.002) and empty past its extinction at 0.005: {extinct}")
 
 
 def _m18(profile: str, variant: str) -> Evidence:
