@@ -765,13 +765,19 @@ def _c8_local_solvers(solver: str = "multistart") -> Evidence:
     qn2 = np.asarray(QuasiNewtonInner(n_random=1, seed=0)(q, Lp(2.0), xk, r, None))
     ex2 = np.asarray(ExactInner()(q, Lp(2.0), xk, r, None))
     qn_gap = float(np.max(np.abs(qn2 - ex2)))
+    # with a box that binds two faces inside the ball: the minimizer is the box's corner (the negative gradient
+    # lies in the box's normal cone there, and the ball does not bind)
+    qbox = ms.Box(np.array([0.35, -0.05]), np.array([0.1, 0.1]))
+    qn_box = np.asarray(QuasiNewtonInner(n_random=1, seed=0)(q, Lp(2.0), xk, r, qbox))
+    qn_gap = max(qn_gap, float(np.max(np.abs(qn_box - np.array([0.45, -0.15])))))
     # the SLSQP answer enters as a verdict only: it is local and iterative, and its last digits depend on the
     # BLAS threads of the process (a Dask worker's differ), while verify's numbers are reproducible bit for bit
     qn_ok = qn_gap <= 1e-6
     gap = max(abs(gap), l1_gap)
     return Evidence(gap <= 1e-12 and same and qn_ok, gap, 1e-12,
                     f"a ball step with five local minima, {type(inner).__name__} against a 401² brute force; a seeded quasi-Newton twice; "
-                    "the ℓ1 knapsack step with a box against HiGHS; the quasi-Newton (SLSQP) ℓ2 step against the exact one (to 1e-6)",
+                    "the ℓ1 knapsack step with a box against HiGHS; the quasi-Newton (SLSQP) ℓ2 step against the exact one and, with a "
+                    "box, against the box's corner (to 1e-6)",
                     f"E(solver) − min at {x}, ℓ1 objective gap {l1_gap:.1e}; SLSQP step within 1e-6 of the exact one: "
                     f"{qn_ok}; seeded runs identical: {same}")
 

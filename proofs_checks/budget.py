@@ -429,11 +429,17 @@ def _c23_measure(profile: str, constrained_slope: bool) -> Evidence:
         s = steepest_descent(E, LINF, f.x0, tau, T=0.5, constraint=box)
         node = max(node, float(np.max(np.abs(s.points - f(s.times)))))
     faces = _c23_face_points(box)
+    # a box given by its bounds is that box: the same lower and upper faces, and the same projection
+    lo, hi = np.asarray(box.lower, dtype=np.float64), np.asarray(box.upper, dtype=np.float64)
+    same = ms.Box.from_bounds(lo, hi)
+    probe = np.random.default_rng(231).uniform(-1.0, 1.0, size=(50, 3))
+    faces = max(faces, float(np.max(np.abs(np.asarray(same.lower) - lo))), float(np.max(np.abs(np.asarray(same.upper) - hi))),
+                float(np.max(np.abs(np.asarray(same.project(probe)) - np.clip(probe, lo, hi)))))
     ok = num.passed and node <= 1e-15 and (cert is None or cert.passed) and faces == 0.0
     return Evidence(ok, num.measured, num.tolerance, "E = ⟨a,x⟩, a = (1, −2, 0.5) on the box ε = (0.1, 0.2, 0.3), T = 0.5",
                     f"EDE with the {'restricted' if constrained_slope else 'unconstrained'} slope: max |R| = {num.measured:.2e}; "
-                    f"clipped IFGSM node error {node:.1e}; restricted slope on 400 face points against the definition: "
-                    f"max error {faces:.1e}" + (f"; interval arithmetic: {cert.status}" if cert else ""))
+                    f"clipped IFGSM node error {node:.1e}; restricted slope on 400 face points against the definition, and "
+                    f"Box.from_bounds(lower, upper) against the box (faces, projection of 50 points): max error {faces:.1e}" + (f"; interval arithmetic: {cert.status}" if cert else ""))
 
 
 def _c23_one_step(profile: str) -> Evidence:

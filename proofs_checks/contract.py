@@ -298,6 +298,17 @@ def _provenance(tamper: Callable[[list[Any]], None] | None = None) -> Evidence:
         tamper(runs)
     wrong = [f"{name}: {k} = {meta.get(k, '<missing>')!r}, not {v!r}" for name, meta, want in runs for k, v in want.items()
              if k not in meta or type(meta[k]) is not type(v) or meta[k] != v]
+    # the recorded nodes: every record_every-th step and the last one; the grid solver reports its final spacing
+    import maxslope as ms
+    from maxslope.schemes import GridInner, minimizing_movement, steepest_descent
+
+    E, linf, x0 = ms.SeparableQuadratic([1.0, 3.0]), ms.Lp(math.inf), np.array([[0.25, -0.1], [0.5, 0.2]])
+    times = steepest_descent(E, linf, x0, 0.05, steps=4, record_every=3).times
+    if not np.array_equal(times, [0.0, 3 * 0.05, 4 * 0.05]):
+        wrong.append(f"steepest_descent, 4 steps recorded every 3: times {times.tolist()}, not [0, 3τ, 4τ]")
+    spacing = minimizing_movement(E, linf, x0, 0.05, steps=2, inner=GridInner(n=41, zoom=4)).meta.get("inner_spacing")
+    if not (isinstance(spacing, float) and 0 < spacing <= 2 * 0.05 / 40):
+        wrong.append(f"GridInner(n=41, zoom=4): inner_spacing {spacing!r}, not in (0, 2τ/40]")
     return Evidence(not wrong, len(wrong), 0.5, "provenance: the meta of nine runs (MMS and steepest descent in ℓ∞ and "
                     "W_∞, with a box, a record interval and selections; IFGSM and PGD; a perimeter flow of variant F) against their arguments",
                     "; ".join(wrong) or "every record as called")
