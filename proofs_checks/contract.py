@@ -306,6 +306,32 @@ def _provenance(tamper: Callable[[list[Any]], None] | None = None) -> Evidence:
     times = steepest_descent(E, linf, x0, 0.05, steps=4, record_every=3).times
     if not np.array_equal(times, [0.0, 3 * 0.05, 4 * 0.05]):
         wrong.append(f"steepest_descent, 4 steps recorded every 3: times {times.tolist()}, not [0, 3τ, 4τ]")
+    # a callback sees each step's number, time and energy, and stops the run where it returns True (step 3 of 6,
+    # which is not a recorded node with record_every = 2: the stop is recorded); a run it does not stop has no stopped_at
+    seen: list[tuple[int, float, float]] = []
+
+    def stop_at_3(pr: Any) -> bool:
+        seen.append((pr.step, pr.t, float(np.max(np.asarray(pr.energy)))))
+        return pr.step == 3
+
+    for scheme in (minimizing_movement, steepest_descent):
+        run = scheme(E, linf, x0, 0.05, steps=6, record_every=2, callback=stop_at_3)
+        full = scheme(E, linf, x0, 0.05, steps=6, record_every=2)
+        if run.meta.get("stopped_at") != 3 or not np.array_equal(run.times, [0.0, 0.1, 3 * 0.05]) or "stopped_at" in full.meta:
+            wrong.append(f"{scheme.__name__} stopped by a callback at step 3: stopped_at {run.meta.get('stopped_at')!r}, "
+                         f"times {run.times.tolist()}; unstopped run's meta has stopped_at: {'stopped_at' in full.meta}")
+        steps_seen = [(k, t) for k, t, _ in seen]
+        if steps_seen != [(1, 0.05), (2, 2 * 0.05), (3, 3 * 0.05)] or abs(seen[1][2] - float(np.max(E.value(full.points[1])))) > 1e-15:
+            wrong.append(f"{scheme.__name__}: the callback saw {seen}")
+        seen.clear()
+
+    class _NoGuarantee:  # a user's inner solver that states no guarantee
+        def __call__(self, E: Any, space: Any, xk: Any, r: Any, c: Any) -> Any:
+            return xk
+
+    said = minimizing_movement(E, linf, x0, 0.05, steps=1, inner=_NoGuarantee()).meta.get("inner_guarantee")
+    if said != "user-supplied solver (no guarantee stated)":
+        wrong.append(f"a user's inner solver without a guarantee: inner_guarantee {said!r}")
     spacing = minimizing_movement(E, linf, x0, 0.05, steps=2, inner=GridInner(n=41, zoom=4)).meta.get("inner_spacing")
     if not (isinstance(spacing, float) and 0 < spacing <= 2 * 0.05 / 40):
         wrong.append(f"GridInner(n=41, zoom=4): inner_spacing {spacing!r}, not in (0, 2τ/40]")
