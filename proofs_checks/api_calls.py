@@ -421,6 +421,8 @@ BOUNDARY: dict[str, list[tuple[dict[str, Any], str | None]]] = {
     **{f"maxslope.Lp.geodesic[p={c}]": [({"s": 0.0}, None), ({"s": 1.0}, None), ({"s": -1e-300}, "s"), ({"s": 1 + 1e-15}, "s")]
        for c in ("1", "2", "3", "inf")},
     **{f"maxslope.Lp.in_steepest_set[p={c}]": [({"tol": 0.0}, None), ({"tol": -1e-300}, "tol")] for c in ("1", "2", "3", "inf")},
+    "maxslope.Lp.steepest_direction[p=inf]": [({"selection": -1.0}, None), ({"selection": 1.0}, None),
+                                               ({"selection": -1.0 - 1e-12}, "selection"), ({"selection": 1.0 + 1e-12}, "selection")],
     "maxslope.schemes.steepest_descent": [({"tau": 0.0}, "tau"), ({"tau": 1e-300}, None)],
     "maxslope.schemes.p_step": [({"p": 1.0}, "p"), ({"p": 1 + 1e-9}, None), ({"tau": 0.0}, "tau")],
     "maxslope.attacks.fgsm": [({"bounds": (0.5, 0.5), "x0": np.full((4, 2), 0.5)}, "bounds"),

@@ -511,8 +511,28 @@ def _c5_lipschitz(profile: str, inflate: float = 1.0) -> Evidence:
                     f"max relative gap to the exact operator norm: {worst:.1e}")
 
 
+def _c5_vertices(drop: bool = False) -> Evidence:
+    """The finite sets the exact finite-difference slope maximizes over: the extreme points of the unit balls,
+    {±1}^d for ℓ∞ (2^d of them) and {±e_i} for ℓ1 (2d), d = 1 … 5, compared as sets with those written here;
+    ℓ2 and ℓ3 have none (None). ``drop`` leaves one vertex out of the ℓ∞ set of d = 3 (the control)."""
+    import itertools
+
+    wrong = []
+    for d in range(1, 6):
+        for p, want in ((math.inf, set(itertools.product((-1.0, 1.0), repeat=d))),
+                        (1.0, {tuple(s * float(i == j) for j in range(d)) for i in range(d) for s in (-1.0, 1.0)})):
+            got = {tuple(float(v) for v in row) for row in np.asarray(Lp(p).extreme_points(d))}
+            if drop and p == math.inf and d == 3:
+                got.discard((1.0, 1.0, 1.0))
+            if got != want:
+                wrong.append(f"ℓ{p:g}, d = {d}: {len(got)} points, {len(want)} expected")
+        wrong += [f"ℓ{q:g}, d = {d}: not None" for q in (2.0, 3.0) if Lp(q).extreme_points(d) is not None]
+    return Evidence(not wrong, len(wrong), 0.5, "the extreme points of the ℓ∞ and ℓ1 unit balls, d = 1 … 5"
+                    + ("; one ℓ∞ vertex left out" if drop else ""), "; ".join(wrong) or "as the definitions say")
+
+
 def _c5_check(profile: str) -> Evidence:
-    return all_hold([_c5_measure(profile), _c5_lipschitz(profile)])
+    return all_hold([_c5_measure(profile), _c5_lipschitz(profile), _c5_vertices()])
 
 
 register(
@@ -522,7 +542,7 @@ register(
     hypotheses="E ∈ C¹ (C² for the rate)",
     section="§1.2, §2 C5",
     check=_c5_check,
-    negative=lambda pr: all_rejected([_c5_measure(pr, "euclid"), _c5_measure(pr, "one"), _c5_lipschitz(pr, 1 + 1e-9)]),
+    negative=lambda pr: all_rejected([_c5_measure(pr, "euclid"), _c5_measure(pr, "one"), _c5_lipschitz(pr, 1 + 1e-9), _c5_vertices(True)]),
     negative_description="the Euclidean |∇E|₂ offered as the slope in every geometry; in ℓ1 only, the true slope "
                          "plus 1.5 tolerances of the finest h; and the rate constants L of the quadratics 1e-9 too large",
 )
