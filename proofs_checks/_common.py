@@ -17,6 +17,14 @@ from .registry import Evidence
 LINF = Lp(math.inf)
 
 
+def has_dask() -> bool:
+    """Whether Dask is installed: a check part that needs it is skipped (and passes) elsewhere, so its negative
+    control is only run where Dask is."""
+    import importlib.util
+
+    return importlib.util.find_spec("dask") is not None
+
+
 def synchronous_dask() -> contextlib.AbstractContextManager[Any]:
     """Dask's synchronous scheduler where Dask is installed (a null context elsewhere): a check run under it starts
     no threads, so it also runs in a forked process (mutmut's), where the threads of an inherited pool are gone

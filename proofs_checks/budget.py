@@ -14,7 +14,7 @@ from maxslope.checks import certify_energy_dissipation, check_energy_dissipation
 from maxslope.exact import ascent_flow, box_linear_flow
 from maxslope.schemes import GridInner, minimizing_movement, steepest_descent
 
-from ._common import LINF, all_hold, all_rejected, one_step_faster, sample, synchronous_dask
+from ._common import LINF, all_hold, all_rejected, has_dask, one_step_faster, sample, synchronous_dask
 from .registry import Evidence, register
 
 
@@ -217,12 +217,6 @@ def _c21_chunked(loss: object, x0: np.ndarray, eps: float, bounds: tuple[float, 
         return {k: (np.array(f(X)), np.asarray(f(x0))) for k, f in cases.items()}
 
 
-def _has_dask() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("dask") is not None
-
-
 def _move_chunked(delta: float) -> object:
     """A negative control: one coordinate of one chunked PGD ℓ1 iterate moved by ``delta``."""
     def tamper(runs: dict, chunked: dict) -> None:
@@ -350,7 +344,7 @@ register(
                                       _c21_measure(pr, 1.0001, GridInner(n=41, zoom=4)),
                                       _c21_presets(pr, _move_one(np.inf, "foolbox", 1e-12)),
                                       _c21_presets(pr, _move_one(2.0, "art", 1e-9)),
-                                      *([_c21_presets(pr, _move_chunked(1e-15))] if _has_dask() else []),
+                                      *([_c21_presets(pr, _move_chunked(1e-15))] if has_dask() else []),
                                       _c21_unprojected(pr, _move_unprojected(("wavy", 2.0, "torchattacks"), 1e-13)),
                                       _c21_ball_projection(1e-9), _c21_shapes(_ulp_off("PGD ℓ1 foolbox"))]),
     negative_description="K τ = 2ε (the clamp acts) and a 3×3-grid inner solver (not a global maximizer); K τ = "
