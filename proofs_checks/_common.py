@@ -25,6 +25,18 @@ def has_dask() -> bool:
     return importlib.util.find_spec("dask") is not None
 
 
+def chunked_cloud(seed: int) -> tuple[Any, np.ndarray, np.ndarray] | None:
+    """40 weighted atoms in ℝ² (weights in [0.2, 1], normalized) as ``(dask.array.from_array(X, chunks=(7, 2)),
+    X, w)``, for the claims that compare chunked measures with in-memory ones; None where Dask is not installed."""
+    try:
+        import dask.array as da
+    except ImportError:
+        return None
+    rng = np.random.default_rng(seed)
+    X, w = rng.normal(size=(40, 2)), rng.uniform(0.2, 1.0, size=40)
+    return da.from_array(X, chunks=(7, 2)), X, w / w.sum()
+
+
 def synchronous_dask() -> contextlib.AbstractContextManager[Any]:
     """Dask's synchronous scheduler where Dask is installed (a null context elsewhere): a check run under it starts
     no threads, so it also runs in a forked process (mutmut's), where the threads of an inherited pool are gone

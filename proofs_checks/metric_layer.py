@@ -22,7 +22,7 @@ from maxslope.wasserstein import (
     uniform_spreading_curve,
 )
 
-from ._common import LINF, all_hold, all_rejected, has_dask, one_step_faster, sample
+from ._common import LINF, all_hold, all_rejected, chunked_cloud, has_dask, one_step_faster, sample
 from .registry import Evidence, register
 
 SRC = "metric_layer.md"
@@ -234,18 +234,15 @@ def _w3_chunked(moved: bool = False) -> Evidence:
     not decouple is refused by a ValueError: an interaction energy, the W_2 steepest descent (its step is scaled by
     a sum over all atoms), one selection rule per particle, a callback. ``moved`` moves one coordinate of one chunked iterate
     by one ulp (the minimal control)."""
-    try:
-        import dask.array as da
-    except ImportError:
+    cloud = chunked_cloud(3)
+    if cloud is None:
         return Evidence(True, 0.0, 0.0, "chunked measures (skipped: Dask is not installed)", "")
     from maxslope.schemes import steepest_descent
     from maxslope.wasserstein import ChunkedEmpirical
 
     from ._common import synchronous_dask
 
-    rng = np.random.default_rng(3)
-    X, w = rng.normal(size=(40, 2)), rng.uniform(0.2, 1.0, size=40)
-    w /= w.sum()
+    atoms, X, w = cloud
     V = ms.SeparableQuadratic(np.array([1.0, 3.0]), np.array([0.2, -0.1]))
     runs = {
         "W_2 MMS": lambda m: minimizing_movement(V, W_2, m, 0.1, steps=3, p=2.0),
@@ -260,7 +257,7 @@ def _w3_chunked(moved: bool = False) -> Evidence:
     }
     wrong = []
     with synchronous_dask():
-        chunked = ChunkedEmpirical(da.from_array(X, chunks=(7, 2)), w)
+        chunked = ChunkedEmpirical(atoms, w)
         for name, run in runs.items():
             mem, ch = run(Empirical(X, w)), run(chunked)
             P, En = np.array(ch.points), np.array(ch.energies)

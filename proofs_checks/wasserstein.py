@@ -21,7 +21,7 @@ from maxslope.wasserstein import (
     wasserstein,
 )
 
-from ._common import LINF, all_hold, all_rejected, has_dask, one_step_faster
+from ._common import LINF, all_hold, all_rejected, chunked_cloud, has_dask, one_step_faster
 from .registry import Evidence, register
 
 W_INF = Wasserstein(math.inf, LINF)
@@ -345,23 +345,22 @@ def _c20_chunked(moved: bool = False) -> Evidence:
     """Where Dask is installed: the distributional adversary of a :class:`ChunkedEmpirical` (40 weighted atoms in
     chunks of 7, two losses by label, labels as a NumPy and as a Dask array) gives the in-memory value (an exact
     sum) and atoms bit for bit; ``moved`` moves one coordinate of one chunked atom by one ulp (the control)."""
-    try:
-        import dask.array as da
-    except ImportError:
+    cloud = chunked_cloud(21)
+    if cloud is None:
         return Evidence(True, 0.0, 0.0, "the chunked adversary (skipped: Dask is not installed)", "")
+    import dask.array as da
+
     from maxslope.wasserstein import ChunkedEmpirical
 
     from ._common import synchronous_dask
 
-    rng = np.random.default_rng(21)
-    X, w = rng.normal(size=(40, 2)), rng.uniform(0.2, 1.0, size=40)
-    w /= w.sum()
-    labels = rng.integers(0, 2, size=40)
+    atoms, X, w = cloud
+    labels = np.random.default_rng(21).integers(0, 2, size=40)
     losses = [ms.Linear(np.array([1.0, -2.0])), -ms.Quadratic(np.array([[1.0, 0.3], [0.3, 2.0]]), np.array([-0.5, 0.25]))]  # concave: exact steps
     value, nu = distributional_adversary(losses, Empirical(X, w), 0.1, LINF, labels=labels)
     wrong = []
     with synchronous_dask():
-        chunked = ChunkedEmpirical(da.from_array(X, chunks=(7, 2)), w)
+        chunked = ChunkedEmpirical(atoms, w)
         for how, lab in (("NumPy labels", labels), ("Dask labels", da.from_array(labels, chunks=7))):
             v, n = distributional_adversary(losses, chunked, 0.1, LINF, labels=lab)
             P = np.array(n.points)
