@@ -424,16 +424,18 @@ def _c23_measure(profile: str, constrained_slope: bool) -> Evidence:
         node = max(node, float(np.max(np.abs(s.points - f(s.times)))))
     faces = _c23_face_points(box)
     # a box given by its bounds is that box: the same lower and upper faces, and the same projection
-    lo, hi = np.asarray(box.lower, dtype=np.float64), np.asarray(box.upper, dtype=np.float64)
+    shift = np.array([0.5, -0.25, 1.0])  # off the origin: a centre of 0 would hide a wrong centre formula
+    lo, hi = np.asarray(box.lower, dtype=np.float64) + shift, np.asarray(box.upper, dtype=np.float64) + shift
     same = ms.Box.from_bounds(lo, hi)
     probe = np.random.default_rng(231).uniform(-1.0, 1.0, size=(50, 3))
     faces = max(faces, float(np.max(np.abs(np.asarray(same.lower) - lo))), float(np.max(np.abs(np.asarray(same.upper) - hi))),
-                float(np.max(np.abs(np.asarray(same.project(probe)) - np.clip(probe, lo, hi)))))
+                float(np.max(np.abs(np.asarray(same.project(probe)) - np.clip(probe, lo, hi)))),
+                float(np.max(np.abs(np.asarray(same.center) - (lo + hi) / 2))), float(np.max(np.abs(np.asarray(same.radius) - (hi - lo) / 2))))
     ok = num.passed and node <= 1e-15 and (cert is None or cert.passed) and faces == 0.0
     return Evidence(ok, num.measured, num.tolerance, "E = ⟨a,x⟩, a = (1, −2, 0.5) on the box ε = (0.1, 0.2, 0.3), T = 0.5",
                     f"EDE with the {'restricted' if constrained_slope else 'unconstrained'} slope: max |R| = {num.measured:.2e}; "
                     f"clipped IFGSM node error {node:.1e}; restricted slope on 400 face points against the definition, and "
-                    f"Box.from_bounds(lower, upper) against the box (faces, projection of 50 points): max error {faces:.1e}" + (f"; interval arithmetic: {cert.status}" if cert else ""))
+                    f"Box.from_bounds(lower, upper) against the box (faces, centre, radius, projection of 50 points): max error {faces:.1e}" + (f"; interval arithmetic: {cert.status}" if cert else ""))
 
 
 def _c23_one_step(profile: str) -> Evidence:
