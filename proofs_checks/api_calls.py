@@ -420,7 +420,11 @@ BOUNDARY: dict[str, list[tuple[dict[str, Any], str | None]]] = {
     "maxslope.Box": [({"radius": 0.0}, None), ({"radius": -5e-324}, "radius"), ({"radius": np.full(3, 0.5)}, "radius")],
     **{f"maxslope.Lp.geodesic[p={c}]": [({"s": 0.0}, None), ({"s": 1.0}, None), ({"s": -1e-300}, "s"), ({"s": 1 + 1e-15}, "s")]
        for c in ("1", "2", "3", "inf")},
-    **{f"maxslope.Lp.in_steepest_set[p={c}]": [({"tol": 0.0}, None), ({"tol": -1e-300}, "tol")] for c in ("1", "2", "3", "inf")},
+    **{f"maxslope.Lp.in_steepest_set[p={c}]": [({"tol": 0.0}, None), ({"tol": -1e-300}, "tol"),
+                                                ({"v": ms.Lp(float(c)).steepest_direction(np.array([0.3, -0.4])), "xi": np.array([0.3, -0.4])}, None)]
+       for c in ("1", "2", "3", "inf")},
+    "maxslope.Quadratic": [({"A": [[2.0, 0.5], [0.5, 1.0]]}, None), ({"A": np.array([[2.0, 0.5], [0.4, 1.0]])}, "A")],
+    "maxslope.exact.ArcLengthQuadraticFlow": [({"A": np.array([[2.0, 0.3, 0.0], [0.3, 1.0, 0.0]])}, "A")],
     "maxslope.Lp.steepest_direction[p=inf]": [({"selection": -1.0}, None), ({"selection": 1.0}, None),
                                                ({"selection": -1.0 - 1e-12}, "selection"), ({"selection": 1.0 + 1e-12}, "selection")],
     "maxslope.schemes.steepest_descent": [({"tau": 0.0}, "tau"), ({"tau": 1e-300}, None)],

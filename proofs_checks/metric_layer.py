@@ -265,6 +265,9 @@ def _w3_chunked(moved: bool = False) -> Evidence:
                 P[2, 11, 0] = np.nextafter(P[2, 11, 0], math.inf)
             if not (np.array_equal(P, mem.points) and np.array_equal(En, mem.energies) and np.array_equal(ch.times, mem.times)):
                 wrong.append(f"{name}: the chunked run differs")
+            keys = ("scheme", "p", "tau", "steps", "space", "record_every", "constraint", "selection", "inner")
+            if any(ch.meta.get(k) != mem.meta.get(k) for k in keys):  # the same record of the run
+                wrong.append(f"{name}: meta {[(k, ch.meta.get(k), mem.meta.get(k)) for k in keys if ch.meta.get(k) != mem.meta.get(k)]}")
         for name, run in refused.items():
             try:
                 run(chunked)

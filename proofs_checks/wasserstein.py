@@ -343,7 +343,7 @@ register(
 
 def _c20_chunked(moved: bool = False) -> Evidence:
     """Where Dask is installed: the distributional adversary of a :class:`ChunkedEmpirical` (40 weighted atoms in
-    chunks of 7, two losses by label, labels as a NumPy and as a Dask array) gives the in-memory value (an exact
+    chunks of 7, two losses by label, labels as a NumPy and as a Dask array, or one loss without labels) gives the in-memory value (an exact
     sum) and atoms bit for bit; ``moved`` moves one coordinate of one chunked atom by one ulp (the control)."""
     cloud = chunked_cloud(21)
     if cloud is None:
@@ -368,6 +368,11 @@ def _c20_chunked(moved: bool = False) -> Evidence:
                 P[17, 1] = np.nextafter(P[17, 1], -math.inf)
             if float(v) != value or not np.array_equal(P, nu.points):
                 wrong.append(f"{how}: value {float(v)!r} vs {value!r}, {int(np.count_nonzero(P != nu.points))} coordinates differ")
+        # one loss for every atom (no labels)
+        v1, n1 = distributional_adversary(losses[1], Empirical(X, w), 0.1, LINF)
+        v2, n2 = distributional_adversary(losses[1], chunked, 0.1, LINF)
+        if float(v2) != v1 or not np.array_equal(np.array(n2.points), n1.points):
+            wrong.append("without labels: the chunked adversary differs")
     return Evidence(not wrong, len(wrong), 0.5, "the distributional adversary of a ChunkedEmpirical (Dask) against the in-memory one"
                     + ("; one coordinate of one chunked atom moved one ulp" if moved else ""), "; ".join(wrong) or "bit for bit")
 

@@ -261,10 +261,12 @@ def chunked_scheme(space: Any, E: Any, mu0: ChunkedEmpirical, tau: float, K: int
     packed = x0.map_blocks(block, new_axis=0, chunks=((nodes,), x0.chunks[0], (d + 1,)), dtype=np.float64,
                            meta=np.empty((0, 0, 0)))
     energies = _measure_energies(packed[..., d], mu0.weights, nodes)
+    # the in-memory run's record (inner solver for the MMS, selection for the steepest descent), plus the chunks
     meta = {"scheme": scheme, "p": p if scheme == "minimizing_movement" else space.p, "tau": tau, "steps": K, "space": repr(space),
-            "inner": name, "inner_guarantee": guarantee.format(g=getattr(step, "ground_guarantee", "")) if scheme == "minimizing_movement" else "",
             "constraint": None, "record_every": record_every, "backend": "dask", "chunks": str(x0.chunks[0])}
-    if scheme != "minimizing_movement":
+    if scheme == "minimizing_movement":
+        meta.update(inner=name, inner_guarantee=guarantee.format(g=getattr(step, "ground_guarantee", "")))
+    else:
         meta["selection"] = "default" if selection is None else selection
     return Trajectory(times, packed[..., :d], energies, meta, weights=mu0.weights)
 
