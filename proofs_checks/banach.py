@@ -816,6 +816,38 @@ def _c8_local_solvers(solver: str = "multistart") -> Evidence:
                     f"{qn_ok}; seeded runs identical: {same}")
 
 
+class _Bowl(ms.Energy):
+    """E(x) = ½((x₁ − c₁)² + 4(x₂ − c₂)²) with no gradient Lipschitz constant reported (``grad_lipschitz`` is
+    None): the projected gradient of :class:`~maxslope.schemes.MultistartInner` then takes Armijo steps."""
+
+    dim = 2
+
+    def __init__(self, c: np.ndarray) -> None:
+        self.c = c
+
+    def _value(self, x, xp):  # noqa: ANN001, ANN202
+        y = x - self.c
+        return 0.5 * (y[..., 0] ** 2 + 4 * y[..., 1] ** 2)
+
+    def _grad(self, x, xp):  # noqa: ANN001, ANN202
+        y = x - self.c
+        return xp.stack([y[..., 0], 4 * y[..., 1]], axis=-1)
+
+
+def _c8_armijo(iters: int = 200) -> Evidence:
+    """MultistartInner's Armijo branch (an energy without a Lipschitz constant): on the ℓ∞, ℓ2 and ℓ1 balls
+    B̄_0.2((0.3, −0.1)) the minimizer of the bowl is its centre c = (0.37, −0.02), inside every ball and at no
+    start (x^k, the corners), so the descent must move to it (to 1e-12). ``iters=1`` allows one step (the control:
+    one Armijo step from the starts cannot reach c)."""
+    from maxslope.schemes import MultistartInner
+
+    xk, c = np.array([0.3, -0.1]), np.array([0.37, -0.02])
+    gap = max(float(np.max(np.abs(np.asarray(MultistartInner(n_random=0, iters=iters)(_Bowl(c), Lp(p), xk, 0.2, None)) - c)))
+              for p in (math.inf, 2.0, 1.0))
+    return Evidence(gap <= 1e-12, gap, 1e-12, f"MultistartInner (Armijo steps, {iters} iterations) on ℓ∞, ℓ2 and ℓ1 ball steps "
+                    "whose minimizer is interior", f"largest |x − c| {gap:.1e}")
+
+
 def _c8_trust_region(nudge: float = 0.0) -> Evidence:
     """The exact ℓ2 ball step of a dense positive definite quadratic (the trust-region subproblem, no closed form:
     eigenbasis and a bisection on the multiplier) certified by its KKT conditions, which are sufficient for a
@@ -867,12 +899,13 @@ register(
     "the exact inner steps it needs are global minimizers (ℓ1 knapsack against HiGHS, ℓ2 trust region by its KKT conditions).",
     hypotheses="E lsc, exact global minimizers",
     section="§1.4, §2 C8",
-    check=lambda pr: all_hold([_c8_measure(pr, "exact"), _c8_local_solvers(), _c8_trust_region()]),
-    negative=lambda pr: all_rejected([_c8_negative(pr), _c8_local_solvers("local"), _c8_trust_region(1e-7)]),
+    check=lambda pr: all_hold([_c8_measure(pr, "exact"), _c8_local_solvers(), _c8_trust_region(), _c8_armijo()]),
+    negative=lambda pr: all_rejected([_c8_negative(pr), _c8_local_solvers("local"), _c8_trust_region(1e-7), _c8_armijo(1)]),
     negative_description="an inner solver that returns the half-way point (not a minimizer); and the exact one with a "
                          "single step 1e-6 short; and a local quasi-Newton step from x^k alone on a ball step with "
                          "five local minima (it stops at the one near x^k); and the exact ℓ2 trust-region step with "
-                         "one coordinate of one answer moved 1e-7 (its KKT residual must show it)",
+                         "one coordinate of one answer moved 1e-7 (its KKT residual must show it); and MultistartInner's "
+                         "Armijo descent limited to one iteration on ball steps with an interior minimizer",
 )
 
 # ---------------------------------------------------------------------------------------------------- C9
