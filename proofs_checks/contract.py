@@ -248,17 +248,24 @@ def _check(profile: str) -> Evidence:
                     f"defects: {shown}" if defects else "every call refused by name or returned finite values")
 
 
+def _provenance_problem() -> tuple[Any, Any, np.ndarray]:
+    """The energy, space and batch of two start points that the provenance runs share."""
+    import maxslope as ms
+
+    return ms.SeparableQuadratic([1.0, 3.0]), ms.Lp(math.inf), np.array([[0.25, -0.1], [0.5, 0.2]])
+
+
 def _provenance_runs() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
-    """Nine runs of the public schemes and attacks, each with the record its ``meta`` must hold: the run's arguments as given
+    """Ten runs of the public schemes and attacks, each with the record its ``meta`` must hold: the run's arguments as given
     (the documented provenance that reports print and ``SetTrajectory.check`` reads back), e.g. the horizon as
     ``steps``, the box as its ``repr``, the perimeter constant of the variant (S, O: 1; F: 2)."""
     import maxslope as ms
     from maxslope.attacks import ifgsm, pgd
     from maxslope.perimeter import Grid, disc, perimeter_flow
-    from maxslope.schemes import minimizing_movement, steepest_descent
+    from maxslope.schemes import CBOInner, minimizing_movement, steepest_descent
     from maxslope.wasserstein import Empirical, PotentialEnergy, Wasserstein
 
-    E, linf, x0 = ms.SeparableQuadratic([1.0, 3.0]), ms.Lp(math.inf), np.array([[0.25, -0.1], [0.5, 0.2]])
+    E, linf, x0 = _provenance_problem()
     box = ms.Box(np.array([0.2, 0.0]), np.array([0.35, 0.5]))
     W = Wasserstein(math.inf, linf)
     mu = Empirical(np.array([[0.3, -0.2], [-0.4, 0.1], [0.0, 0.6]]), np.array([0.5, 0.3, 0.2]))
@@ -287,6 +294,9 @@ def _provenance_runs() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
         ("perimeter_flow, variant F", perimeter_flow(disc(G, 0.3), 0.002, 2 / 24, G, T=0.004, variant="F").meta,
          {"tau": 0.002, "eps": 2 / 24, "half_cell": True, "variant": "F", "fidelity": "idealized", "selection": "min",
           "solver": "maxflow", "c_per": 2.0}),
+        ("minimizing_movement in ℓ∞ with CBO, the defaults of the authors' Flows.ipynb", minimizing_movement(E, linf, x0, 0.05, steps=1, inner=CBOInner()).meta,
+         {**mm, "steps": 1, "space": repr(linf), "constraint": None, "inner": "cbo", "inner_guarantee": "stochastic (CBO, N=30, max_it=30, dt=0.01, "
+          "lam=1, sigma=5.1, alpha=1e+08, best particle, initial_best=current, seed=0)"}),
     ]
 
 
@@ -299,10 +309,9 @@ def _provenance(tamper: Callable[[list[Any]], None] | None = None) -> Evidence:
     wrong = [f"{name}: {k} = {meta.get(k, '<missing>')!r}, not {v!r}" for name, meta, want in runs for k, v in want.items()
              if k not in meta or type(meta[k]) is not type(v) or meta[k] != v]
     # the recorded nodes: every record_every-th step and the last one; the grid solver reports its final spacing
-    import maxslope as ms
     from maxslope.schemes import GridInner, minimizing_movement, steepest_descent
 
-    E, linf, x0 = ms.SeparableQuadratic([1.0, 3.0]), ms.Lp(math.inf), np.array([[0.25, -0.1], [0.5, 0.2]])
+    E, linf, x0 = _provenance_problem()
     times = steepest_descent(E, linf, x0, 0.05, steps=4, record_every=3).times
     if not np.array_equal(times, [0.0, 3 * 0.05, 4 * 0.05]):
         wrong.append(f"steepest_descent, 4 steps recorded every 3: times {times.tolist()}, not [0, 3τ, 4τ]")
@@ -335,8 +344,9 @@ def _provenance(tamper: Callable[[list[Any]], None] | None = None) -> Evidence:
     spacing = minimizing_movement(E, linf, x0, 0.05, steps=2, inner=GridInner(n=41, zoom=4)).meta.get("inner_spacing")
     if not (isinstance(spacing, float) and 0 < spacing <= 2 * 0.05 / 40):
         wrong.append(f"GridInner(n=41, zoom=4): inner_spacing {spacing!r}, not in (0, 2τ/40]")
-    return Evidence(not wrong, len(wrong), 0.5, "provenance: the meta of nine runs (MMS and steepest descent in ℓ∞ and "
-                    "W_∞, with a box, a record interval and selections; IFGSM and PGD; a perimeter flow of variant F) against their arguments",
+    return Evidence(not wrong, len(wrong), 0.5, "provenance: the meta of ten runs (MMS and steepest descent in ℓ∞ and "
+                    "W_∞, with a box, a record interval and selections; IFGSM and PGD; a perimeter flow of variant F; MMS with the "
+                    "CBO settings of the authors' notebook) against their arguments",
                     "; ".join(wrong) or "every record as called")
 
 

@@ -988,7 +988,8 @@ class CBOInner:
 
     @property
     def guarantee(self) -> str:
-        r"""What the solver guarantees, in words (``meta["inner_guarantee"]``): nothing, it is stochastic.
+        r"""What the solver guarantees, in words (``meta["inner_guarantee"]``): nothing, it is stochastic; with every
+        setting of the run, so that the record reproduces it.
 
         Examples
         --------
@@ -997,7 +998,8 @@ class CBOInner:
         'stochastic'
 
         """
-        return f"stochastic (CBO, N={self.N}, max_it={self.max_it}, alpha={self.alpha:g}, best particle, seed={self.seed})"
+        return (f"stochastic (CBO, N={self.N}, max_it={self.max_it}, dt={self.dt:g}, lam={self.lam:g}, sigma={self.sigma:g}, "
+                f"alpha={self.alpha:g}, best particle, initial_best={self.initial_best}, seed={self.seed})")
 
     def __call__(self, E: Energy, space: Lp, xk: Any, radius: float, constraint: Box | None) -> Any:
         E, xk, radius = _check_step(E, space, xk, radius, constraint)
