@@ -592,17 +592,19 @@ def _c6_measure(profile: str, perturb: bool) -> Evidence:
                     f"membership accepted for {accepted}/{total}; max |⟨ξ,v⟩ − ‖ξ‖_*| + (‖v‖ − 1)⁺")
 
 
-def _c6_one_direction(profile: str) -> Evidence:
-    """Minimal control: one ℓ2 steepest direction of 300 shrunk by 1e-9 (the rest exact) must be rejected."""
+def _c6_one_direction(profile: str, p: float = 2.0, factor: float = 1 - 1e-9) -> Evidence:
+    """Minimal control: one ℓp steepest direction of 300 scaled by ``factor`` (the rest exact) must be rejected:
+    in ℓ2 shrunk by 1e-9; in ℓ1 its mass 1 + 1e-10, twenty times the mass tolerance d·tol = 5e-12 of d = 5
+    entries each off by at most tol (a tolerance that scaled with the batch, 300·tol, would accept it)."""
     rng = np.random.default_rng(6)
     xi = rng.integers(-2, 3, size=(300, 5)).astype(float)
     xi[xi.sum(-1) == 0] += 1.0
-    L = Lp(2.0)
+    L = Lp(p)
     v = L.steepest_direction(xi)
-    v[137] *= 1 - 1e-9
+    v[137] *= factor
     acc = L.in_steepest_set(v, xi)
-    return Evidence(bool(acc[137]), float(1 - np.sum(xi[137] * v[137]) / L.dual_norm(xi[137])), 1e-12,
-                    "one of 300 ℓ2 steepest directions shrunk by 1e-9",
+    return Evidence(bool(acc[137]), abs(float(1 - np.sum(xi[137] * v[137]) / L.dual_norm(xi[137]))), 1e-12,
+                    f"one of 300 ℓ{p:g} steepest directions scaled by 1 {'-' if factor < 1 else '+'} {abs(1 - factor):.0e}",
                     f"the other 299 accepted: {bool(acc[np.arange(300) != 137].all())}")
 
 
@@ -613,9 +615,10 @@ register(
     hypotheses="any norm",
     section="§1.5, §2 C6",
     check=lambda pr: _c6_measure(pr, False),
-    negative=lambda pr: all_rejected([_c6_measure(pr, True), _c6_one_direction(pr)]),
+    negative=lambda pr: all_rejected([_c6_measure(pr, True), _c6_one_direction(pr), _c6_one_direction(pr, 1.0, 1 + 1e-10)]),
     negative_description="directions moved off the face (0.9·v, or ℓ1 mass off the tie set) must each be rejected by the "
-                         "membership test; so must one ℓ2 direction of 300 shrunk by 1e-9",
+                         "membership test; so must one ℓ2 direction of 300 shrunk by 1e-9, and one ℓ1 direction of 300 "
+                         "with mass 1 + 1e-10",
 )
 
 # ---------------------------------------------------------------------------------------------------- C7

@@ -364,7 +364,7 @@ class Lp:
           :math:`\xi_i \neq 0`;
         * :math:`p = 1`: :math:`v_i = 0` off the tie set :math:`\{i : |\xi_i| = \|\xi\|_\infty\}`,
           :math:`\mathrm{sign}(\xi_i) v_i \ge 0` on it and :math:`\sum_i |v_i| = 1` (or :math:`\le 1` if
-          :math:`\xi = 0`).
+          :math:`\xi = 0`); the mass to :math:`d\cdot\mathrm{tol}`, since each of the d entries may be off by tol.
 
         Otherwise it checks the defining conditions :math:`\|v\|_p \le 1 + \mathrm{tol}` and
         :math:`\langle \xi, v\rangle \ge (1 - \mathrm{tol})\|\xi\|_q`.
