@@ -59,16 +59,37 @@ def _c16(profile: str, candidate: str) -> Evidence:
         bf = min(max(D[i, s[i]] for i in range(n)) for s in itertools.permutations(range(n)))
         v = wasserstein(Empirical(X), Empirical(Y), 8.0 if candidate == "w8" else math.inf, LINF).value
         bf_gap = max(bf_gap, abs(v - bf))
-    bn_gap = max(_c16_bottleneck(candidate), _c16_methods(candidate), _c16_upper_bound(candidate)) if candidate != "w8" else 0.0
+    bn_gap = max(_c16_bottleneck(candidate), _c16_methods(candidate), _c16_upper_bound(candidate), _c16_integer_masses()) if candidate != "w8" else 0.0
     measured = max(worst, bf_gap, bn_gap)
     ok = measured == 0.0 and mono_viol <= 1e-12
     return Evidence(ok, measured, 0.0,
                     f"{trials} pairs of 1-D clouds (n < 40, ties), ℓ∞ ground; brute force over permutations in 2-D, n ≤ 6; "
                     "bottleneck assignments (geometric, sparse, auto) of overlapping and separated 2-D clouds, n = 300, against "
                     "a threshold search with SciPy's bipartite matching; every W_p method (p = 1, 2, 3, ∞) on uniform and weighted clouds; "
-                    "the particles' coupling cost (distance_upper_bound, single pairs and sequences) against its formula and W_p",
+                    "the particles' coupling cost (distance_upper_bound, single pairs and sequences) against its formula and W_p; "
+                    "exact integer masses of weights k/997 and 1/10⁶, none for weights one ulp off",
                     f"max |solver − sorted formula / brute force| = {measured:.2e} (bit-exact required); "
                     f"max relative violation of W_1 ≤ W_2 ≤ … ≤ W_64 ≤ W_∞: {mono_viol:.1e}")
+
+
+def _c16_integer_masses() -> float:
+    """``integer_masses``, which decides whether W_∞ of weighted clouds can be solved exactly as a bottleneck of
+    replicated atoms: weights k/n read back as (k, n) for n = 997 (random k) and uniform 1/n for n = 10⁶ (the
+    largest denominator read), and None for a weight one ulp off k/997 and for 1/π. 0.0 when all hold, else the
+    number of wrong answers."""
+    from maxslope.wasserstein import integer_masses
+
+    rng = np.random.default_rng(1600)
+    k = rng.multinomial(997 - 5, np.full(5, 0.2)) + 1
+    wrong = 0
+    got = integer_masses(k / 997)
+    wrong += int(got is None or got[1] != 997 or not np.array_equal(got[0], k))
+    got = integer_masses(np.full(10**6, 1e-6))
+    wrong += int(got is None or got[1] != 10**6 or not np.all(got[0] == 1))
+    off = k / 997
+    off[2] = np.nextafter(off[2], 1.0)
+    wrong += int(integer_masses(off) is not None) + int(integer_masses(np.array([1 / math.pi, 1 - 1 / math.pi])) is not None)
+    return float(wrong)
 
 
 def _c16_upper_bound(candidate: str) -> float:
