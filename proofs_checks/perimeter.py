@@ -1048,7 +1048,10 @@ def _m18_references(drift_sign: float = 1.0) -> Evidence:
     * ``front_tracking`` with the drift of ρ = exp(a·x) (∂_ν log ρ = a·ν) from a circle: the circle shrinks as
       R² = R₀² − 2t around the centre c₀ − a t of :func:`exponential_drift_center` (M12's law), nodes within 2e-4;
     * ``front_tracking`` from the ellipse, ρ ≡ 1: the area lost is 2πt (Gauss–Bonnet) within 1e-3 relative;
-    * and past a circle's extinction time it returns an empty curve.
+    * past a circle's extinction time it returns an empty curve;
+    * with a strong drift, ρ = exp(500|x|²), a circle follows R² + 1/K = (R₀² + 1/K)e^{−2Kt} within 2e-3 (the step's
+      advection limit; with the diffusion limit alone the error was 4.5e-3);
+    * and a drift that makes the curve cross itself is refused (a ValueError), not reported extinct.
 
     ``drift_sign = −1`` compares the drifted circle with the centre c₀ + a t (the control)."""
     a, b = 0.45, 0.3
@@ -1068,12 +1071,27 @@ def _m18_references(drift_sign: float = 1.0) -> Evidence:
     # extinction: a circle of radius 0.1 vanishes at R₀²/2 = 0.005; a time past it gets an empty curve
     late = ref.front_tracking(ref.ellipse_curve(0.1, 0.1, 64), 0.006, times=[0.002, 0.006])
     extinct = late[1].shape == (0, 2) and abs(float(np.hypot(*late[0].T).mean()) - math.sqrt(0.01 - 0.004)) <= 1e-3
-    ok = on <= 1e-9 and spacing <= 1e-3 and 0 <= deficit <= 1e-4 and circle <= 2e-4 and law <= 1e-3 and extinct
+    # a strong drift: ρ = exp(K|x|²/2), K = 1000, moves a circle at speed 1/R + K R (up to 500 here), so the step
+    # must respect the advection limit as well as the diffusion one: R² + 1/K = (R₀² + 1/K) e^{−2K t}
+    K = 1000.0
+    fast = ref.front_tracking(ref.ellipse_curve(R0, R0, 200), 0.001, grad_log_rho=lambda X: K * X, times=[0.0005, 0.001])
+    strong = max(abs(float(np.hypot(*Q.T).mean()) - math.sqrt((R0**2 + 1 / K) * math.exp(-2 * K * t) - 1 / K))
+                 for Q, t in zip(fast, [0.0005, 0.001], strict=True))
+    # a drift field (not a gradient) that makes the curve cross itself: refused, not reported extinct
+    try:
+        ref.front_tracking(ref.ellipse_curve(0.5, 0.2, 64), 0.05, times=[0.01, 0.05],
+                           grad_log_rho=lambda X: 200 * np.stack([np.sin(5 * X[:, 1]), np.cos(3 * X[:, 0])], axis=1))
+        pinch = False
+    except ValueError:
+        pinch = True
+    ok = (on <= 1e-9 and spacing <= 1e-3 and 0 <= deficit <= 1e-4 and circle <= 2e-4 and law <= 1e-3 and extinct
+          and strong <= 2e-3 and pinch)
     return Evidence(ok, circle, 2e-4, "the references: ellipse_curve against the ellipse; front_tracking against the drifted "
                     "shrinking circle (ρ = e^{a·x}) and the Gauss–Bonnet area law" + (" (centre c₀ + a t)" if drift_sign < 0 else ""),
                     f"ellipse nodes off by {on:.1e}, chords equal within {spacing:.1e}, area deficit {deficit:.1e}; drifted "
                     f"circle nodes within {circle:.1e} of R(t), c(t); area lost vs 2πt: {law:.1e} relative; a circle of radius "
-                    f"0.1 at R(0.002) and empty past its extinction at 0.005: {extinct}")
+                    f"0.1 at R(0.002) and empty past its extinction at 0.005: {extinct}; a circle in ρ = exp(500|x|²) within "
+                    f"{strong:.1e} of R(t) (≤ 2e-3); a self-crossing curve refused: {pinch}")
 
 
 def _m18(profile: str, variant: str) -> Evidence:

@@ -195,7 +195,7 @@ def _c16_bottleneck(candidate: str) -> float:
                     _n[0] += 1
                     return _m(*a)
 
-                _distance.max_matching_below = counted
+                _distance.max_matching_below = counted  # type: ignore[assignment]  # a counting wrapper
                 try:
                     v, perm, info = bottleneck_assignment(X, Y, LINF, method=method)
                 finally:
