@@ -705,6 +705,9 @@ class FromCallables(Energy):
     Parameters
     ----------
     value, grad : callable
+        ``value`` maps points of shape ``(..., d)`` to values of shape ``(...)``, ``grad`` to gradients of shape
+        ``(..., d)``; an answer of another shape is refused (``ValueError`` naming the callable) when the energy is
+        evaluated.
     lipschitz : callable(space) -> float or None, optional
         A gradient Lipschitz constant for a given geometry, if known.
     smooth : bool
@@ -734,7 +737,12 @@ class FromCallables(Energy):
         self.dim = None if dim is None else check_int(dim, "dim", 1)
 
     def _value(self, x: Any, xp: Any) -> Any:
-        return self._v(x)
+        v = self._v(x)
+        # one value per point: a (..., 1) answer would broadcast against (...) downstream into an (n, n) table
+        if tuple(getattr(v, "shape", ())) != tuple(x.shape[:-1]):
+            raise ValueError(f"argument 'value' returned shape {tuple(getattr(v, 'shape', ()))} for input of shape "
+                             f"{tuple(x.shape)}; expected {tuple(x.shape[:-1])} (one value per point)")
+        return v
 
     def _grad(self, x: Any, xp: Any) -> Any:
         g = self._g(x)

@@ -17,12 +17,18 @@ from .registry import Evidence
 LINF = Lp(math.inf)
 
 
-def has_dask() -> bool:
-    """Whether Dask is installed: a check part that needs it is skipped (and passes) elsewhere, so its negative
-    control is only run where Dask is."""
+def has_module(name: str) -> bool:
+    """Whether the optional module ``name`` is installed: a check part that needs it is skipped (and passes)
+    elsewhere, so its negative control is only run where the module is (a skipped part's control would be
+    "accepted" and fail the claim on the core install)."""
     import importlib.util
 
-    return importlib.util.find_spec("dask") is not None
+    return importlib.util.find_spec(name) is not None
+
+
+def has_dask() -> bool:
+    """Whether Dask is installed (:func:`has_module` of ``dask``)."""
+    return has_module("dask")
 
 
 def chunked_cloud(seed: int) -> tuple[Any, np.ndarray, np.ndarray] | None:

@@ -82,6 +82,11 @@ def _from_callables(value: Any, grad: Any, smooth: Any, dim: Any, x: Any) -> Any
     return E.value(x), E.grad(x)
 
 
+def _first_column(x: Any) -> Any:
+    """A value or gradient of the wrong shape, (..., 1) (a domain edge of FromCallables)."""
+    return x[..., :1]
+
+
 def _transformed(phi: Any, dphi: Any, energy: Any, x: Any) -> Any:
     E = ms.MonotoneTransform(phi, dphi, energy)
     return E.value(x), E.grad(x)
@@ -431,7 +436,9 @@ BOUNDARY: dict[str, list[tuple[dict[str, Any], str | None]]] = {
     "maxslope.schemes.p_step": [({"p": 1.0}, "p"), ({"p": 1 + 1e-9}, None), ({"tau": 0.0}, "tau")],
     "maxslope.attacks.fgsm": [({"bounds": (0.5, 0.5), "x0": np.full((4, 2), 0.5)}, "bounds"),
                               ({"bounds": (0.5, 0.5 + 1e-12), "x0": np.full((4, 2), 0.5)}, None), ({"eps": 0.0}, "eps")],
-    "maxslope.attacks.ifgsm": [({"steps": 0}, None), ({"alpha": 0.0}, "alpha")],
+    "maxslope.attacks.ifgsm": [({"steps": 0}, None), ({"alpha": 0.0}, "alpha"), ({"convention": 1}, "convention"),
+                               ({"convention": "torchattacks"}, None)],
+    "maxslope.FromCallables": [({"grad": _first_column}, "grad"), ({"value": _first_column}, "value")],
     "maxslope.attacks.pgd": [({"norm": 1}, None), ({"norm": 1 - 1e-12}, "norm")],
     "maxslope.exact.l2_centered_quadratic_flow": [({"x0": [0.0, 0.1]}, "x0"), ({"x0": [0.6, 0.9]}, None)],
     "maxslope.wasserstein.wasserstein_distance": [({"p": 1.0}, None), ({"p": 1 - 1e-12}, "p")],
@@ -440,7 +447,7 @@ BOUNDARY: dict[str, list[tuple[dict[str, Any], str | None]]] = {
                                                  ({"p": 1.0}, "p"), ({"p": 1.5}, None), ({"m": 2}, None), ({"m": 0}, "m"), ({"m": 3}, "m")],
     "maxslope.checks.check_differential_inclusion": [({"m": 2}, None), ({"m": 0}, "m"), ({"m": 3}, "m"), ({"allowance": 0.0}, None)],
     "maxslope.checks.check_upper_gradient": [({"m": 2}, None), ({"m": 0}, "m")],
-    "maxslope.checks.check_residual_order": [({"slack": 0.0}, "slack"), ({"order": 0.0}, "order"),
+    "maxslope.checks.check_residual_order": [({"slack": 0.0}, "slack"), ({"order": 0.0}, "order"), ({"p": 1.0}, "p"), ({"p": 1.5}, None),
                                              ({"taus": [0.05, 0.025, 0.025, 0.0125]}, None), ({"taus": [0.05, 0.025, 0.025]}, "taus")],
     "maxslope.perimeter.Grid": [({"h": 0.0}, "h"), ({"shape": (1, 8)}, None)],
     "maxslope.perimeter.references.ellipse_curve": [({"a": 1e5, "b": 1e-8}, "a"), ({"a": 1e5, "b": 1.01e-7}, None)],
