@@ -439,6 +439,8 @@ BOUNDARY: dict[str, list[tuple[dict[str, Any], str | None]]] = {
     "maxslope.attacks.ifgsm": [({"steps": 0}, None), ({"alpha": 0.0}, "alpha"), ({"convention": 1}, "convention"),
                                ({"convention": "torchattacks"}, None)],
     "maxslope.FromCallables": [({"grad": _first_column}, "grad"), ({"value": _first_column}, "value")],
+    "maxslope.experiments.digits.torchattacks_comparison": [({"eps": 1.0}, None), ({"eps": 1 + 1e-12}, "eps"),
+                                                            ({"alpha": 1.0}, None), ({"alpha": 1 + 1e-12}, "alpha")],
     "maxslope.attacks.pgd": [({"norm": 1}, None), ({"norm": 1 - 1e-12}, "norm")],
     "maxslope.exact.l2_centered_quadratic_flow": [({"x0": [0.0, 0.1]}, "x0"), ({"x0": [0.6, 0.9]}, None)],
     "maxslope.wasserstein.wasserstein_distance": [({"p": 1.0}, None), ({"p": 1 - 1e-12}, "p")],

@@ -256,7 +256,7 @@ def _provenance_problem() -> tuple[Any, Any, np.ndarray]:
 
 
 def _provenance_runs() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
-    """Ten runs of the public schemes and attacks, each with the record its ``meta`` must hold: the run's arguments as given
+    """Eleven runs of the public schemes and attacks, each with the record its ``meta`` must hold: the run's arguments as given
     (the documented provenance that reports print and ``SetTrajectory.check`` reads back), e.g. the horizon as
     ``steps``, the box as its ``repr``, the perimeter constant of the variant (S, O: 1; F: 2)."""
     import maxslope as ms
@@ -297,6 +297,9 @@ def _provenance_runs() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
         ("minimizing_movement in ℓ∞ with CBO, the defaults of the authors' Flows.ipynb", minimizing_movement(E, linf, x0, 0.05, steps=1, inner=CBOInner()).meta,
          {**mm, "steps": 1, "space": repr(linf), "constraint": None, "inner": "cbo", "inner_guarantee": "stochastic (CBO, N=30, max_it=30, dt=0.01, "
           "lam=1, sigma=5.1, alpha=1e+08, best particle, initial_best=current, seed=0)"}),
+        ("ifgsm from a seeded random start", ifgsm(ms.Linear(np.array([1.0, -2.0])), x0, 0.1, 0.03, 2, random_start=True, seed=11).meta,
+         {"scheme": "ifgsm", "tau": 0.03, "eps": 0.1, "p": math.inf, "steps": 2, "convention": "maxslope", "bounds": None,
+          "random_start": True, "seed": 11}),
     ]
 
 
@@ -315,6 +318,13 @@ def _provenance(tamper: Callable[[list[Any]], None] | None = None) -> Evidence:
     times = steepest_descent(E, linf, x0, 0.05, steps=4, record_every=3).times
     if not np.array_equal(times, [0.0, 3 * 0.05, 4 * 0.05]):
         wrong.append(f"steepest_descent, 4 steps recorded every 3: times {times.tolist()}, not [0, 3τ, 4τ]")
+    # a seeded random start is reproduced by its seed (the record must be enough to rerun it) and moves with it
+    import maxslope as ms
+    from maxslope.attacks import ifgsm
+
+    starts = [ifgsm(ms.Linear(np.array([1.0, -2.0])), x0, 0.1, 0.03, 2, random_start=True, seed=s).points[0] for s in (11, 11, 12)]
+    if not np.array_equal(starts[0], starts[1]) or np.array_equal(starts[0], starts[2]) or np.array_equal(starts[0], x0):
+        wrong.append(f"ifgsm's random start: seed 11 twice {starts[0].tolist()} and {starts[1].tolist()}, seed 12 {starts[2].tolist()}")
     # a callback sees each step's number, time and energy, and stops the run where it returns True (step 3 of 6,
     # which is not a recorded node with record_every = 2: the stop is recorded); a run it does not stop has no stopped_at
     seen: list[tuple[int, float, float]] = []
@@ -344,9 +354,9 @@ def _provenance(tamper: Callable[[list[Any]], None] | None = None) -> Evidence:
     spacing = minimizing_movement(E, linf, x0, 0.05, steps=2, inner=GridInner(n=41, zoom=4)).meta.get("inner_spacing")
     if not (isinstance(spacing, float) and 0 < spacing <= 2 * 0.05 / 40):
         wrong.append(f"GridInner(n=41, zoom=4): inner_spacing {spacing!r}, not in (0, 2τ/40]")
-    return Evidence(not wrong, len(wrong), 0.5, "provenance: the meta of ten runs (MMS and steepest descent in ℓ∞ and "
-                    "W_∞, with a box, a record interval and selections; IFGSM and PGD; a perimeter flow of variant F; MMS with the "
-                    "CBO settings of the authors' notebook) against their arguments",
+    return Evidence(not wrong, len(wrong), 0.5, "provenance: the meta of eleven runs (MMS and steepest descent in ℓ∞ and "
+                    "W_∞, with a box, a record interval and selections; IFGSM and PGD, IFGSM's seeded start reproducible; a perimeter flow "
+                    "of variant F; MMS with the CBO settings of the authors' notebook) against their arguments",
                     "; ".join(wrong) or "every record as called")
 
 

@@ -555,11 +555,11 @@ def torchattacks_comparison(clf: LinearClassifier, X: np.ndarray, y: np.ndarray,
     y : numpy.ndarray
         Their labels.
     eps : float
-        The budget.
+        The budget, in (0, 1].
     alpha : float
-        The PGD step.
+        The PGD step, in (0, 1].
     steps : int
-        The PGD steps.
+        The PGD steps, at least 1.
 
     Returns
     -------
@@ -578,12 +578,20 @@ def torchattacks_comparison(clf: LinearClassifier, X: np.ndarray, y: np.ndarray,
     >>> r is None or r["bit_exact"]  # None here without torchattacks
     True
     """
-    try:
+    X, y = labelled(X, y, _check_clf(clf).W.shape[0])
+    if X.shape[1] != clf.W.shape[1]:
+        raise ValueError(f"argument 'X' has {X.shape[1]} columns, the classifier takes {clf.W.shape[1]}")
+    # the images lie in [0, 1]^d, whose l_inf diameter is 1: a larger budget or step is the same attack as 1 (and
+    # torchattacks casts both to float32, where 1e300 overflows)
+    for name, v in (("eps", eps), ("alpha", alpha)):
+        if check_positive_scalar(v, name) > 1:
+            raise ValueError(f"argument {name!r} must be in (0, 1] (images in [0, 1]), got {v!r}")
+    steps = check_int(steps, "steps", 1)
+    try:  # after the checks: a bad call is refused the same way with or without torchattacks
         import torch
         import torchattacks
     except ImportError:
         return None
-    X, y = labelled(X, y, _check_clf(clf).W.shape[0])
     net = torch.nn.Linear(clf.W.shape[1], clf.W.shape[0])
     with torch.no_grad():
         net.weight.copy_(torch.from_numpy(clf.W.astype(np.float32)))
