@@ -427,8 +427,27 @@ def _c4_conjunction(profile: str, bump: float = 0.0) -> Evidence:
                     "; ".join(wrong) or "identical verdicts, measurements, tolerances, locations and printed forms")
 
 
+def _c4_locate() -> Evidence:
+    """The inclusion check locates a defect at the end of its step: E = ⟨a, x⟩, a = (1, −2), in ℓ∞, the exact flow
+    x(t) = x₀ − t·sign(a) on 16 steps of 1/16 with step 6 at half speed. In dyadic arithmetic the residual
+    ⟨a, u̇⟩ + ‖a‖₁ is exactly 0 on every other step and 3/2 on step 6, so the integrated residual first reaches its
+    maximum at t₇ = 7/16: the check must fail and report ``worst_location`` 7/16 (the time at which the defect is
+    complete, as ``check_energy_dissipation`` reports it)."""
+    from maxslope.checks import check_differential_inclusion
+
+    a = np.array([1.0, -2.0])
+    t = np.arange(17) / 16
+    v = -np.sign(a) * np.where(np.arange(16) == 6, 0.5, 1.0)[:, None]
+    x = np.concatenate([np.array([[0.5, 0.25]]), np.array([0.5, 0.25]) + np.cumsum(v / 16, axis=0)])
+    r = check_differential_inclusion(Trajectory(t, x), ms.Linear(a), LINF)
+    return Evidence(not r.passed and r.worst_location == 7 / 16 and r.measured == 1.5 / 16, abs((r.worst_location or 0.0) - 7 / 16), 0.0,
+                    "E = ⟨a, x⟩ in ℓ∞, 16 dyadic steps of the exact flow, step 6 at half speed: the inclusion check's "
+                    "verdict, measurement (3/32) and location (t = 7/16)",
+                    f"{r}; located at t = {r.worst_location}")
+
+
 def _c4_check(profile: str) -> Evidence:
-    return all_hold([_c4_measure(sliding_flow()), _c4_conjunction(profile)])
+    return all_hold([_c4_measure(sliding_flow()), _c4_conjunction(profile), _c4_locate()])
 
 
 def _c4_negative(profile: str) -> Evidence:
@@ -445,7 +464,7 @@ register(
     id="C4",
     title="differential inclusion ⇔ EDE",
     statement="u̇ ∈ −∂‖·‖_*(∇E(u)) a.e. ⇔ (‖u̇‖ ≤ 1 and ⟨∇E(u), u̇⟩ = −‖∇E(u)‖_*) ⇔ C2; the combined check is exactly "
-    "the conjunction of the speed, EDE and inclusion checks.",
+    "the conjunction of the speed, EDE and inclusion checks, and the inclusion check locates a defect at the end of its step.",
     hypotheses="E ∈ C¹, u Lipschitz",
     section="§1.5, §4.5, §2 C4",
     check=_c4_check,
@@ -883,13 +902,15 @@ def _c8_trust_region(nudge: float = 0.0) -> Evidence:
             worst = max(worst, res, excess)
     # the solvers are chosen by convexity: is_convex must tell A ⪰ 0 (up to 1e-12‖A‖) from an indefinite A
     V = np.linalg.qr(rng.normal(size=(3, 3)))[0]
-    spectra = {(2.0, 1.0, 0.0): True, (2.0, 1.0, -1e-14): True, (2.0, 1.0, -1e-9): False, (1.0, -1.0, -2.0): False}
+    # (the scale is the largest |eigenvalue|, not the middle one: −1e-10 is within 1e-12·1e3 but not 1e-12·1e-3)
+    spectra = {(2.0, 1.0, 0.0): True, (2.0, 1.0, -1e-14): True, (2.0, 1.0, -1e-9): False, (1.0, -1.0, -2.0): False,
+               (1e3, 1e-3, -1e-10): True, (1e3, 1e-3, -2e-9): False}
     convexity = [f"eigenvalues {ev}: is_convex() = {not want}" for ev, want in spectra.items()
                  if ms.Quadratic(V @ np.diag(ev) @ V.T).is_convex() is not want]
     convexity += ["A ≻ 0 judged not convex"] if not Q.is_convex() else []
     return Evidence(worst <= 1e-10 and inside > 0 and on > 0 and not convexity, worst, 1e-10,
                     "the exact ℓ2 ball step of a dense positive definite quadratic in ℝ³ (trust region), six starts, r = 0.05, 0.3, 50; "
-                    "is_convex on five spectra"
+                    "is_convex on seven spectra"
                     + (f"; one coordinate of one answer moved {nudge:g}" if nudge else ""),
                     f"largest KKT residual (relative to 1 + |∇E(x^k)|) {worst:.1e}; {inside} answers inside the ball, {on} on the sphere; "
                     + ("; ".join(convexity) or "convexity judged right"))
