@@ -269,9 +269,23 @@ def _c2_float32(slow: float = 0.0) -> Evidence:
     tr = sample(s, 40)
     if slow:
         tr = one_step_faster(tr, 20, 1 - slow)
-    r = check_energy_dissipation(Trajectory(tr.times, np.asarray(tr.points, dtype=np.float32)), s.energy, s.space)
-    return Evidence(r.passed, r.measured, r.tolerance, "the sliding flow at 40 steps in float32"
-                    + (f", step 20 {slow:g} slower" if slow else ""), str(r))
+    seen: set[str] = set()
+
+    class Recording:  # the sliding energy as a user's duck energy that records the dtype it is called with
+        smooth, dim = s.energy.smooth, 2
+
+        def value(self, x: Any) -> Any:
+            seen.add(str(x.dtype))
+            return s.energy.value(x)
+
+        def grad(self, x: Any) -> Any:
+            seen.add(str(x.dtype))
+            return s.energy.grad(x)
+
+    r = check_energy_dissipation(Trajectory(tr.times, np.asarray(tr.points, dtype=np.float32)), Recording(), s.space)
+    return Evidence(r.passed and seen == {"float32"}, r.measured, r.tolerance, "the sliding flow at 40 steps in float32"
+                    + (f", step 20 {slow:g} slower" if slow else "") + ", the energy called in float32 only",
+                    f"{r}; the energy was called with {sorted(seen)}")
 
 
 def _c2_check(profile: str) -> Evidence:
