@@ -40,6 +40,23 @@ def _c1_measure(trajs: list[Trajectory]) -> Evidence:
                     f"max_k d(x^{{k+1}},x^k)/tau; results whose pair counts or per-step speeds are wrong: {miscounted}")
 
 
+def _c1_all_pairs(stretch: float = 0.0) -> Evidence:
+    """The speed check over all pairs of nodes in ℓ∞ (a space with no coupling bound, so nothing is certified and
+    every pair is measured): the sliding flow at 30 steps is 1-Lipschitz between any two nodes, K(K+1)/2 = 465
+    pairs. ``stretch`` lengthens step 12 by that relative amount (the control: 1e-9)."""
+    s = sliding_flow()
+    tr = sample(s, 30)
+    if stretch:
+        tr = one_step_faster(tr, 12, 1 + stretch)
+    K = tr.n_steps
+    r = check_speed(tr, LINF, pairs="all")
+    counted = (r.details["pairs"], r.details["certified"], r.details["exact"], r.details["max_speed_per_step"])
+    ok = r.passed and counted == (K * (K + 1) // 2, 0, K * (K + 1) // 2, None)
+    return Evidence(ok, r.measured, r.tolerance, f"the sliding flow at {K} steps, all pairs of nodes"
+                    + (f", step 12 {stretch:g} too long" if stretch else ""),
+                    f"{r}; pairs, certified, exact: {counted[:3]}")
+
+
 def _c1_check(profile: str) -> Evidence:
     q = separable_quadratic_flow([1, 2, 3], [0.73, -0.41, 0.05])
     s = sliding_flow()
@@ -49,7 +66,7 @@ def _c1_check(profile: str) -> Evidence:
             trajs.append(minimizing_movement(f.energy, LINF, f.x0, tau, steps=round(0.8 / tau)))
             trajs.append(steepest_descent(f.energy, LINF, f.x0, tau, steps=round(0.8 / tau)))
     trajs += [sample(q), sample(s)]
-    return all_hold([_c1_measure(trajs), _c1_float32(), _c1_torch()])
+    return all_hold([_c1_measure(trajs), _c1_float32(), _c1_torch(), _c1_all_pairs()])
 
 
 def _c1_float32(stretch: float = 0.0) -> Evidence:
@@ -120,7 +137,7 @@ def _c1_negative(profile: str) -> Evidence:
     everywhere = replace(_c1_measure([Trajectory(np.arange(9) * 0.1, fast.points)]), test_case="signed GD at speed 1.5")
     mms = minimizing_movement(s.energy, LINF, s.x0, 0.1, steps=8)
     one = replace(_c1_measure([one_step_faster(mms, 5, 1 + 1e-9)]), test_case="exact MMS with step 6 of 8 1e-9 too long")
-    controls = [everywhere, one, _c1_float32(1e-4)]
+    controls = [everywhere, one, _c1_float32(1e-4), _c1_all_pairs(1e-9)]
     import importlib.util
 
     if importlib.util.find_spec("torch") is not None:
@@ -132,14 +149,16 @@ register(
     id="C1",
     title="speed bound",
     statement="Every ∞-curve is 1-Lipschitz: ‖u(t) − u(s)‖ ≤ |t − s|; MMS and semi-implicit steps have length ≤ τ, in "
-    "float64, in float32 and, where torch is installed, on torch tensors (TorchEnergy).",
+    "float64, in float32 and, where torch is installed, on torch tensors (TorchEnergy); the check over all pairs of nodes "
+    "measures every pair where the space has no coupling bound.",
     hypotheses="none beyond the definitions",
     section="§2 C1",
     check=_c1_check,
     negative=_c1_negative,
     negative_description="signed GD with steps 0.15 recorded at spacing τ = 0.1 (speed 1.5); an exact MMS with one of its eight steps "
     "stretched by 1e-9; signed GD in float32 with one of its ten steps 1e-4 too long (2.5 times the float32 allowance); "
-    "where torch is installed, the TorchEnergy run with one coordinate of one ℓ1 iterate moved one float32 ulp",
+    "where torch is installed, the TorchEnergy run with one coordinate of one ℓ1 iterate moved one float32 ulp; the "
+    "sliding flow at 30 steps with step 12 stretched by 1e-9, checked over all pairs",
 )
 
 # ---------------------------------------------------------------------------------------------------- C2
