@@ -438,6 +438,24 @@ def _c23_measure(profile: str, constrained_slope: bool) -> Evidence:
                     f"Box.from_bounds(lower, upper) against the box (faces, centre, radius, projection of 50 points): max error {faces:.1e}" + (f"; interval arithmetic: {cert.status}" if cert else ""))
 
 
+def _c23_symbolic(unconstrained: bool = False) -> Evidence:
+    """The ascent toy −|x|²/2 stopped on the budget box ε = 0.2 (x₀ = (0.5, −0.3), T = 0.4): its exact proof, EDE
+    per piece with the constrained slope (|x|₁ while moving, 0 once every coordinate rests on its face).
+    ``unconstrained`` keeps the slope |x|₁ on the resting piece (the control: energy constant, slope positive)."""
+    import copy
+
+    import sympy as sp
+
+    f = ascent_flow([0.5, -0.3], T=0.4, eps=0.2)
+    if unconstrained:
+        f = copy.copy(f)
+        f.slope_expr = lambda x, k: sum((sp.Abs(v) for v in x), sp.Integer(0))
+    rep = f.verify_symbolic()
+    return Evidence(rep.passed and len(f.pieces) == 2, float(not rep.passed), 0.5,
+                    "the ascent toy −|x|²/2 on the budget box ε = 0.2, exact in sympy"
+                    + ("; the resting piece with the unconstrained slope" if unconstrained else ""), str(rep))
+
+
 def _c23_one_step(profile: str) -> Evidence:
     """Minimal control: the box flow sampled at 1000 steps with one step (t = 0.15) 1e-6 slower. The two
     coordinates still moving then stop 5e-10 short of their faces and rest there, where the restricted slope
@@ -597,12 +615,13 @@ register(
     statement="On S = B̄_ε(x₀) the EDE holds with the slope Σ_{i unblocked} |∂_iE|; for E = ⟨a,x⟩ the flow is u_i = x₀,ᵢ − sign(a_i) min(t, ε_i) and clipped IFGSM is exact at the nodes.",
     hypotheses="E ∈ C¹ (a derivation of this project)",
     section="§1.7, §2 C23",
-    check=lambda pr: all_hold([_c23_measure(pr, True), _c23_certificate(pr)]),
+    check=lambda pr: all_hold([_c23_measure(pr, True), _c23_certificate(pr), _c23_symbolic()]),
     negative=lambda pr: all_rejected([_c23_measure(pr, False), _c23_one_step(pr), _c23_certified_slow(pr),
-                                      _c23_certificate(pr, _one_sign_flipped)]),
+                                      _c23_certificate(pr, _one_sign_flipped), _c23_symbolic(unconstrained=True)]),
     negative_description="the unconstrained slope ‖∇E‖₁ on the box flow (ignores blocked coordinates); the box "
                          "flow with one of its 1000 steps 1e-6 slower, which leaves coordinates just short of their faces; "
                          "and in certified (interval) mode, the exact box flow with its second piece 1e-6 slower, and "
-                         "the certificates' record with the refutation's sign flipped (one number)",
+                         "the certificates' record with the refutation's sign flipped (one number); the ascent toy's exact proof with the "
+                         "unconstrained slope on its resting piece",
 )
 
