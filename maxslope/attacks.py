@@ -365,7 +365,8 @@ def ifgsm(
     random_start : bool
         Start at a uniform point of the budget ball (seeded by ``seed``), clipped to the box.
     seed : int or None
-        Seed of the random start.
+        Seed of the random start; None draws one from the system's entropy. Either way the result's
+        ``meta["seed"]`` holds the seed used, so the run can be repeated from its record.
     convention : str
         One of :data:`CONVENTIONS`; torchattacks' ``BIM``, foolbox's ``LinfBasicIterativeAttack``, ART's
         ``BasicIterativeMethod`` (``"art"``: NumPy estimators, ``"art-pytorch"``: a ``PyTorchClassifier``).
@@ -424,7 +425,8 @@ def pgd(
     random_start : bool
         Start at a uniform point of the budget ball (seeded by ``seed``), clipped to the box.
     seed : int or None
-        Seed of the random start.
+        Seed of the random start; None draws one from the system's entropy. Either way the result's
+        ``meta["seed"]`` holds the seed used, so the run can be repeated from its record.
     convention : str
         One of :data:`CONVENTIONS` (``"torchattacks"`` has no ℓ1 PGD).
 
@@ -443,6 +445,11 @@ def pgd(
     array([0.6, 0.8])
     """
     return _iterate(loss, x0, eps, alpha, steps, _norm(norm), bounds, random_start, seed, convention, bim=False)
+
+
+def _fresh_seed() -> int:
+    """A seed in [0, 2⁶³) from the operating system's entropy (for a random start called with ``seed=None``)."""
+    return int(np.random.SeedSequence().generate_state(2, np.uint64)[0] % 2**63)
 
 
 def _iterate(
@@ -471,6 +478,8 @@ def _iterate(
         raise ValueError("convention='torchattacks' has no l1 PGD; use 'foolbox', 'art' or 'maxslope'")
     x = x0
     if random_start:
+        if seed is None:  # drawn here and recorded in the meta, so that the run can be repeated from its record
+            seed = _fresh_seed()
         bitgen = np.random.PCG64(seed)  # the generator of np.random.default_rng(seed)
         bitgen.advance(draw_offset)  # a chunk of a Dask batch continues the stream where the chunk starts
         rng = np.random.Generator(bitgen)
@@ -517,7 +526,7 @@ def _iterate_chunks(loss: Any, x0: Any, eps: float, alpha: float, steps: int, p:
     if any(len(c) != 1 for c in x0.chunks[1:]):
         raise ValueError(f"argument 'x0' for a random start must be chunked along its first axis only, got chunks {x0.chunks}")
     if seed is None:  # one stream for the whole batch, as in memory
-        seed = int(np.random.SeedSequence().generate_state(2, np.uint64)[0] % 2**63)
+        seed = _fresh_seed()
     row = math.prod(x0.shape[1:])
     starts = np.concatenate([[0], np.cumsum(x0.chunks[0])])
 
