@@ -97,12 +97,19 @@ def _workdir(base: Path, phase: str, paths: list[str], selection: list[str]) -> 
     cfg += ["do_not_mutate=", *[f"    {p}" for p in DO_NOT_MUTATE]]
     cfg += ["pytest_add_cli_args_test_selection=", *[f"    {s}" for s in selection]]
     cfg += ["pytest_add_cli_args=", "    -p", "    no:cacheprovider", "    -q"]
+    # workers fork from a server that has only collected the tests, not from mutmut's main process, which ran
+    # them: torch's thread pool does not survive a fork, so a worker forked from a process that had used it hung
+    # in its first torch operation, and mutmut reported the hang as a timeout (a kill that was none)
+    cfg += ["process_isolation=forkserver"]
     (w / "setup.cfg").write_text("\n".join(cfg) + "\n")
     return w
 
 
 def _mutmut(w: Path, *args: str, allow: str = "") -> str:
-    env = dict(os.environ, HYPOTHESIS_PROFILE="ci", PYTHONWARNINGS="ignore::UserWarning")
+    # one thread per worker: mutmut runs --children of them side by side, and a thread pool inherited by a fork
+    # can hang (see _workdir)
+    env = dict(os.environ, HYPOTHESIS_PROFILE="ci", PYTHONWARNINGS="ignore::UserWarning", OMP_NUM_THREADS="1",
+               MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
     r = subprocess.run([sys.executable, "-m", "mutmut", *args], cwd=w, env=env, capture_output=True, text=True)
     if r.returncode != 0 and not (allow and allow in r.stderr):
         raise RuntimeError(f"mutmut {' '.join(args)} failed ({r.returncode}):\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}")
