@@ -653,7 +653,7 @@ class Sum(Energy):
 
     def __init__(self, *energies: Any) -> None:
         if not energies:
-            raise ValueError("Sum needs at least one energy")
+            raise ValueError("argument 'energies' must hold at least one energy, got none")
         self.parts = [as_energy(e, f"energies[{i}]") for i, e in enumerate(energies)]
         dims = {e.dim for e in self.parts if e.dim is not None}
         if len(dims) > 1:

@@ -428,6 +428,10 @@ BOUNDARY: dict[str, list[tuple[dict[str, Any], str | None]]] = {
     **{f"maxslope.Lp.in_steepest_set[p={c}]": [({"tol": 0.0}, None), ({"tol": -1e-300}, "tol"),
                                                 ({"v": ms.Lp(float(c)).steepest_direction(np.array([0.3, -0.4])), "xi": np.array([0.3, -0.4])}, None)]
        for c in ("1", "2", "3", "inf")},
+    "maxslope.Sum": [({"energies": []}, "energies")],
+    # the l1 flow needs one largest |a_i| > 0: the largest may be 1, and a lone zero coordinate is refused
+    "maxslope.exact.linear_flow": [({"p": 1.0, "a": [1.0, 0.5]}, None), ({"p": 1.0, "a": [1.0, -1.0]}, "a"),
+                                   ({"p": 1.0, "a": [0.0], "x0": [0.5]}, "a"), ({"p": 2.0, "a": [0.0, 0.0]}, "a")],
     "maxslope.Quadratic": [({"A": [[2.0, 0.5], [0.5, 1.0]]}, None), ({"A": np.array([[2.0, 0.5], [0.4, 1.0]])}, "A")],
     "maxslope.exact.ArcLengthQuadraticFlow": [({"A": np.array([[2.0, 0.3, 0.0], [0.3, 1.0, 0.0]])}, "A")],
     "maxslope.Lp.steepest_direction[p=inf]": [({"selection": -1.0}, None), ({"selection": 1.0}, None),

@@ -432,8 +432,11 @@ def _c4_parts(traj: Trajectory, E: Any, space: Any, p: float = math.inf) -> list
                                                                      check_differential_inclusion(traj, E, space, p=p)]
     if len(combined.parts) != len(alone):
         return [f"{len(combined.parts)} parts instead of {len(alone)}"]
-    return [f"{a.name}: {b} vs {a}" for a, b in zip(alone, combined.parts, strict=True)
-            if (a.passed, a.measured, a.tolerance, a.worst_location, str(a)) != (b.passed, b.measured, b.tolerance, b.worst_location, str(b))]
+    # the inclusion part states its speed condition |u'| <= 1 exactly where it checks one (p = ∞)
+    said = [f"the inclusion check's tolerance reason {alone[-1].tolerance_reason!r} for p = {p:g}"
+            for _ in [0] if ("|u'| <= 1" in alone[-1].tolerance_reason) != (p == math.inf)]
+    return said + [f"{a.name}: {b} vs {a}" for a, b in zip(alone, combined.parts, strict=True)
+                   if (a.passed, a.measured, a.tolerance, a.worst_location, str(a)) != (b.passed, b.measured, b.tolerance, b.worst_location, str(b))]
 
 
 def _c4_conjunction(profile: str, bump: float = 0.0) -> Evidence:

@@ -370,16 +370,19 @@ def _c22_cases() -> list:
 
 
 def _c22_check(profile: str) -> Evidence:
-    worst, flagged = 0.0, 0
+    worst, flagged, held = 0.0, 0, 0
     for E, x0, tau in _c22_cases():
         inner = "auto" if not isinstance(E, ms.Negated) else GridInner()
         m = minimizing_movement(E, LINF, x0, tau, steps=12, inner=inner)
         r = is_monotone(m.energies)
-        worst = max(worst, r.measured)
+        worst, held = max(worst, r.measured), held + int(r.passed)
         s = steepest_descent(E, LINF, x0, tau, steps=12)
         flagged += int(not is_monotone(s.energies).passed)
-    return Evidence(worst <= 0.0 and flagged >= 1, worst, 0.0, "MMS and signed GD on E = x²/2 (τ = 0.4 > |x₀|), a wavy loss, the sliding quadratic",
-                    f"max MMS energy increase {worst:.1e}; signed GD flagged non-monotone in {flagged}/3 cases (E = x²/2 overshoots)")
+    # the verdicts, not only the measurements: every MMS run passes, and signed GD is flagged exactly where it
+    # overshoots (x²/2 with τ > |x₀|, and the wavy loss; on the sliding quadratic it decreases)
+    return Evidence(worst <= 0.0 and held == 3 and flagged == 2, worst, 0.0, "MMS and signed GD on E = x²/2 (τ = 0.4 > |x₀|), a wavy loss, the sliding quadratic",
+                    f"max MMS energy increase {worst:.1e}, {held}/3 MMS runs pass; signed GD flagged non-monotone in {flagged}/3 cases "
+                    "(E = x²/2 overshoots, and the wavy loss)")
 
 
 def _c22_negative(profile: str) -> Evidence:

@@ -143,16 +143,14 @@ def _gl(m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.concatenate([(x1 + 1) / 2, (x2 + 1) / 2]), np.concatenate([w1 / 2, np.zeros_like(w2)]), w2 / 2
 
 
-def _sub_points(t: np.ndarray, X: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
-    """Interior Gauss–Legendre points of each step (m nodes, then m//2 nodes) and u there.
+def _sub_points(X: np.ndarray, m: int) -> np.ndarray:
+    """The curve u at the interior Gauss–Legendre points of each step (m nodes, then m//2 nodes).
 
-    Shapes (K, m + m//2) and (K, m + m//2, B, d). Interior nodes never sample the slope exactly at a node of the
+    Shape (K, m + m//2, B, d) (the energies are autonomous, so the times of these points are never needed). Interior nodes never sample the slope exactly at a node of the
     curve, where it may jump (a coordinate reaching its target, a box face).
     """
     w = _gl(m)[0]
-    s = t[:-1, None] + (t[1:] - t[:-1])[:, None] * w[None, :]
-    U = X[:-1, None] + w[None, :, None, None] * (X[1:] - X[:-1])[:, None]
-    return s, U
+    return X[:-1, None] + w[None, :, None, None] * (X[1:] - X[:-1])[:, None]  # type: ignore[no-any-return]
 
 
 def _integrals(f: np.ndarray, h: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
@@ -274,7 +272,7 @@ def _ede_terms(traj: Trajectory, E: Any, space: Any, slope: Any, p: float, m: in
     if traj.is_measure_curve:
         return _measure_terms(traj, E, space, slope, p, m, steps)
     t, X = _flat(traj)
-    s, U = _sub_points(t, X, m)
+    U = _sub_points(X, m)
     g = _slope_fn(E, space, slope, traj)(U)  # (K, m+1, B)
     h = np.diff(t)
     speed = np.asarray(to_numpy(space.distance(X[1:], X[:-1])), dtype=np.float64) / h[:, None]
@@ -566,7 +564,7 @@ def check_differential_inclusion(
     if not E.smooth:
         raise ValueError("argument 'E' must be C^1 for the inclusion check (use the energy-dissipation check instead)")
     t, X = (traj.times, traj.points[:, :, :]) if measures else _flat(traj)
-    s, U = _sub_points(t, X, m)
+    U = _sub_points(X, m)
     h = np.diff(t)
     V = (X[1:] - X[:-1]) / h[:, None, None]  # (K, B, d): particle velocities
     if measures:

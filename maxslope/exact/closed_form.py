@@ -608,7 +608,7 @@ def linear_flow(a: Sequence[float], x0: Sequence[float], T: float = 1.0, p: floa
         m = max(abs(v) for v in aq)
         js = [i for i in range(d) if abs(aq[i]) == m]
         if len(js) != 1 or m == 0:
-            raise ValueError("the l1 flow of a linear energy is unique only for a unique largest |a_i|")
+            raise ValueError(f"argument 'a' must have a unique largest |a_i| > 0 (the l1 flow of a linear energy is unique only then), got {a!r}")
         u = sp.Matrix([xq[i] - (t * sp.sign(aq[i]) if i == js[0] else 0) for i in range(d)])
     else:
         raise ValueError("linear_flow supports p in {1, 2, inf}")
