@@ -325,6 +325,26 @@ def _provenance(tamper: Callable[[list[Any]], None] | None = None) -> Evidence:
     starts = [ifgsm(ms.Linear(np.array([1.0, -2.0])), x0, 0.1, 0.03, 2, random_start=True, seed=s).points[0] for s in (11, 11, 12)]
     if not np.array_equal(starts[0], starts[1]) or np.array_equal(starts[0], starts[2]) or np.array_equal(starts[0], x0):
         wrong.append(f"ifgsm's random start: seed 11 twice {starts[0].tolist()} and {starts[1].tolist()}, seed 12 {starts[2].tolist()}")
+    # the random start lies in the ε-ball of its norm and fills it (60 starts in ℝ³, ε = 0.1: the largest has
+    # norm > 0.09), and a batch of any shape starts as the flattened batch does
+    from maxslope.attacks import CONVENTIONS, pgd
+
+    lin3, z = ms.Linear(np.array([1.0, -2.0, 0.5])), np.zeros((60, 3))
+    for norm in (math.inf, 2.0, 1.0):
+        r = np.linalg.norm(np.asarray(pgd(lin3, z, 0.1, 0.03, 1, norm=norm, random_start=True, seed=5).points)[0], ord=norm, axis=-1)
+        if not 0.09 < r.max() <= 0.1:
+            wrong.append(f"pgd's random start in the l{norm:g} ball of radius 0.1: largest norm {r.max()!r}")
+    nd, flat = (np.asarray(pgd(lin3, b, 0.1, 0.03, 2, norm=2, random_start=True, seed=5).points) for b in (np.zeros((2, 5, 3)), np.zeros((10, 3))))
+    if nd.shape != (3, 2, 5, 3) or not np.array_equal(nd.reshape(flat.shape), flat):
+        wrong.append(f"pgd's l2 random start on a (2, 5, 3) batch: shape {nd.shape}, not the (10, 3) batch's run reshaped")
+    # a point at a critical point of the loss does not move (a zero direction and a zero projection) in every
+    # convention: the loss (x − c)²/2 has its critical point at c
+    crit = np.array([[0.2, -0.1, 0.3], [0.5, 0.5, 0.5]])
+    for conv in CONVENTIONS:
+        for norm in (math.inf, 2.0):
+            pts = np.asarray(pgd(ms.SeparableQuadratic(np.ones(3), crit[0]), crit, 0.1, 0.03, 2, norm=norm, convention=conv).points)
+            if not np.all(np.isfinite(pts)) or not np.array_equal(pts[:, 0], np.broadcast_to(crit[0], pts[:, 0].shape)):
+                wrong.append(f"pgd ({conv}, l{norm:g}) from a critical point of the loss: moved to {pts[-1, 0].tolist()}")
     # without a seed the run records the seed it drew, which repeats it (in memory and, where Dask is, chunked)
     batches: list[Any] = [x0]
     if has_dask():
