@@ -237,7 +237,9 @@ def check_points_for(E: Any, x: Any, name: str) -> None:
 
 def _vector(a: Any, name: str) -> Any:
     if isinstance(a, (list, tuple)):
-        a = np.asarray(a, dtype=np.float64)
+        # no dtype forced here: a list is refused or promoted exactly as the array it makes (a list of bools or of
+        # strings like "1.5" was read as float64, where the bool or string array is refused)
+        a = np.asarray(a)
     xp = namespace(**{name: a})
     a = as_float_array(a, name, xp, min_ndim=1)
     if a.ndim != 1 or a.shape[0] == 0:

@@ -429,6 +429,9 @@ BOUNDARY: dict[str, list[tuple[dict[str, Any], str | None]]] = {
                                                 ({"v": ms.Lp(float(c)).steepest_direction(np.array([0.3, -0.4])), "xi": np.array([0.3, -0.4])}, None)]
        for c in ("1", "2", "3", "inf")},
     "maxslope.Sum": [({"energies": []}, "energies")],
+    # a list is refused or promoted as the array it makes: bools and strings are refused, ints promoted
+    "maxslope.Linear": [({"a": [True, False]}, "a"), ({"a": ["1.5", "2"]}, "a"), ({"a": [1, -2]}, None)],
+    "maxslope.SeparableQuadratic": [({"lam": [True, True]}, "lam"), ({"lam": [1, 3], "center": [0, 1]}, None)],
     # the l1 flow needs one largest |a_i| > 0: the largest may be 1, and a lone zero coordinate is refused
     "maxslope.exact.linear_flow": [({"p": 1.0, "a": [1.0, 0.5]}, None), ({"p": 1.0, "a": [1.0, -1.0]}, "a"),
                                    ({"p": 1.0, "a": [0.0], "x0": [0.5]}, "a"), ({"p": 2.0, "a": [0.0, 0.0]}, "a")],
