@@ -262,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"phase 1 (verify alone): {sum(s in KILLED for s in phase1.values())} of {len(chosen)} killed ({how})", flush=True)
 
     rest = [n for n, s in phase1.items() if s not in KILLED]
+    if a.report_only and not (w2 / "mutants").is_dir():
+        a.verify_only = True  # phase 2 never ran: report it as not run (its survivors were reported as 100 % killed)
     phase2 = dict.fromkeys(phase1, "killed")
     if a.report_only:
         st2 = _statuses(w2) if (w2 / "mutants").is_dir() else {}
