@@ -662,9 +662,25 @@ def _c6_one_direction(profile: str, p: float = 2.0, factor: float = 1 - 1e-9) ->
     v = L.steepest_direction(xi)
     v[137] *= factor
     acc = L.in_steepest_set(v, xi)
-    return Evidence(bool(acc[137]), abs(float(1 - np.sum(xi[137] * v[137]) / L.dual_norm(xi[137]))), 1e-12,
+    # the tolerance shown is the membership test's: d·tol = 5e-12 on the ℓ1 mass, tol = 1e-12 elsewhere
+    return Evidence(bool(acc[137]), abs(float(1 - np.sum(xi[137] * v[137]) / L.dual_norm(xi[137]))), 5e-12 if p == 1.0 else 1e-12,
                     f"one of 300 ℓ{p:g} steepest directions scaled by 1 {'-' if factor < 1 else '+'} {abs(1 - factor):.0e}",
                     f"the other 299 accepted: {bool(acc[np.arange(300) != 137].all())}")
+
+
+def _c6_edges(flip: bool = False) -> Evidence:
+    """At ξ = 0 the steepest set is the whole unit ball (the random ξ of :func:`_c6_measure` leave zero out), and
+    next to a tie set of ℓ1 it is the tie set's simplex face. ``flip`` (the control) asks the opposite of one fact."""
+    facts = [(1.0, [0.3, -0.2], [0.0, 0.0], True), (1.0, [0.6, -0.5], [0.0, 0.0], False),
+             (1.0, [0.0, 1.0], [0.0, 2.0], True), (1.0, [0.5, 0.5], [0.0, 2.0], False),
+             (math.inf, [0.3, -1.0], [0.0, 0.0], True), (math.inf, [1.1, 0.0], [0.0, 0.0], False),
+             (2.0, [0.6, 0.8], [0.0, 0.0], True), (2.0, [0.6, 0.81], [0.0, 0.0], False)]
+    if flip:
+        facts[0] = (*facts[0][:3], False)
+    wrong = [f"ℓ{p:g}: v = {v}, ξ = {xi}: {not want}" for p, v, xi, want in facts
+             if bool(Lp(p).in_steepest_set(np.array(v), np.array(xi))) != want]
+    return Evidence(not wrong, len(wrong), 0.5, "membership at ξ = 0 (the unit ball) in ℓ1, ℓ∞, ℓ2 and next to an ℓ1 tie"
+                    + (" (one fact asked the other way)" if flip else ""), "; ".join(wrong) or "as the definitions say")
 
 
 register(
@@ -673,8 +689,9 @@ register(
     statement="v ∈ ∂‖·‖_*(ξ) ⇔ ‖v‖ ≤ 1 and ⟨ξ, v⟩ = ‖ξ‖_*; sign(ξ), ξ/|ξ|₂, the ℓp formula and one-hot argmax belong to it.",
     hypotheses="any norm",
     section="§1.5, §2 C6",
-    check=lambda pr: _c6_measure(pr, False),
-    negative=lambda pr: all_rejected([_c6_measure(pr, True), _c6_one_direction(pr), _c6_one_direction(pr, 1.0, 1 + 1e-10)]),
+    # the ℓ1 mass tolerance is d·tol = 5e-12 from both sides: 1 + 4e-12 is accepted, 1 + 1e-10 (control) is not
+    check=lambda pr: all_hold([_c6_measure(pr, False), _c6_edges(), _c6_one_direction(pr, 1.0, 1 + 4e-12)]),
+    negative=lambda pr: all_rejected([_c6_measure(pr, True), _c6_one_direction(pr), _c6_one_direction(pr, 1.0, 1 + 1e-10), _c6_edges(True)]),
     negative_description="directions moved off the face (0.9·v, or ℓ1 mass off the tie set) must each be rejected by the "
                          "membership test; so must one ℓ2 direction of 300 shrunk by 1e-9, and one ℓ1 direction of 300 "
                          "with mass 1 + 1e-10",
