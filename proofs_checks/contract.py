@@ -17,8 +17,10 @@ suite, but ``maxslope verify`` must run without test dependencies.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
+import io
 import math
 import re
 import signal
@@ -106,6 +108,14 @@ def arrays(obj: Any) -> list[np.ndarray]:
 def names(exc: BaseException, arg: str) -> bool:
     """The message names the argument in quotes, ``'arg'`` (or an item of it, ``'arg[0]'``), not just its letters."""
     return re.search(rf"'{re.escape(arg)}('|\[)", str(exc)) is not None
+
+
+class _Terminal(io.StringIO):
+    """A captured stream that says it is a terminal: progress bars show only on one, so a bar that is on by default
+    would otherwise go unseen."""
+
+    def isatty(self) -> bool:
+        return True
 
 
 class _Hang(Exception):
@@ -212,10 +222,14 @@ def _sweep(registry: dict[str, Callable[[], tuple[Callable[..., Any], dict[str, 
     defects, n = [], 0
     for name in sorted(registry) if names_ is None else names_:
         fn, kwargs0 = registry[name]()
-        n += 1  # the valid call itself: it must work and return finite values
-        kind, out = call(fn, copy.copy(kwargs0), timeout)
+        n += 1  # the valid call itself: it must work, return finite values and print nothing (progress is opt-in)
+        printed = _Terminal()
+        with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+            kind, out = call(fn, copy.copy(kwargs0), timeout)
         if kind != "ok" or not finite(out):
             defects.append(f"{name}: the valid call {'returned non-finite values' if kind == 'ok' else f'{kind}: {out!r:.100}'}")
+        elif printed.getvalue():
+            defects.append(f"{name}: the valid call printed {printed.getvalue()!r:.80}")
         _, kwargs0 = registry[name]()
         for arg in sorted(kwargs0):
             for k in range(len(bad_values(kwargs0[arg]))):
@@ -514,6 +528,17 @@ def _hangs_on_short_row(x: Any) -> Any:
     return ms.Lp(2.0).norm(x)
 
 
+def _chatty_on_a_terminal(x: Any) -> Any:
+    """The ℓ2 norm that writes a progress line to standard error when that is a terminal (a bar on by default)."""
+    import sys
+
+    import maxslope as ms
+
+    if sys.stderr.isatty():
+        print("step 1/1", file=sys.stderr)
+    return ms.Lp(2.0).norm(x)
+
+
 def _lp_norm_at(x: Any, p: float) -> Any:
     """The ℓp norm with its domain's edge moved: p = 1 − 1e-12 is accepted (as the ℓ1 norm) instead of refused."""
     import maxslope as ms
@@ -533,6 +558,7 @@ BROKEN: dict[str, Callable[..., Any]] = {
     "unnamed refusal": _unnamed_on_extra_axis,
     "changed input": _writes_bool_input,
     "hang": _hangs_on_short_row,
+    "prints by default": _chatty_on_a_terminal,
 }
 
 
@@ -553,7 +579,7 @@ def _negative(profile: str) -> Evidence:
     n, defects = boundary_sweep({"edge": lambda: (_lp_norm_at, {"x": _x(), "p": 2.0})}, {"edge": EDGE_CASES})
     found["edge moved"] = len(defects)
     fewest = min(found.values())
-    return Evidence(fewest <= 0, fewest, 0, "six callables, each with one defect in about 10 spoiled or edge calls",
+    return Evidence(fewest <= 0, fewest, 0, "seven callables, each with one defect in about 10 spoiled or edge calls",
                     ", ".join(f"{k}: {v} found" for k, v in found.items()))
 
 
@@ -578,7 +604,8 @@ register(
     negative_description="five copies of Lp(2).norm, each breaking the contract for exactly one bad value of "
                          "its one argument: a NaN passed through as a NaN norm, an IndexError on an empty axis, a "
                          "refusal of an extra axis that does not name the argument, a bool array overwritten "
-                         "before the refusal, and a hang on a row one coordinate short; and an ℓp norm whose "
+                         "before the refusal, and a hang on a row one coordinate short; a sixth that prints a "
+                         "progress line by default where standard error is a terminal; and an ℓp norm whose "
                          "domain's edge moved (p = 1 − 1e-12 accepted), among six edge cases. Each must be found; and a "
                          "run whose meta records its step one ulp larger than called; and printed forms with one verdict word "
                          "in lower case.",
