@@ -423,7 +423,8 @@ BOUNDARY: dict[str, list[tuple[dict[str, Any], str | None]]] = {
     "maxslope.Lp": [({"p": 1.0}, None), ({"p": 1 - 1e-12}, "p"), ({"p": math.inf}, None)],
     "maxslope.spaces.pnorm": [({"p": 1.0}, None), ({"p": 1 - 1e-12}, "p")],
     "maxslope.Box": [({"radius": 0.0}, None), ({"radius": -5e-324}, "radius"), ({"radius": np.full(3, 0.5)}, "radius")],
-    **{f"maxslope.Lp.geodesic[p={c}]": [({"s": 0.0}, None), ({"s": 1.0}, None), ({"s": -1e-300}, "s"), ({"s": 1 + 1e-15}, "s")]
+    **{f"maxslope.Lp.geodesic[p={c}]": [({"s": 0.0}, None), ({"s": 1.0}, None), ({"s": -1e-300}, "s"), ({"s": 1 + 1e-15}, "s"),
+                                        ({"x": np.array([0.5, -1.0]), "y": np.array([1.0, 0.0])}, None)]
        for c in ("1", "2", "3", "inf")},
     **{f"maxslope.Lp.in_steepest_set[p={c}]": [({"tol": 0.0}, None), ({"tol": -1e-300}, "tol"),
                                                 ({"v": ms.Lp(float(c)).steepest_direction(np.array([0.3, -0.4])), "xi": np.array([0.3, -0.4])}, None)]

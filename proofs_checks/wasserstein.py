@@ -60,7 +60,8 @@ def _c16(profile: str, candidate: str) -> Evidence:
         bf = min(max(D[i, s[i]] for i in range(n)) for s in itertools.permutations(range(n)))
         v = wasserstein(Empirical(X), Empirical(Y), 8.0 if candidate == "w8" else math.inf, LINF).value
         bf_gap = max(bf_gap, abs(v - bf))
-    bn_gap = max(_c16_bottleneck(candidate), _c16_methods(candidate), _c16_upper_bound(candidate), _c16_integer_masses()) if candidate != "w8" else 0.0
+    bn_gap = max(_c16_bottleneck(candidate), _c16_methods(candidate), _c16_upper_bound(candidate), _c16_integer_masses(),
+                 _c16_multiset(candidate)) if candidate != "w8" else 0.0
     measured = max(worst, bf_gap, bn_gap)
     ok = measured == 0.0 and mono_viol <= 1e-12
     return Evidence(ok, measured, 0.0,
@@ -68,7 +69,8 @@ def _c16(profile: str, candidate: str) -> Evidence:
                     "bottleneck assignments (geometric, sparse, auto) of overlapping and separated 2-D clouds, n = 300, against "
                     "a threshold search with SciPy's bipartite matching; every W_p method (p = 1, 2, 3, ∞) on uniform and weighted clouds; "
                     "the particles' coupling cost (distance_upper_bound, single pairs and sequences) against its formula and W_p; "
-                    "exact integer masses of weights k/997 and 1/10⁶, none for weights one ulp off",
+                    "exact integer masses of weights k/997 and 1/10⁶, none for weights one ulp off; "
+                    "{0, 0, e₁} against {0, e₁, e₁} (lower bound 0, bottleneck 1)",
                     f"max |solver − sorted formula / brute force| = {measured:.2e} (bit-exact required); "
                     f"max relative violation of W_1 ≤ W_2 ≤ … ≤ W_64 ≤ W_∞: {mono_viol:.1e}")
 
@@ -123,6 +125,19 @@ def _c16_upper_bound(candidate: str) -> float:
             if W.distance_upper_bound(pairs[0][0], pairs[1][1]) != math.inf:  # weights differ: i ↦ i is no coupling
                 gap = math.inf
     return max(gap, 0.0)
+
+
+def _c16_multiset(candidate: str) -> float:
+    """Clouds with the same support and other multiplicities, X = {0, 0, e₁} and Y = {0, e₁, e₁}: every point has a
+    partner at distance 0, so the lower bound is 0, yet the bottleneck is 1 (a threshold search must grow from 0).
+    Both search methods must give exactly 1; ``"ulp"`` raises the geometric answer by one ulp (a control)."""
+    X, Y = np.array([[0.0, 0.0], [0.0, 0.0], [1.0, 0.0]]), np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 0.0]])
+    from maxslope.wasserstein import bottleneck_assignment
+
+    vals = [bottleneck_assignment(X, Y, LINF, method=m)[0] for m in ("geometric", "sparse")]
+    if candidate == "ulp":
+        vals[0] = float(np.nextafter(vals[0], math.inf))
+    return max(abs(v - 1.0) for v in vals)
 
 
 def _c16_methods(candidate: str) -> float:
