@@ -98,8 +98,9 @@ def _workdir(base: Path, phase: str, paths: list[str], selection: list[str]) -> 
     cfg += ["pytest_add_cli_args_test_selection=", *[f"    {s}" for s in selection]]
     cfg += ["pytest_add_cli_args=", "    -p", "    no:cacheprovider", "    -q"]
     # workers fork from a server that has only collected the tests, not from mutmut's main process, which ran
-    # them: an inherited thread pool (torch, OpenMP) does not survive a fork, so a worker forked from a process that had used it hung
-    # in its first torch operation, and mutmut reported the hang as a timeout (a kill that was none)
+    # them: an inherited thread pool (torch, OpenMP) does not survive a fork, so a worker forked from a process
+    # that had used it hung in its first torch operation, and mutmut reported the hang as a timeout (a kill that
+    # was none)
     cfg += ["process_isolation=forkserver"]
     (w / "setup.cfg").write_text("\n".join(cfg) + "\n")
     return w

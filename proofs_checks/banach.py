@@ -432,11 +432,13 @@ def _c4_parts(traj: Trajectory, E: Any, space: Any, p: float = math.inf) -> list
                                                                      check_differential_inclusion(traj, E, space, p=p)]
     if len(combined.parts) != len(alone):
         return [f"{len(combined.parts)} parts instead of {len(alone)}"]
+    wrong = [f"{a.name}: {b} vs {a}" for a, b in zip(alone, combined.parts, strict=True)
+             if (a.passed, a.measured, a.tolerance, a.worst_location, str(a)) != (b.passed, b.measured, b.tolerance, b.worst_location, str(b))]
     # the inclusion part states its speed condition |u'| <= 1 exactly where it checks one (p = ∞)
-    said = [f"the inclusion check's tolerance reason {alone[-1].tolerance_reason!r} for p = {p:g}"
-            for _ in [0] if ("|u'| <= 1" in alone[-1].tolerance_reason) != (p == math.inf)]
-    return said + [f"{a.name}: {b} vs {a}" for a, b in zip(alone, combined.parts, strict=True)
-                   if (a.passed, a.measured, a.tolerance, a.worst_location, str(a)) != (b.passed, b.measured, b.tolerance, b.worst_location, str(b))]
+    reason = alone[-1].tolerance_reason
+    if ("|u'| <= 1" in reason) != (p == math.inf):
+        wrong.append(f"the inclusion check's tolerance reason {reason!r} for p = {p:g}")
+    return wrong
 
 
 def _c4_conjunction(profile: str, bump: float = 0.0) -> Evidence:
@@ -693,8 +695,8 @@ register(
     check=lambda pr: all_hold([_c6_measure(pr, False), _c6_edges(), _c6_one_direction(pr, 1.0, 1 + 4e-12)]),
     negative=lambda pr: all_rejected([_c6_measure(pr, True), _c6_one_direction(pr), _c6_one_direction(pr, 1.0, 1 + 1e-10), _c6_edges(True)]),
     negative_description="directions moved off the face (0.9·v, or ℓ1 mass off the tie set) must each be rejected by the "
-                         "membership test; so must one ℓ2 direction of 300 shrunk by 1e-9, and one ℓ1 direction of 300 "
-                         "with mass 1 + 1e-10",
+                         "membership test; so must one ℓ2 direction of 300 shrunk by 1e-9, one ℓ1 direction of 300 "
+                         "with mass 1 + 1e-10, and one membership fact at ξ = 0 asked the other way",
 )
 
 # ---------------------------------------------------------------------------------------------------- C7

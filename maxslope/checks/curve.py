@@ -146,8 +146,9 @@ def _gl(m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def _sub_points(X: np.ndarray, m: int) -> np.ndarray:
     """The curve u at the interior Gauss–Legendre points of each step (m nodes, then m//2 nodes).
 
-    Shape (K, m + m//2, B, d) (the energies are autonomous, so the times of these points are never needed). Interior nodes never sample the slope exactly at a node of the
-    curve, where it may jump (a coordinate reaching its target, a box face).
+    Shape (K, m + m//2, B, d); the energies are autonomous, so the times of these points are never needed. Interior
+    nodes never sample the slope exactly at a node of the curve, where it may jump (a coordinate reaching its
+    target, a box face).
     """
     w = _gl(m)[0]
     return X[:-1, None] + w[None, :, None, None] * (X[1:] - X[:-1])[:, None]  # type: ignore[no-any-return]
