@@ -424,8 +424,10 @@ BOUNDARY: dict[str, list[tuple[dict[str, Any], str | None]]] = {
     "maxslope.spaces.pnorm": [({"p": 1.0}, None), ({"p": 1 - 1e-12}, "p")],
     "maxslope.Box": [({"radius": 0.0}, None), ({"radius": -5e-324}, "radius"), ({"radius": np.full(3, 0.5)}, "radius")],
     **{f"maxslope.Lp.geodesic[p={c}]": [({"s": 0.0}, None), ({"s": 1.0}, None), ({"s": -1e-300}, "s"), ({"s": 1 + 1e-15}, "s"),
-                                        ({"x": np.array([0.5, -1.0]), "y": np.array([1.0, 0.0])}, None)]
+                                        ({"x": np.array([0.5, -1.0]), "y": np.array([1.0, 0.0])}, None),
+                                        ({"x": np.zeros((3, 0)), "y": np.zeros((3, 0))}, "x")]
        for c in ("1", "2", "3", "inf")},
+    **{f"maxslope.Lp.distance[p={c}]": [({"x": np.zeros((3, 0)), "y": np.zeros((3, 0))}, "x")] for c in ("1", "2", "3", "inf")},
     **{f"maxslope.Lp.in_steepest_set[p={c}]": [({"tol": 0.0}, None), ({"tol": -1e-300}, "tol"),
                                                 ({"v": ms.Lp(float(c)).steepest_direction(np.array([0.3, -0.4])), "xi": np.array([0.3, -0.4])}, None)]
        for c in ("1", "2", "3", "inf")},
@@ -435,7 +437,8 @@ BOUNDARY: dict[str, list[tuple[dict[str, Any], str | None]]] = {
     "maxslope.SeparableQuadratic": [({"lam": [True, True]}, "lam"), ({"lam": [1, 3], "center": [0, 1]}, None)],
     # the l1 flow needs one largest |a_i| > 0: the largest may be 1, and a lone zero coordinate is refused
     "maxslope.exact.linear_flow": [({"p": 1.0, "a": [1.0, 0.5]}, None), ({"p": 1.0, "a": [1.0, -1.0]}, "a"),
-                                   ({"p": 1.0, "a": [0.0], "x0": [0.5]}, "a"), ({"p": 2.0, "a": [0.0, 0.0]}, "a")],
+                                   ({"p": 1.0, "a": [0.0], "x0": [0.5]}, "a"), ({"p": 2.0, "a": [0.0, 0.0]}, "a"),
+                                   ({"p": 3.0}, "p")],
     "maxslope.Quadratic": [({"A": [[2.0, 0.5], [0.5, 1.0]]}, None), ({"A": np.array([[2.0, 0.5], [0.4, 1.0]])}, "A")],
     "maxslope.exact.ArcLengthQuadraticFlow": [({"A": np.array([[2.0, 0.3, 0.0], [0.3, 1.0, 0.0]])}, "A")],
     "maxslope.Lp.steepest_direction[p=inf]": [({"selection": -1.0}, None), ({"selection": 1.0}, None),

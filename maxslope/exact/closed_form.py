@@ -611,7 +611,7 @@ def linear_flow(a: Sequence[float], x0: Sequence[float], T: float = 1.0, p: floa
             raise ValueError(f"argument 'a' must have a unique largest |a_i| > 0 (the l1 flow of a linear energy is unique only then), got {a!r}")
         u = sp.Matrix([xq[i] - (t * sp.sign(aq[i]) if i == js[0] else 0) for i in range(d)])
     else:
-        raise ValueError("linear_flow supports p in {1, 2, inf}")
+        raise ValueError(f"argument 'p' must be 1, 2 or inf (the exponents with a closed-form linear flow), got {p!r}")
     E = Linear(np.array([float(v) for v in aq]))
     a_m = sp.Matrix(aq)
     return ClosedFormFlow(

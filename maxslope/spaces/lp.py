@@ -228,6 +228,7 @@ class Lp:
         xp = namespace(x=x, y=y)
         x = as_float_array(x, "x", xp, min_ndim=1)
         y = as_float_array(y, "y", xp, min_ndim=1)
+        _nonempty_last_axis(x, "x")
         if x.shape[-1] != y.shape[-1]:
             raise ValueError(f"arguments 'x' and 'y' have different dimensions {x.shape[-1]} and {y.shape[-1]}")
         return _pnorm(x - y, self.p, xp)
@@ -258,6 +259,7 @@ class Lp:
         xp = namespace(x=x, y=y)
         x = as_float_array(x, "x", xp, min_ndim=1)
         y = as_float_array(y, "y", xp, min_ndim=1)
+        _nonempty_last_axis(x, "x")
         if tuple(x.shape) != tuple(y.shape):
             raise ValueError(f"arguments 'x' and 'y' must have the same shape, got {tuple(x.shape)} and {tuple(y.shape)}")
         if isinstance(s, (int, float)) and not isinstance(s, bool):
